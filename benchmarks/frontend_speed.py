@@ -1,0 +1,166 @@
+"""Time the torch front ends against librosa on a 3-minute 22.05 kHz signal.
+
+Prints a table and writes benchmarks/results/frontend_speed.json. Times are the minimum (and the
+median) of ``--repeats`` runs after one warm-up, per thread setting: ``2`` (the deployment target:
+torch.set_num_threads(2), BLAS limited to 2 via threadpoolctl when installed) and the default.
+
+    PYTHONPATH=src python benchmarks/frontend_speed.py [--seconds 180] [--repeats 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import time
+from contextlib import nullcontext
+from pathlib import Path
+
+import librosa
+import numpy as np
+import torch
+
+from dancekit.features import BBNN_MEL, DANCE_CNN_MEL, PRCNN_STFT, FrameStream, build_frontend, handcrafted_features
+
+RESULTS = Path(__file__).resolve().parent / "results" / "frontend_speed.json"
+
+
+def _signal(seconds: float, sr: int = 22050) -> np.ndarray:
+    rng = np.random.default_rng(0)
+    t = np.arange(int(seconds * sr)) / sr
+    tones = sum(0.2 * np.sin(2 * np.pi * f * t) for f in (110.0, 440.0, 1320.0))
+    return (tones + 0.05 * rng.standard_normal(t.size)).astype(np.float32)
+
+
+def _time(fn, repeats: int) -> dict:
+    fn()
+    runs = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - start)
+    return {"min_s": min(runs), "median_s": statistics.median(runs)}
+
+
+def _librosa_reference(cfg, y):
+    if cfg.kind == "mel":
+        kwargs = dict(sr=cfg.sr, n_fft=cfg.n_fft, hop_length=cfg.hop_length, n_mels=cfg.n_mels, fmax=cfg.fmax)
+        return lambda: librosa.power_to_db(librosa.feature.melspectrogram(y=y, **kwargs), top_db=None)
+    return lambda: np.abs(librosa.stft(y, n_fft=cfg.n_fft, hop_length=cfg.hop_length))
+
+
+def _cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _blas_limit(threads):
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return nullcontext()
+    return threadpool_limits(limits=threads) if threads else nullcontext()
+
+
+def run(seconds: float, repeats: int) -> dict:
+    y = _signal(seconds)
+    wave = torch.from_numpy(y)
+    default_threads = torch.get_num_threads()
+    rows = []
+    for threads in (2, None) if default_threads != 2 else (2,):
+        torch.set_num_threads(threads or default_threads)
+        with _blas_limit(threads), torch.inference_mode():
+            for name, cfg in (("dance_cnn_mel", DANCE_CNN_MEL), ("bbnn_mel", BBNN_MEL), ("prcnn_stft", PRCNN_STFT)):
+                ref = _time(_librosa_reference(cfg, y), repeats)
+                for precision in ("float64", "float32"):
+                    frontend = build_frontend(cfg, precision=precision)
+                    got = _time(lambda: frontend(wave), repeats)
+                    rows.append(
+                        {
+                            "frontend": name,
+                            "threads": threads or default_threads,
+                            "precision": precision,
+                            "torch_min_s": got["min_s"],
+                            "torch_median_s": got["median_s"],
+                            "librosa_min_s": ref["min_s"],
+                            "librosa_median_s": ref["median_s"],
+                            "speedup_vs_librosa": ref["min_s"] / got["min_s"],
+                        }
+                    )
+            stream_frontend = build_frontend(DANCE_CNN_MEL)
+
+            def stream_all(chunk):
+                stream = FrameStream(stream_frontend)
+                for start in range(0, y.size, chunk):
+                    stream.push(y[start : start + chunk])
+                stream.flush()
+
+            for chunk, label in ((1024, "1024-sample pushes, live"), (220500, "10 s pushes, file")):
+                streaming = _time(lambda: stream_all(chunk), max(1, repeats // 2))
+                rows.append(
+                    {
+                        "frontend": f"dance_cnn_mel FrameStream ({label})",
+                        "threads": threads or default_threads,
+                        "precision": "float64",
+                        "torch_min_s": streaming["min_s"],
+                        "torch_median_s": streaming["median_s"],
+                    }
+                )
+            hand = _time(lambda: handcrafted_features(y), max(1, repeats // 3))
+            rows.append(
+                {
+                    "frontend": "handcrafted_features (librosa, 72-d)",
+                    "threads": threads or default_threads,
+                    "precision": "librosa",
+                    "torch_min_s": hand["min_s"],
+                    "torch_median_s": hand["median_s"],
+                }
+            )
+    torch.set_num_threads(default_threads)
+    return {
+        "signal_seconds": seconds,
+        "sr": 22050,
+        "repeats": repeats,
+        "cpu_count_affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "default_torch_threads": default_threads,
+        "machine": _cpu_name(),
+        "torch": torch.__version__,
+        "librosa": librosa.__version__,
+        "numpy": np.__version__,
+        "rows": rows,
+    }
+
+
+def _print_table(result: dict) -> None:
+    print(f"{result['signal_seconds']:.0f} s signal, {result['cpu_count_affinity']} CPUs visible, min of {result['repeats']}")
+    header = f"{'front end':54} {'thr':>3} {'prec':>8} {'torch s':>8} {'librosa s':>9} {'speed-up':>8}"
+    print(header)
+    print("-" * len(header))
+    for row in result["rows"]:
+        lib = f"{row['librosa_min_s']:.4f}" if "librosa_min_s" in row else "-"
+        ratio = f"{row['speedup_vs_librosa']:.2f}x" if "speedup_vs_librosa" in row else "-"
+        print(f"{row['frontend']:54} {row['threads']:>3} {row['precision']:>8} {row['torch_min_s']:>8.4f} {lib:>9} {ratio:>8}")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=180.0)
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    result = run(args.seconds, args.repeats)
+    _print_table(result)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

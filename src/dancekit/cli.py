@@ -1,0 +1,147 @@
+"""Command line: a thin layer over the library. ``dancekit --help`` lists the commands.
+
+Exit codes: 0 success; 1 unexpected internal error; 2 bad usage; 3 at least one input could
+not be read as audio (the others are still processed); 4 model problem; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from dancekit.errors import AudioError, DancekitError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_AUDIO, EXIT_MODEL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from dancekit import __version__
+
+    parser = argparse.ArgumentParser(prog="dancekit", description="Understand dance from music.")
+    parser.add_argument("--version", action="version", version=f"dancekit {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show full tracebacks of unexpected errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    ident = sub.add_parser("identify", help="which ballroom dance is this recording?",
+                           description="Identify the ballroom dance, tempo and meter of recordings.")
+    ident.add_argument("files", nargs="+", metavar="FILE", help="audio or video files (anything ffmpeg reads)")
+    ident.add_argument("--model", default=None, help="built-in model name or model folder (default: the built-in dance model)")
+    ident.add_argument("--top", type=_positive_int, default=3, metavar="K", help="how many dances to list (default 3)")
+    ident.add_argument("--json", action="store_true", help="print a JSON array, one object per file (schema in README)")
+    ident.add_argument("--plot", metavar="PNG", help="write the per-segment timeline; with several files, a folder")
+    ident.add_argument("--stride", type=_positive_int, default=None, metavar="FRAMES",
+                       help="hop between 224-frame segments (default: the model's, 200 = 4.6 s)")
+    ident.add_argument("--no-tempo", action="store_true", help="skip beat and tempo analysis")
+    ident.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda (default cpu)")
+    ident.set_defaults(func=cmd_identify)
+
+    models = sub.add_parser("models", help="list the built-in models")
+    models.add_argument("--json", action="store_true", help="print the full model cards as JSON")
+    models.set_defaults(func=cmd_models)
+    return parser
+
+
+def _plot_path(target: str, file: str, many: bool) -> Path:
+    if not many:
+        return Path(target)
+    return Path(target) / f"{Path(file).stem}.timeline.png"
+
+
+def _format_result(result, top: int) -> str:
+    from dancekit.inference.result import NO_MUSIC
+
+    minutes, seconds = divmod(int(round(result.duration_s)), 60)
+    lines = [f"{result.source}  ({minutes}:{seconds:02d})"]
+    if result.status == NO_MUSIC:
+        lines.append("  no music detected")
+    else:
+        for rank, (name, p) in enumerate(result.top(top), 1):
+            lines.append(f"  {rank}. {name:<16} {p:6.1%}")
+    if result.rhythm is not None:
+        lines.append(f"  tempo: {result.rhythm.describe()}")
+    lines += [f"  note: {w}" for w in result.warnings if not w.startswith("no music")]
+    return "\n".join(lines)
+
+
+def cmd_identify(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from dancekit.inference import Identifier
+
+    identifier = Identifier(args.model, stride=args.stride, rhythm=not args.no_tempo, device=args.device)
+    many = len(args.files) > 1
+    if args.plot and many:
+        Path(args.plot).mkdir(parents=True, exist_ok=True)
+    records, status = [], EXIT_OK
+    bar = tqdm(args.files, unit="file", disable=not many, file=sys.stderr, leave=False)
+    for file in bar:
+        try:
+            result = identifier.identify(file)
+        except AudioError as err:
+            status = EXIT_AUDIO
+            records.append({"file": file, "status": "error", "error": str(err)})
+            if not args.json:
+                tqdm.write(f"{file}  error: {err}", file=sys.stderr)
+            continue
+        if args.plot:
+            from dancekit.inference.timeline import plot_timeline
+
+            plot_timeline(result, _plot_path(args.plot, file, many))
+        if args.json:
+            records.append(result.to_dict(top=args.top))
+        else:
+            tqdm.write(_format_result(result, args.top), file=sys.stdout)
+    if args.json:
+        print(json.dumps(records, indent=2))
+    return status
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from dancekit.models.files import builtin_models, read_card
+
+    cards = [read_card(path) for path in builtin_models().values()]
+    if args.json:
+        print(json.dumps([c.to_dict() for c in cards], indent=2))
+        return EXIT_OK
+    if not cards:
+        print("no built-in models installed (use --model PATH with a model folder)")
+        return EXIT_OK
+    for card in cards:
+        print(f"{card.name:<16} {card.task:<6} {card.architecture:<14} {len(card.classes)} classes  {card.summary}")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except DancekitError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return err.exit_code
+    except Exception as err:  # last resort: one line, not a traceback (unless --debug)
+        if args.debug:
+            raise
+        first = str(err).splitlines()[0] if str(err) else ""
+        print(f"internal error: {type(err).__name__}: {first} (rerun with --debug for details)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

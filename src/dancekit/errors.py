@@ -1,0 +1,35 @@
+"""One small exception hierarchy, so callers (CLI, web) can turn any failure into one line."""
+
+
+class DancekitError(Exception):
+    """Base of every error dancekit raises on purpose; ``str(err)`` is a one-line message."""
+
+    exit_code = 1
+
+
+class AudioError(DancekitError):
+    """The input could not be turned into audio samples."""
+
+    exit_code = 3
+
+
+class NotAudioError(AudioError):
+    """The file is not a media file at all (e.g. a text file renamed .mp3)."""
+
+
+class NoAudioStreamError(AudioError):
+    """A media file (e.g. a video) that carries no audio stream."""
+
+
+class EmptyAudioError(AudioError):
+    """The file is empty or decodes to zero samples."""
+
+
+class DecodeError(AudioError):
+    """A media file that starts to decode but is broken (truncated, corrupt)."""
+
+
+class ModelError(DancekitError):
+    """A model file is missing, corrupt, or does not match its card."""
+
+    exit_code = 4

@@ -1,0 +1,137 @@
+"""Spectrogram front ends as torch modules that reproduce librosa's numbers, batched, on any device.
+
+Why not torchaudio or ``torch.stft(center=True)``: torch pads by reflection by default, librosa
+0.11 pads with zeros (``pad_mode='constant'``); and a float32 FFT is ~1e-2 dB off librosa in quiet
+mel bands (librosa multiplies by a float64 window, so its FFT runs in float64). Here the FFT runs
+in float64 by default (``precision``), block by block over frames so memory stays bounded and the
+float64 intermediate stays cache-sized; everything after the FFT is float32.
+"""
+
+from __future__ import annotations
+
+import librosa
+import numpy as np
+import torch
+from torch import nn
+
+from dancekit.errors import AudioError, EmptyAudioError
+from dancekit.features.config import FrontEndConfig
+
+PRECISIONS = {"float64": torch.float64, "float32": torch.float32}
+_COMPLEX_OUT = torch.complex64
+
+
+class SpectrogramFrontEnd(nn.Module):
+    """``forward(wave[..., samples]) -> float32 [..., bins, frames]``, equal to librosa's output.
+
+    ``frames_from_padded`` is the same computation without centre padding; ``FrameStream`` uses it
+    to produce exactly the offline frames from audio that arrives in pieces.
+    """
+
+    def __init__(self, config: FrontEndConfig, precision: str = "float64", block_frames: int = 512):
+        super().__init__()
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {tuple(PRECISIONS)}, not {precision!r}")
+        if block_frames < 1:
+            raise ValueError("block_frames must be >= 1")
+        self.config = config
+        self.precision = precision
+        self.block_frames = block_frames
+        # librosa's 'hann' is the periodic Hann window (scipy fftbins=True), i.e. torch's default.
+        window = torch.hann_window(config.n_fft, periodic=True, dtype=torch.float64)
+        self.register_buffer("window", window, persistent=False)
+        if config.kind == "mel":
+            basis = librosa.filters.mel(
+                sr=config.sr,
+                n_fft=config.n_fft,
+                n_mels=config.n_mels,
+                fmin=config.fmin,
+                fmax=config.fmax,
+                htk=config.htk,
+                norm=config.mel_norm,
+                dtype=np.float32,
+            )
+            self.register_buffer("mel_basis", torch.from_numpy(basis), persistent=False)
+        else:
+            self.mel_basis = None
+
+    def extra_repr(self) -> str:
+        return f"{self.config}, precision={self.precision!r}"
+
+    def forward(self, wave: torch.Tensor) -> torch.Tensor:
+        """Centre-pad with zeros (if ``config.center``), then ``frames_from_padded``; apply ``top_db``."""
+        wave = _check_wave(wave)
+        if wave.shape[-1] == 0:
+            raise EmptyAudioError("cannot compute a spectrogram of zero samples")
+        pad = self.config.pad
+        if pad:
+            wave = nn.functional.pad(wave, (pad, pad))
+        if wave.shape[-1] < self.config.n_fft:
+            raise AudioError(
+                f"signal of {wave.shape[-1]} samples is shorter than one frame (n_fft={self.config.n_fft})"
+            )
+        spec = self.frames_from_padded(wave)
+        if self.config.top_db is not None:
+            peak = spec.amax(dim=(-2, -1), keepdim=True)
+            spec = torch.maximum(spec, peak - self.config.top_db)
+        return spec
+
+    def frames_from_padded(self, padded: torch.Tensor) -> torch.Tensor:
+        """Every full frame of an already padded signal: ``[..., L] -> [..., bins, 1 + (L - n_fft) // hop]``."""
+        cfg = self.config
+        lead = padded.shape[:-1]
+        flat = padded.reshape(-1, padded.shape[-1]).to(PRECISIONS[self.precision])
+        n_frames = max(0, 1 + (flat.shape[-1] - cfg.n_fft) // cfg.hop_length)
+        out = torch.empty(flat.shape[0], cfg.n_bins, n_frames, dtype=torch.float32, device=flat.device)
+        window = self.window.to(flat.dtype)
+        for start in range(0, n_frames, self.block_frames):
+            stop = min(n_frames, start + self.block_frames)
+            segment = flat[:, start * cfg.hop_length : (stop - 1) * cfg.hop_length + cfg.n_fft]
+            out[:, :, start:stop] = self._block(segment, window)
+        self._scale_in_place(out)
+        return out.reshape(*lead, cfg.n_bins, n_frames)
+
+    def _block(self, segment: torch.Tensor, window: torch.Tensor) -> torch.Tensor:
+        cfg = self.config
+        stft = torch.stft(
+            segment, cfg.n_fft, cfg.hop_length, window=window, center=False, return_complex=True
+        ).to(_COMPLEX_OUT)  # rounding to complex64 keeps float64 accuracy per bin and is cheap
+        spec = stft.real.square() + stft.imag.square()
+        if cfg.power != 2.0:
+            spec = spec.sqrt() if cfg.power == 1.0 else spec.pow(cfg.power / 2.0)
+        if self.mel_basis is not None:
+            spec = torch.matmul(self.mel_basis.to(spec.dtype), spec)
+        return spec
+
+    def _scale_in_place(self, spec: torch.Tensor) -> None:
+        cfg = self.config
+        if cfg.log == "db":
+            factor = 20.0 / cfg.power
+            spec.clamp_(min=cfg.amin).log10_().mul_(factor)
+            if cfg.ref != 1.0:
+                spec.sub_(factor * np.log10(max(cfg.amin, cfg.ref)))
+        elif cfg.log == "log":
+            spec.clamp_(min=cfg.amin).log_()
+        elif cfg.log == "log1p":
+            spec.log1p_()
+
+
+def _check_wave(wave: torch.Tensor) -> torch.Tensor:
+    if not isinstance(wave, torch.Tensor):
+        raise TypeError(f"expected a torch.Tensor of samples, got {type(wave).__name__}")
+    if wave.ndim == 0:
+        raise AudioError("expected samples along the last axis, got a scalar")
+    if not wave.is_floating_point():
+        raise AudioError(f"expected floating-point samples in [-1, 1], got dtype {wave.dtype}")
+    return wave
+
+
+def build_frontend(config: FrontEndConfig, precision: str = "float64", block_frames: int = 512) -> SpectrogramFrontEnd:
+    """The torch module for ``config`` (CPU; move it with ``.to(device)``).
+
+    ``precision="float32"`` runs the FFT in float32: ~1.5x faster on CPU and fine on consumer GPUs
+    without fast float64, but up to ~1e-2 dB off librosa in very quiet bands.
+    """
+    if not isinstance(config, FrontEndConfig):
+        raise TypeError(f"expected a FrontEndConfig, got {type(config).__name__}")
+    return SpectrogramFrontEnd(config, precision=precision, block_frames=block_frames)

@@ -1,0 +1,58 @@
+"""Is there anything to classify? The streaming form of :func:`dancekit.audio.is_near_silent`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dancekit.audio.loudness import (
+    DEFAULT_FRAME_LENGTH,
+    DEFAULT_MIN_ACTIVE_FRACTION,
+    DEFAULT_THRESHOLD_DBFS,
+    frame_rms_dbfs,
+    rms_dbfs,
+)
+
+
+class ActivityMeter:
+    """Counts active frames chunk by chunk, so a live or 2-hour stream is judged like a whole file.
+
+    Fed the chunks of a signal, ``is_silent()`` equals ``is_near_silent(signal)``.
+    """
+
+    def __init__(self, threshold_dbfs: float = DEFAULT_THRESHOLD_DBFS,
+                 min_active_fraction: float = DEFAULT_MIN_ACTIVE_FRACTION, frame_length: int = DEFAULT_FRAME_LENGTH):
+        self.threshold_dbfs = threshold_dbfs
+        self.min_active_fraction = min_active_fraction
+        self.frame_length = frame_length
+        self._carry = np.zeros(0, dtype=np.float32)
+        self.frames = 0
+        self.active = 0
+        self._energy = 0.0
+        self._samples = 0
+
+    def update(self, samples: np.ndarray) -> None:
+        x = np.concatenate([self._carry, samples]) if self._carry.size else np.asarray(samples)
+        whole = (x.size // self.frame_length) * self.frame_length
+        if whole:
+            self._count(x[:whole])
+        self._carry = x[whole:].copy()
+        self._energy += float(np.dot(samples.astype(np.float64), samples.astype(np.float64)))
+        self._samples += samples.size
+
+    def _count(self, x: np.ndarray) -> None:
+        levels = frame_rms_dbfs(x, self.frame_length)
+        self.frames += levels.size
+        self.active += int(np.count_nonzero(levels > self.threshold_dbfs))
+
+    def level_dbfs(self) -> float:
+        """Overall RMS level of everything pushed so far."""
+        if self._samples == 0:
+            return rms_dbfs(np.zeros(0))
+        return rms_dbfs(np.array([np.sqrt(self._energy / self._samples)]))
+
+    def is_silent(self) -> bool:
+        frames, active = self.frames, self.active
+        if self._carry.size:  # the trailing partial frame counts as one, as in frame_rms_dbfs
+            tail = frame_rms_dbfs(self._carry, self.frame_length)
+            frames, active = frames + 1, active + int(tail[0] > self.threshold_dbfs)
+        return frames == 0 or active < self.min_active_fraction * frames

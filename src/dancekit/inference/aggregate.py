@@ -1,0 +1,35 @@
+"""Turning per-segment probabilities into one answer for the recording (paper 1, III-C)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class IncrementalMean:
+    """Arithmetic mean of segment softmax vectors, updated one batch at a time.
+
+    The paper's real-time mode: each new segment updates the average, so a live result is
+    always the offline result of the audio heard so far.
+    """
+
+    def __init__(self, n_classes: int):
+        self._sum = np.zeros(n_classes, dtype=np.float64)
+        self.count = 0
+
+    def update(self, probabilities: np.ndarray) -> np.ndarray:
+        probabilities = np.atleast_2d(np.asarray(probabilities, dtype=np.float64))
+        self._sum += probabilities.sum(axis=0)
+        self.count += probabilities.shape[0]
+        return self.mean
+
+    @property
+    def mean(self) -> np.ndarray:
+        if self.count == 0:
+            return np.full_like(self._sum, np.nan)
+        return self._sum / self.count
+
+
+def top_k(probabilities: np.ndarray, classes: list[str], k: int) -> list[tuple[str, float]]:
+    """The k most probable classes, most probable first."""
+    order = np.argsort(-np.asarray(probabilities), kind="stable")[: max(1, k)]
+    return [(classes[i], float(probabilities[i])) for i in order]

@@ -1,0 +1,246 @@
+"""Recording -> dance: the whole of paper 1's Fig. 1, offline and live.
+
+One pipeline serves both modes. Audio arrives in chunks (from a decoder or a microphone),
+the front end turns them into spectrogram frames exactly as it would the whole signal,
+whole 224-frame segments are classified as soon as they exist, and an incremental mean
+keeps the recording's probabilities. Memory stays bounded, so a 2-hour set costs no more
+than a 3-minute song, and the live result is the offline result of the audio heard so far.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import BinaryIO, Iterable, Union
+
+import numpy as np
+import torch
+
+from dancekit.errors import EmptyAudioError
+from dancekit.features import FrameStream, FrontEndConfig, build_frontend
+from dancekit.inference.activity import ActivityMeter
+from dancekit.inference.aggregate import IncrementalMean
+from dancekit.inference.result import NO_MUSIC, OK, SHORT, IdentifyResult
+from dancekit.inference.segments import SegmentCutter
+from dancekit.models.files import LoadedModel, load_model
+
+Source = Union[str, os.PathLike, bytes, BinaryIO, np.ndarray]
+
+#: Shortest audio for which a tempo is reported (a few bars at slow tempi).
+MIN_RHYTHM_SECONDS = 6.0
+
+
+class Identifier:
+    """A loaded model plus its front end; cheap to reuse for many recordings."""
+
+    def __init__(
+        self,
+        model: LoadedModel | str | os.PathLike | None = None,
+        stride: int | None = None,
+        batch_size: int = 16,
+        device: str | torch.device = "cpu",
+        rhythm: bool = True,
+    ):
+        from dancekit.models import DEFAULT_DANCE_MODEL
+
+        self.model = model if isinstance(model, LoadedModel) else load_model(model or DEFAULT_DANCE_MODEL, device)
+        card = self.model.card
+        self.frontend_config = FrontEndConfig.from_dict(card.frontend)
+        self.device = torch.device(device)
+        self.frontend = build_frontend(self.frontend_config).to(self.device)
+        self.segment_frames = card.segment_frames
+        self.stride = int(stride or card.default_stride)
+        if self.stride < 1:
+            raise ValueError("stride must be at least 1 frame")
+        self.batch_size = batch_size
+        self.rhythm = rhythm
+        self.classes = list(card.classes)
+
+    @property
+    def sample_rate(self) -> int:
+        return self.frontend_config.sr
+
+    def session(self, name: str = "<live>") -> "Session":
+        """A live (incremental) session: push audio chunks, read the running result."""
+        return Session(self, name)
+
+    def identify(self, source: Source, sample_rate: int | None = None, name: str | None = None) -> IdentifyResult:
+        """Identify one recording: a path, bytes, a binary file object, or a mono array (with ``sample_rate``)."""
+        from dancekit import audio
+
+        session = self.session(name or _source_name(source))
+        if isinstance(source, np.ndarray):
+            if sample_rate is None:
+                raise ValueError("an array needs its sample_rate")
+            session.push(_to_rate(source, sample_rate, self.sample_rate))
+        else:
+            for chunk in audio.stream(source, sr=self.sample_rate, chunk_seconds=60.0):
+                session.push(chunk)
+        return session.result()
+
+
+class Session:
+    """Incremental identification of one recording (paper 1's real-time mode)."""
+
+    def __init__(self, identifier: Identifier, name: str):
+        self.identifier = identifier
+        self.name = name
+        self.frames = FrameStream(identifier.frontend, identifier.frontend_config)
+        self.cutter = SegmentCutter(identifier.segment_frames, identifier.stride)
+        self.mean = IncrementalMean(len(identifier.classes))
+        self.activity = ActivityMeter()
+        self.samples_seen = 0
+        self._starts: list[int] = []
+        self._probs: list[np.ndarray] = []
+        self._flux: list[np.ndarray] = []
+        self._last_frame: torch.Tensor | None = None
+        self._finished = False
+
+    def push(self, samples: np.ndarray) -> np.ndarray:
+        """Feed mono float32 audio at the model's rate; returns probabilities of segments completed now."""
+        if self._finished:
+            raise RuntimeError("session already finished")
+        samples = np.asarray(samples, dtype=np.float32).reshape(-1)
+        self.samples_seen += samples.size
+        self.activity.update(samples)
+        return self._take_frames(self.frames.push(samples))
+
+    @property
+    def probabilities(self) -> np.ndarray:
+        """Running recording-level probabilities (NaN before the first segment)."""
+        return self.mean.mean
+
+    def result(self) -> IdentifyResult:
+        """Flush the tail and return the final result (the session cannot be pushed to afterwards)."""
+        if not self._finished:
+            self._take_frames(self.frames.flush())
+            self._finished = True
+            short, starts = self.cutter.finish()
+            if short is not None:
+                self._classify(short, starts)
+        return self._build_result()
+
+    # -- internals ---------------------------------------------------------------------
+    def _take_frames(self, frames: torch.Tensor) -> np.ndarray:
+        if frames.shape[-1] == 0:
+            return np.zeros((0, len(self.identifier.classes)))
+        if self.identifier.rhythm:
+            self._track_flux(frames)
+        segments, starts = self.cutter.push(frames)
+        if segments is None:
+            return np.zeros((0, len(self.identifier.classes)))
+        return self._classify(segments, starts)
+
+    def _classify(self, segments: torch.Tensor, starts: list[int]) -> np.ndarray:
+        ident = self.identifier
+        out = []
+        with torch.inference_mode():
+            for i in range(0, len(segments), ident.batch_size):
+                batch = segments[i : i + ident.batch_size].to(ident.device)
+                logits = ident.model.network(batch)
+                out.append(torch.softmax(logits.float(), dim=-1).cpu().numpy())
+        probs = np.concatenate(out)
+        self.mean.update(probs)
+        self._starts.extend(starts)
+        self._probs.append(probs)
+        return probs
+
+    def _track_flux(self, frames: torch.Tensor) -> None:
+        """Spectral flux per frame, as librosa.onset.onset_strength computes it from the same dB mel."""
+        frames = frames.detach().cpu()
+        previous = frames[:, :1] if self._last_frame is None else self._last_frame
+        diff = torch.diff(torch.cat([previous, frames], dim=1), dim=1).clamp_min_(0).mean(dim=0)
+        self._flux.append(diff.numpy().astype(np.float32))
+        self._last_frame = frames[:, -1:]
+
+    def _onset_envelope(self) -> np.ndarray:
+        flux = np.concatenate(self._flux) if self._flux else np.zeros(0, np.float32)
+        cfg = self.identifier.frontend_config
+        shift = cfg.n_fft // (2 * cfg.hop_length)  # librosa's centring compensation
+        return np.concatenate([np.zeros(shift, np.float32), flux])[: flux.size]
+
+    def _build_result(self) -> IdentifyResult:
+        ident = self.identifier
+        cfg = ident.frontend_config
+        duration = self.samples_seen / ident.sample_rate
+        n_classes = len(ident.classes)
+        probs = np.concatenate(self._probs) if self._probs else np.zeros((0, n_classes))
+        warnings: list[str] = []
+        if self.samples_seen == 0:
+            raise EmptyAudioError(f"no audio samples in {self.name}")
+        status = OK
+        segment_seconds = ident.segment_frames * cfg.hop_length / cfg.sr
+        if self.cutter.frames_seen < ident.segment_frames:
+            status = SHORT
+            warnings.append(
+                f"recording is {duration:.1f} s, shorter than one {segment_seconds:.1f} s segment: "
+                "classified from one looped segment, expect low accuracy"
+            )
+        if self.activity.is_silent():
+            status = NO_MUSIC
+            warnings.append(f"no music detected (level {self.activity.level_dbfs():.0f} dBFS)")
+        rhythm = None
+        if ident.rhythm and status != NO_MUSIC and duration >= MIN_RHYTHM_SECONDS:
+            from dancekit.rhythm import analyze_onsets
+
+            rhythm = analyze_onsets(self._onset_envelope(), sr=cfg.sr, hop_length=cfg.hop_length)
+        card = ident.model.card
+        return IdentifyResult(
+            source=self.name,
+            classes=list(ident.classes),
+            probabilities=self.mean.mean if self.mean.count else np.full(n_classes, 1.0 / n_classes),
+            segment_starts_s=np.asarray(self._starts, dtype=np.float64) * cfg.hop_length / cfg.sr,
+            segment_probabilities=probs,
+            segment_length_s=segment_seconds,
+            duration_s=duration,
+            status=status,
+            rhythm=rhythm,
+            model={"name": card.name, "version": card.version},
+            warnings=warnings,
+        )
+
+
+def _source_name(source: Source) -> str:
+    if isinstance(source, (str, os.PathLike)):
+        return os.fspath(source)
+    if isinstance(source, (bytes, bytearray)):
+        return "<bytes>"
+    if isinstance(source, np.ndarray):
+        return "<array>"
+    return getattr(source, "name", None) or "<stream>"
+
+
+def _to_rate(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
+    import soxr
+
+    samples = np.asarray(samples, dtype=np.float32)
+    if samples.ndim == 2:  # [samples, channels] as soundfile returns
+        samples = samples.mean(axis=1)
+    if rate != target:
+        samples = soxr.resample(samples, rate, target, quality="HQ").astype(np.float32)
+    return samples
+
+
+_CACHE: dict[tuple, Identifier] = {}
+
+
+def identify(
+    source: Source,
+    model: LoadedModel | str | os.PathLike | None = None,
+    *,
+    sample_rate: int | None = None,
+    stride: int | None = None,
+    rhythm: bool = True,
+    device: str = "cpu",
+) -> IdentifyResult:
+    """Identify the ballroom dance of one recording (path, bytes, file object or array).
+
+    The loaded model is cached, so calling this in a loop does not reload it.
+    """
+    if isinstance(model, LoadedModel):
+        identifier = Identifier(model, stride=stride, rhythm=rhythm, device=device)
+    else:
+        key = (str(model), stride, rhythm, device)
+        if key not in _CACHE:
+            _CACHE[key] = Identifier(model, stride=stride, rhythm=rhythm, device=device)
+        identifier = _CACHE[key]
+    return identifier.identify(source, sample_rate=sample_rate)

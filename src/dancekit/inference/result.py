@@ -1,0 +1,76 @@
+"""The answer for one recording, for people (``describe``) and for programs (``to_dict``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from dancekit.inference.aggregate import top_k
+
+#: status values of a result
+OK, NO_MUSIC, SHORT = "ok", "no_music", "short"
+
+
+@dataclass
+class IdentifyResult:
+    """Recording-level probabilities, the per-segment timeline, tempo and meter."""
+
+    source: str
+    classes: list[str]
+    probabilities: np.ndarray  # [C], mean of segment softmax
+    segment_starts_s: np.ndarray  # [n]
+    segment_probabilities: np.ndarray  # [n, C]
+    segment_length_s: float
+    duration_s: float
+    status: str = OK
+    rhythm: Any = None  # dancekit.rhythm.RhythmResult or None
+    model: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str | None:
+        """The predicted class, or None when no music was detected."""
+        if self.status == NO_MUSIC or not len(self.probabilities):
+            return None
+        return self.top(1)[0][0]
+
+    @property
+    def confidence(self) -> float | None:
+        return None if self.label is None else float(np.max(self.probabilities))
+
+    def top(self, k: int = 2) -> list[tuple[str, float]]:
+        return top_k(self.probabilities, self.classes, k)
+
+    def describe(self) -> str:
+        """One line, e.g. ``Slow Waltz 83% (Viennese Waltz 9%)``."""
+        if self.status == NO_MUSIC:
+            return "no music detected"
+        (first, p1), *rest = self.top(2)
+        text = f"{first} {p1:.0%}"
+        if rest:
+            text += f" ({rest[0][0]} {rest[0][1]:.0%})"
+        return text
+
+    def to_dict(self, top: int = 3, timeline: bool = True) -> dict[str, Any]:
+        """JSON-ready dictionary; the schema is documented in the README."""
+        out: dict[str, Any] = {
+            "file": self.source,
+            "status": self.status,
+            "label": self.label,
+            "confidence": self.confidence,
+            "top": [{"label": name, "probability": round(p, 6)} for name, p in self.top(top)] if self.label else [],
+            "probabilities": {c: round(float(p), 6) for c, p in zip(self.classes, self.probabilities)},
+            "duration_s": round(self.duration_s, 3),
+            "tempo": self.rhythm.to_dict() if self.rhythm is not None else None,
+            "model": self.model,
+            "warnings": list(self.warnings),
+        }
+        if timeline:
+            out["segments"] = {
+                "length_s": round(self.segment_length_s, 4),
+                "start_s": [round(float(t), 3) for t in self.segment_starts_s],
+                "probabilities": np.round(self.segment_probabilities, 5).tolist(),
+            }
+        return out

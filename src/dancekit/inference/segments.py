@@ -1,0 +1,70 @@
+"""Cutting a spectrogram into fixed-length, overlapping segments (paper 1, III-C)."""
+
+from __future__ import annotations
+
+import torch
+
+
+def segment_starts(n_frames: int, length: int = 224, stride: int = 200) -> list[int]:
+    """Start frames of every whole segment; empty when the recording is shorter than one."""
+    if stride < 1 or length < 1:
+        raise ValueError("segment length and stride must be positive")
+    if n_frames < length:
+        return []
+    return list(range(0, n_frames - length + 1, stride))
+
+
+def pad_to_segment(frames: torch.Tensor, length: int) -> torch.Tensor:
+    """Loop a too-short spectrogram ``[bins, n]`` until it fills one segment.
+
+    Looping keeps the rhythm and timbre a dance is recognised by, where zero padding would
+    add a silence the network never saw in training.
+    """
+    n = frames.shape[-1]
+    if n == 0:
+        raise ValueError("no frames to pad")
+    reps = -(-length // n)
+    return frames.repeat(1, reps)[:, :length]
+
+
+class SegmentCutter:
+    """Streaming cutter: push spectrogram frames in any block sizes, get the same segments
+    (and start frames) as :func:`segment_starts` on the whole spectrogram."""
+
+    def __init__(self, length: int = 224, stride: int = 200):
+        if stride < 1 or length < 1:
+            raise ValueError("segment length and stride must be positive")
+        self.length = length
+        self.stride = stride
+        self._buffer: torch.Tensor | None = None  # frames from self._buffer_start on
+        self._buffer_start = 0
+        self._next_start = 0
+        self.frames_seen = 0
+        self.segments_cut = 0
+
+    def push(self, frames: torch.Tensor) -> tuple[torch.Tensor | None, list[int]]:
+        """Add frames ``[bins, n]``; return the newly complete segments ``[k, bins, length]`` and their starts."""
+        if frames.shape[-1] == 0:
+            return None, []
+        self._buffer = frames if self._buffer is None else torch.cat([self._buffer, frames], dim=-1)
+        self.frames_seen += frames.shape[-1]
+        segments, starts = [], []
+        while self._next_start + self.length <= self.frames_seen:
+            offset = self._next_start - self._buffer_start
+            segments.append(self._buffer[:, offset : offset + self.length])
+            starts.append(self._next_start)
+            self._next_start += self.stride
+        # Drop frames no future segment needs.
+        keep_from = min(self._next_start, self.frames_seen) - self._buffer_start
+        if keep_from > 0:
+            self._buffer = self._buffer[:, keep_from:]
+            self._buffer_start += keep_from
+        self.segments_cut += len(segments)
+        return (torch.stack(segments) if segments else None), starts
+
+    def finish(self) -> tuple[torch.Tensor | None, list[int]]:
+        """For a recording shorter than one segment: one looped segment from all its frames."""
+        if self.segments_cut or self._buffer is None or self._buffer.shape[-1] == 0:
+            return None, []
+        self.segments_cut = 1
+        return pad_to_segment(self._buffer, self.length).unsqueeze(0), [0]

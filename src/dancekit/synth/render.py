@@ -1,0 +1,106 @@
+"""MIDI -> audio through a General MIDI soundfont, then a random production chain.
+
+Why a production chain: the same MIDI through one soundfont always sounds like a cheap
+keyboard; real records differ in EQ, dynamics, room and loudness, and a model must not learn
+"dry GM piano" as a feature of any dance. Filters come from ``scipy.signal``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+from scipy import signal
+
+from dancekit.synth.song import SynthToolError
+
+#: Soundfonts looked for, with their sampling weight (MuseScore loads slowly: ~6 s per call).
+SOUNDFONTS: tuple[tuple[str, float], ...] = (
+    ("/usr/share/sounds/sf2/FluidR3_GM.sf2", 0.4),
+    ("/usr/share/sounds/sf2/TimGM6mb.sf2", 0.3),
+    ("/usr/share/sounds/sf3/MuseScore_General.sf3", 0.3),
+)
+SOUNDFONT_ENV = "DANCEKIT_SOUNDFONTS"
+
+
+def available_soundfonts() -> list[tuple[str, float]]:
+    """Installed soundfonts (``$DANCEKIT_SOUNDFONTS``, os.pathsep-separated, overrides the defaults)."""
+    env = os.environ.get(SOUNDFONT_ENV)
+    cands = [(p, 1.0) for p in env.split(os.pathsep) if p] if env else list(SOUNDFONTS)
+    found = [(p, w) for p, w in cands if Path(p).is_file()]
+    if not found:
+        raise SynthToolError("no General MIDI soundfont found: install 'fluid-soundfont-gm' (or set DANCEKIT_SOUNDFONTS)")
+    return found
+
+
+def fluidsynth(midi: Path, soundfont: str, out_wav: Path, sr: int, gain: float) -> np.ndarray:
+    """Render ``midi`` dry (no built-in reverb/chorus: we add our own) to float32 stereo."""
+    if shutil.which("fluidsynth") is None:
+        raise SynthToolError("fluidsynth not found: install the Debian/Ubuntu package 'fluidsynth'")
+    cmd = ["fluidsynth", "-ni", "-q", "-R", "0", "-C", "0", "-g", f"{gain:.3f}", "-r", str(sr),
+           "-o", "synth.dynamic-sample-loading=1", "-F", str(out_wav), soundfont, str(midi)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0 or not out_wav.exists():
+        raise SynthToolError(f"fluidsynth failed on {Path(soundfont).name}: {proc.stderr.strip()[:200]}")
+    audio, _ = sf.read(out_wav, dtype="float32", always_2d=True)
+    return audio
+
+
+def _shelf(x: np.ndarray, sr: int, freq: float, gain_db: float, high: bool) -> np.ndarray:
+    """RBJ-cookbook shelving filter (S = 1)."""
+    a = 10 ** (gain_db / 40.0)
+    w0 = 2 * np.pi * freq / sr
+    cos, alpha = np.cos(w0), np.sin(w0) / 2 * np.sqrt(2)
+    sq = 2 * np.sqrt(a) * alpha
+    s = -1 if high else 1
+    b = [a * ((a + 1) - s * (a - 1) * cos + sq), s * 2 * a * ((a - 1) - s * (a + 1) * cos), a * ((a + 1) - s * (a - 1) * cos - sq)]
+    den = [(a + 1) + s * (a - 1) * cos + sq, -s * 2 * ((a - 1) + s * (a + 1) * cos), (a + 1) + s * (a - 1) * cos - sq]
+    return signal.lfilter(b, den, x).astype(np.float32)
+
+
+def room_impulse(sr: int, rt60: float, rng: np.random.Generator, predelay: float = 0.01) -> np.ndarray:
+    """Synthetic room: a few early reflections and exponentially decaying noise (60 dB in ``rt60`` s)."""
+    n = int(sr * min(rt60 * 1.2, 3.0))
+    t = np.arange(n) / sr
+    tail = rng.standard_normal(n) * np.exp(-6.9 * t / rt60)
+    tail = signal.lfilter([1.0], [1.0, -0.4], tail)  # air absorbs highs
+    ir = np.zeros(n + int(predelay * sr))
+    ir[0] = 1.0
+    ir[int(predelay * sr):] += 0.3 * tail / (np.abs(tail).max() + 1e-9)
+    for _ in range(int(rng.integers(3, 8))):
+        ir[int(rng.uniform(0.003, 0.05) * sr)] += rng.uniform(0.1, 0.5) * rng.choice([-1, 1])
+    return (ir / np.sqrt((ir**2).sum())).astype(np.float32)
+
+
+def reverb(x: np.ndarray, sr: int, rt60: float, wet: float, rng: np.random.Generator) -> np.ndarray:
+    wet_sig = signal.fftconvolve(x, room_impulse(sr, rt60, rng))[: len(x)]
+    return ((1 - wet) * x + wet * wet_sig).astype(np.float32)
+
+
+def normalise(x: np.ndarray, rms_dbfs: float, peak: float = 0.98) -> np.ndarray:
+    rms = np.sqrt(np.mean(x.astype(np.float64) ** 2)) + 1e-12
+    y = x * (10 ** (rms_dbfs / 20) / rms)
+    top = np.abs(y).max()
+    return (y * (peak / top) if top > peak else y).astype(np.float32)
+
+
+def produce(stereo: np.ndarray, sr: int, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
+    """Mono mix with random EQ, drive, reverb and loudness; returns audio and what was done."""
+    pan = rng.uniform(0.3, 0.7)
+    x = (pan * stereo[:, 0] + (1 - pan) * stereo[:, 1]).astype(np.float32)
+    fx = {"low_shelf_db": rng.uniform(-6, 8), "high_shelf_db": rng.uniform(-9, 5),
+          "drive": rng.uniform(1.0, 3.0) if rng.random() < 0.5 else 1.0,
+          "rt60": rng.uniform(0.3, 2.2), "wet": rng.uniform(0.0, 0.35) if rng.random() < 0.8 else 0.0,
+          "rms_dbfs": rng.uniform(-22, -14)}
+    x = _shelf(x, sr, rng.uniform(80, 250), fx["low_shelf_db"], high=False)
+    x = _shelf(x, sr, rng.uniform(2500, 7000), fx["high_shelf_db"], high=True)
+    if fx["drive"] > 1.0:  # a soft-knee "mastering" compressor stand-in
+        x = normalise(x, -18.0)
+        x = (np.tanh(fx["drive"] * x) / np.tanh(fx["drive"])).astype(np.float32)
+    if fx["wet"] > 0:
+        x = reverb(x, sr, fx["rt60"], fx["wet"], rng)
+    return normalise(x, fx["rms_dbfs"]), {k: round(float(v), 3) for k, v in fx.items()}

@@ -1,0 +1,30 @@
+"""Shared fixtures: the location of the real reference data, skipped cleanly when absent."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _shared_data_root() -> Path:
+    env = os.environ.get("DANCEKIT_DATA")
+    return Path(env) if env else PROJECT_ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """Root of the real reference data (``$DANCEKIT_DATA`` or ``../shared/data``)."""
+    root = _shared_data_root()
+    if not root.is_dir():
+        pytest.skip(f"real reference data not found at {root} (set DANCEKIT_DATA)")
+    return root
+
+
+@pytest.fixture(scope="session")
+def toy_model(tmp_path_factory):
+    """A tiny dance model trained inside the test session on generated audio (two toy dances)."""
+    from toy_audio import train_toy_model
+
+    return train_toy_model(tmp_path_factory.mktemp("models") / "toy")

@@ -1,0 +1,81 @@
+"""End to end on generated audio with a tiny model trained inside the tests (see toy_audio.py).
+
+If training, segmentation or aggregation were broken, held-out recordings would not be recognised.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import soundfile as sf
+import torch
+from toy_audio import CLASSES, SR, toy_recording
+
+from dancekit.features import DANCE_CNN_MEL, build_frontend
+from dancekit.inference import Identifier
+from dancekit.inference.segments import segment_starts
+
+
+@pytest.mark.parametrize("label", [0, 1])
+def test_held_out_recordings_are_identified_from_files(toy_model, tmp_path, label):
+    path = tmp_path / f"toy{label}.wav"
+    sf.write(path, toy_recording(label, 30.0, seed=100 + label), SR)
+    result = Identifier(toy_model).identify(path)
+    assert result.label == CLASSES[label]
+    assert result.confidence > 0.8
+    assert result.status == "ok"
+    assert len(result.segment_starts_s) == len(segment_starts(1 + 30 * SR // 512, 224, 200))
+
+
+def test_offline_result_equals_reference_and_live_increments(toy_model):
+    """Offline identify == full spectrogram + every segment + mean == live session in small chunks."""
+    y = toy_recording(0, 40.0, seed=7)
+    identifier = Identifier(toy_model, rhythm=False)
+    offline = identifier.identify(y, sample_rate=SR)
+
+    frontend = build_frontend(DANCE_CNN_MEL)
+    with torch.inference_mode():
+        mel = frontend(torch.from_numpy(y))
+        starts = segment_starts(mel.shape[-1], 224, 200)
+        segments = torch.stack([mel[:, s : s + 224] for s in starts])
+        reference = torch.softmax(toy_model.network(segments), dim=-1).numpy()
+    np.testing.assert_allclose(offline.segment_probabilities, reference, atol=1e-5)
+    np.testing.assert_allclose(offline.probabilities, reference.mean(axis=0), atol=1e-5)
+
+    live = identifier.session()
+    running = []
+    for i in range(0, y.size, 4096):  # microphone-sized chunks
+        if len(live.push(y[i : i + 4096])):
+            running.append(live.probabilities.copy())
+    final = live.result()
+    np.testing.assert_allclose(final.probabilities, offline.probabilities, atol=1e-5)
+    np.testing.assert_allclose(running[-1], offline.probabilities, atol=1e-5)
+    assert len(running) == len(starts)  # the live result updated once per new segment
+
+
+def test_stride_changes_the_number_of_segments(toy_model):
+    y = toy_recording(1, 30.0, seed=3)
+    dense = Identifier(toy_model, stride=50, rhythm=False).identify(y, sample_rate=SR)
+    sparse = Identifier(toy_model, stride=200, rhythm=False).identify(y, sample_rate=SR)
+    assert len(dense.segment_starts_s) > 3 * len(sparse.segment_starts_s)
+    assert dense.label == sparse.label == CLASSES[1]
+
+
+def test_short_and_silent_recordings_are_reported(toy_model):
+    identifier = Identifier(toy_model, rhythm=False)
+    short = identifier.identify(toy_recording(0, 0.5, seed=5), sample_rate=SR)
+    assert short.status == "short" and len(short.segment_starts_s) == 1
+    assert any("shorter than one" in w for w in short.warnings)
+    silent = identifier.identify(np.zeros(SR * 10, np.float32), sample_rate=SR)
+    assert silent.status == "no_music" and silent.label is None
+    assert silent.to_dict()["top"] == []
+
+
+def test_result_json_is_serialisable_and_names_the_model(toy_model):
+    import json
+
+    result = Identifier(toy_model).identify(toy_recording(0, 20.0, seed=9), sample_rate=SR)
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["model"]["name"] == "toy"
+    assert abs(sum(data["probabilities"].values()) - 1) < 1e-4
+    assert data["segments"]["probabilities"] and data["tempo"]["bpm"] > 0

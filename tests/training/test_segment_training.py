@@ -1,0 +1,41 @@
+import numpy as np
+import pytest
+import torch
+from toy_audio import toy_recording
+
+from dancekit.features import DANCE_CNN_MEL, build_frontend
+from dancekit.models import build_dance_cnn
+from dancekit.training import SegmentSampler, train_segment_classifier
+
+
+def test_sampler_balances_classes_whatever_the_recording_counts():
+    specs = [torch.zeros(4, 300)] * 9 + [torch.ones(4, 300)]  # 9 recordings of class 0, one of class 1
+    sampler = SegmentSampler(specs, [0] * 9 + [1], segment_frames=224, seed=0)
+    labels = torch.cat([sampler.batch(8)[1] for _ in range(200)]).numpy()
+    assert 0.45 < labels.mean() < 0.55
+
+
+def test_sampler_crops_random_segments_and_loops_short_ones():
+    ramp = torch.arange(1000.0).repeat(2, 1)
+    sampler = SegmentSampler([ramp, torch.arange(100.0).repeat(2, 1)], [0, 1], segment_frames=224, seed=1)
+    starts = {int(sampler.crop(0)[0, 0]) for _ in range(50)}
+    assert len(starts) > 20 and max(starts) <= 1000 - 224
+    assert sampler.crop(1).shape == (2, 224)
+
+
+def test_sampler_rejects_mismatched_labels():
+    with pytest.raises(ValueError):
+        SegmentSampler([torch.zeros(2, 300)], [0, 1])
+
+
+def test_training_reduces_the_loss_on_toy_dances():
+    torch.manual_seed(0)
+    frontend = build_frontend(DANCE_CNN_MEL)
+    with torch.inference_mode():
+        specs = [frontend(torch.from_numpy(toy_recording(i % 2, 8.0, i))) for i in range(6)]
+    network = build_dance_cnn("small_cnn", 2, width=8)
+    losses = train_segment_classifier(network, SegmentSampler(specs, [i % 2 for i in range(6)]), steps=40,
+                                      learning_rate=2e-3)
+    assert len(losses) == 40
+    assert np.mean(losses[-8:]) < 0.5 * np.mean(losses[:8])
+    assert not network.training  # left in eval mode, ready for inference
