@@ -4,7 +4,7 @@ Prints a table and writes benchmarks/results/frontend_speed.json. Times are the 
 median) of ``--repeats`` runs after one warm-up, per thread setting: ``2`` (the deployment target:
 torch.set_num_threads(2), BLAS limited to 2 via threadpoolctl when installed) and the default.
 
-    PYTHONPATH=src python benchmarks/frontend_speed.py [--seconds 180] [--repeats 7]
+    PYTHONPATH=src python benchmarks/frontend_speed.py [--seconds 180] [--repeats 7] [--device cuda]
 """
 
 from __future__ import annotations
@@ -69,9 +69,10 @@ def _blas_limit(threads):
     return threadpool_limits(limits=threads) if threads else nullcontext()
 
 
-def run(seconds: float, repeats: int) -> dict:
+def run(seconds: float, repeats: int, device: str = "cpu") -> dict:
     y = _signal(seconds)
-    wave = torch.from_numpy(y)
+    wave = torch.from_numpy(y).to(device)
+    sync = torch.cuda.synchronize if device.startswith("cuda") else (lambda: None)
     default_threads = torch.get_num_threads()
     rows = []
     for threads in (2, None) if default_threads != 2 else (2,):
@@ -80,13 +81,14 @@ def run(seconds: float, repeats: int) -> dict:
             for name, cfg in (("dance_cnn_mel", DANCE_CNN_MEL), ("bbnn_mel", BBNN_MEL), ("prcnn_stft", PRCNN_STFT)):
                 ref = _time(_librosa_reference(cfg, y), repeats)
                 for precision in ("float64", "float32"):
-                    frontend = build_frontend(cfg, precision=precision)
-                    got = _time(lambda: frontend(wave), repeats)
+                    frontend = build_frontend(cfg, precision=precision).to(device)
+                    got = _time(lambda: (frontend(wave), sync()), repeats)
                     rows.append(
                         {
                             "frontend": name,
                             "threads": threads or default_threads,
                             "precision": precision,
+                            "device": device,
                             "torch_min_s": got["min_s"],
                             "torch_median_s": got["median_s"],
                             "librosa_min_s": ref["min_s"],
@@ -94,6 +96,8 @@ def run(seconds: float, repeats: int) -> dict:
                             "speedup_vs_librosa": ref["min_s"] / got["min_s"],
                         }
                     )
+            if device != "cpu":
+                continue  # streaming and librosa features are CPU work
             stream_frontend = build_frontend(DANCE_CNN_MEL)
 
             def stream_all(chunk):
@@ -126,6 +130,7 @@ def run(seconds: float, repeats: int) -> dict:
     torch.set_num_threads(default_threads)
     return {
         "signal_seconds": seconds,
+        "device": device,
         "sr": 22050,
         "repeats": repeats,
         "cpu_count_affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
@@ -139,14 +144,16 @@ def run(seconds: float, repeats: int) -> dict:
 
 
 def _print_table(result: dict) -> None:
-    print(f"{result['signal_seconds']:.0f} s signal, {result['cpu_count_affinity']} CPUs visible, min of {result['repeats']}")
+    seconds, cpus, repeats = result["signal_seconds"], result["cpu_count_affinity"], result["repeats"]
+    print(f"{seconds:.0f} s signal, {cpus} CPUs visible, min of {repeats}")
     header = f"{'front end':54} {'thr':>3} {'prec':>8} {'torch s':>8} {'librosa s':>9} {'speed-up':>8}"
     print(header)
     print("-" * len(header))
     for row in result["rows"]:
         lib = f"{row['librosa_min_s']:.4f}" if "librosa_min_s" in row else "-"
         ratio = f"{row['speedup_vs_librosa']:.2f}x" if "speedup_vs_librosa" in row else "-"
-        print(f"{row['frontend']:54} {row['threads']:>3} {row['precision']:>8} {row['torch_min_s']:>8.4f} {lib:>9} {ratio:>8}")
+        name, threads, precision, took = row["frontend"], row["threads"], row["precision"], row["torch_min_s"]
+        print(f"{name:54} {threads:>3} {precision:>8} {took:>8.4f} {lib:>9} {ratio:>8}")
 
 
 def main(argv=None) -> None:
@@ -154,8 +161,9 @@ def main(argv=None) -> None:
     parser.add_argument("--seconds", type=float, default=180.0)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--device", default="cpu", help="torch device for the front ends (librosa stays on CPU)")
     args = parser.parse_args(argv)
-    result = run(args.seconds, args.repeats)
+    result = run(args.seconds, args.repeats, args.device)
     _print_table(result)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")

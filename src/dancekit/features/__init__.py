@@ -1,5 +1,6 @@
 """Spectrogram front ends (torch, librosa-exact, streamable) and the hand-crafted baseline features.
 
+>>> import torch
 >>> from dancekit.features import DANCE_CNN_MEL, build_frontend
 >>> frontend = build_frontend(DANCE_CNN_MEL)
 >>> frontend(torch.zeros(2, 22050)).shape            # doctest: +SKIP

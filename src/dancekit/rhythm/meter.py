@@ -23,7 +23,7 @@ MEL_GROUPS = 28
 #: Evidence for 3 over 4 (F(3) - F(4), per view) needed before answering 3: the classes are
 #: unbalanced (most music is in duple/quadruple time), so ties and weak evidence go to 4.
 MARGIN_PER_VIEW = 0.25
-#: Slope of the logistic that turns the margin into a confidence in [0.5, 1).
+#: Slope of the logistic that turns the margin into a confidence in [0.5, 1].
 CONFIDENCE_SLOPE = 2.0
 #: Fewer beats than this per candidate group gives no usable statistic.
 MIN_BARS = 4
@@ -31,7 +31,7 @@ MIN_BARS = 4
 
 @dataclass(frozen=True)
 class MeterEstimate:
-    """Beats per bar (3 or 4), a confidence in [0.5, 1) and the raw evidence for 3 over 4."""
+    """Beats per bar (3 or 4), a confidence in [0.5, 1] and the raw evidence for 3 over 4."""
 
     beats_per_bar: int
     confidence: float
@@ -42,7 +42,7 @@ def beat_onset_patterns(onset_envelope: np.ndarray, beat_frames: np.ndarray) -> 
     """(PATTERN_POINTS, n_beats - 1) onset strength resampled across each inter-beat interval."""
     cols = []
     for start, stop in zip(beat_frames[:-1], beat_frames[1:]):
-        seg = onset_envelope[start : stop + 1]
+        seg = onset_envelope[start:stop]
         cols.append(np.interp(np.linspace(0, len(seg) - 1, PATTERN_POINTS), np.arange(len(seg)), seg))
     return np.array(cols).T if cols else np.zeros((PATTERN_POINTS, 0))
 

@@ -1,0 +1,71 @@
+"""The rhythm analysis of one recording and how it reads to a dancer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from dancekit.dances import Dance
+from dancekit.rhythm.competition import dances_for_tempo, nearest_dance
+
+
+@dataclass
+class RhythmResult:
+    """Tempo, beats and meter of a recording.
+
+    ``beats`` are in seconds; ``beats_per_bar`` is 3 or 4 (a tracker cannot hear 2/4
+    apart from 4/4); ``meter_confidence`` is in [0.5, 1] and is a monotone score, not a
+    calibrated probability. ``tempo_bpm`` is 0.0 when no steady beat was found.
+    """
+
+    tempo_bpm: float
+    beats: np.ndarray = field(repr=False)
+    beats_per_bar: int
+    meter_confidence: float
+
+    @property
+    def bars_per_minute(self) -> float:
+        """Tempo divided by the detected beats per bar."""
+        return self.tempo_bpm / self.beats_per_bar
+
+    def matching_dances(self, respect_meter: bool = True) -> list[Dance]:
+        """Dances whose competition range contains the tempo, each under its own beats per bar.
+
+        With ``respect_meter`` only dances of the detected meter class count (3/4 for a
+        triple meter; 2/4 or 4/4 otherwise); pass False to ignore the meter estimate.
+        """
+        return dances_for_tempo(self.tempo_bpm, self.beats_per_bar if respect_meter else None)
+
+    def describe(self) -> str:
+        """One line, e.g. ``"88 BPM = 29 bars/min (Slow Waltz range 28-30)"``."""
+        if self.tempo_bpm <= 0:
+            return "no steady beat found"
+        head = f"{self.tempo_bpm:.0f} BPM = {self.bars_per_minute:.0f} bars/min"
+        matches = self.matching_dances()
+        if matches:
+            return f"{head} ({'; or '.join(self._range_text(d) for d in matches)})"
+        nearest = nearest_dance(self.tempo_bpm, self.beats_per_bar)
+        if nearest is None:
+            return head
+        lo, hi = nearest.bars_per_minute
+        return f"{head} (nearest: {nearest.name} {lo}-{hi})"
+
+    def _range_text(self, dance: Dance) -> str:
+        lo, hi = dance.bars_per_minute
+        if dance.beats_per_bar == self.beats_per_bar:
+            return f"{dance.name} range {lo}-{hi}"
+        own = self.tempo_bpm / dance.beats_per_bar
+        return f"{dance.name} {own:.0f} bars/min in {dance.beats_per_bar}/4, range {lo}-{hi}"
+
+    def to_dict(self) -> dict:
+        """JSON-ready summary (plain floats, lists and strings)."""
+        return {
+            "tempo_bpm": round(float(self.tempo_bpm), 2),
+            "beats": [round(float(t), 3) for t in self.beats],
+            "beats_per_bar": int(self.beats_per_bar),
+            "meter_confidence": round(float(self.meter_confidence), 3),
+            "bars_per_minute": round(float(self.bars_per_minute), 2),
+            "matching_dances": [d.name for d in self.matching_dances()],
+            "description": self.describe(),
+        }
