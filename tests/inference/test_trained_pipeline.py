@@ -79,3 +79,14 @@ def test_result_json_is_serialisable_and_names_the_model(toy_model):
     assert data["model"]["name"] == "toy"
     assert abs(sum(data["probabilities"].values()) - 1) < 1e-4
     assert data["segments"]["probabilities"] and data["tempo"]["bpm"] > 0
+
+
+def test_tempo_in_the_result_is_the_rhythm_modules_answer_on_the_same_audio(toy_model):
+    from dancekit.rhythm import analyze
+
+    y = toy_recording(0, 30.0, seed=11)
+    result = Identifier(toy_model).identify(y, sample_rate=SR)
+    direct = analyze(y, SR)
+    assert result.rhythm.tempo_bpm == pytest.approx(direct.tempo_bpm, rel=1e-3)
+    assert result.rhythm.beats_per_bar == direct.beats_per_bar
+    assert 85 < result.rhythm.tempo_bpm < 96  # the toy waltz is played at 90 BPM +- 5 %

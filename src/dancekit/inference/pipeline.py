@@ -27,6 +27,9 @@ Source = Union[str, os.PathLike, bytes, BinaryIO, np.ndarray]
 
 #: Shortest audio for which a tempo is reported (a few bars at slow tempi).
 MIN_RHYTHM_SECONDS = 6.0
+#: Tempo and meter come from the first ten minutes: enough for any song, and a 2-hour set
+#: then keeps only ~23 MB of spectrogram for rhythm analysis.
+MAX_RHYTHM_SECONDS = 600.0
 
 
 class Identifier:
@@ -91,8 +94,8 @@ class Session:
         self.samples_seen = 0
         self._starts: list[int] = []
         self._probs: list[np.ndarray] = []
-        self._flux: list[np.ndarray] = []
-        self._last_frame: torch.Tensor | None = None
+        self._rhythm_frames: list[torch.Tensor] = []
+        self._rhythm_frames_kept = 0
         self._finished = False
 
     def push(self, samples: np.ndarray) -> np.ndarray:
@@ -124,7 +127,7 @@ class Session:
         if frames.shape[-1] == 0:
             return np.zeros((0, len(self.identifier.classes)))
         if self.identifier.rhythm:
-            self._track_flux(frames)
+            self._keep_for_rhythm(frames)
         segments, starts = self.cutter.push(frames)
         if segments is None:
             return np.zeros((0, len(self.identifier.classes)))
@@ -144,19 +147,22 @@ class Session:
         self._probs.append(probs)
         return probs
 
-    def _track_flux(self, frames: torch.Tensor) -> None:
-        """Spectral flux per frame, as librosa.onset.onset_strength computes it from the same dB mel."""
-        frames = frames.detach().cpu()
-        previous = frames[:, :1] if self._last_frame is None else self._last_frame
-        diff = torch.diff(torch.cat([previous, frames], dim=1), dim=1).clamp_min_(0).mean(dim=0)
-        self._flux.append(diff.numpy().astype(np.float32))
-        self._last_frame = frames[:, -1:]
+    def _keep_for_rhythm(self, frames: torch.Tensor) -> None:
+        """Keep spectrogram frames (up to MAX_RHYTHM_SECONDS) so tempo needs no second transform."""
+        limit = int(MAX_RHYTHM_SECONDS * self.identifier.frontend_config.frame_rate)
+        room = limit - self._rhythm_frames_kept
+        if room > 0:
+            kept = frames[:, :room].detach().cpu().clone()
+            self._rhythm_frames.append(kept)
+            self._rhythm_frames_kept += kept.shape[-1]
 
-    def _onset_envelope(self) -> np.ndarray:
-        flux = np.concatenate(self._flux) if self._flux else np.zeros(0, np.float32)
+    def _analyze_rhythm(self):
+        from dancekit.rhythm import analyze_onsets, onset_envelope_from_mel_db
+
         cfg = self.identifier.frontend_config
-        shift = cfg.n_fft // (2 * cfg.hop_length)  # librosa's centring compensation
-        return np.concatenate([np.zeros(shift, np.float32), flux])[: flux.size]
+        mel_db = torch.cat(self._rhythm_frames, dim=-1).numpy()
+        envelope = onset_envelope_from_mel_db(mel_db, sr=cfg.sr, hop_length=cfg.hop_length)
+        return analyze_onsets(envelope, sr=cfg.sr, hop_length=cfg.hop_length, mel_db=mel_db)
 
     def _build_result(self) -> IdentifyResult:
         ident = self.identifier
@@ -180,9 +186,9 @@ class Session:
             warnings.append(f"no music detected (level {self.activity.level_dbfs():.0f} dBFS)")
         rhythm = None
         if ident.rhythm and status != NO_MUSIC and duration >= MIN_RHYTHM_SECONDS:
-            from dancekit.rhythm import analyze_onsets
-
-            rhythm = analyze_onsets(self._onset_envelope(), sr=cfg.sr, hop_length=cfg.hop_length)
+            rhythm = self._analyze_rhythm()
+            if duration > MAX_RHYTHM_SECONDS:
+                warnings.append(f"tempo and meter measured on the first {MAX_RHYTHM_SECONDS / 60:.0f} minutes")
         card = ident.model.card
         return IdentifyResult(
             source=self.name,
