@@ -78,7 +78,7 @@ def test_result_json_is_serialisable_and_names_the_model(toy_model):
     data = json.loads(json.dumps(result.to_dict()))
     assert data["model"]["name"] == "toy"
     assert abs(sum(data["probabilities"].values()) - 1) < 1e-4
-    assert data["segments"]["probabilities"] and data["tempo"]["bpm"] > 0
+    assert data["segments"]["probabilities"] and data["tempo"]["tempo_bpm"] > 0
 
 
 def test_tempo_in_the_result_is_the_rhythm_modules_answer_on_the_same_audio(toy_model):
