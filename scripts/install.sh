@@ -3,8 +3,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
-if ! command -v ffmpeg >/dev/null; then
+# ffmpeg decodes every audio/video format; mma + fluidsynth + General MIDI soundfonts render
+# the synthetic training corpus (dancekit synth).
+packages="ffmpeg mma fluidsynth fluid-soundfont-gm timgm6mb-soundfont musescore-general-soundfont"
+missing=$(for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
+if [ -n "$missing" ]; then
   apt-get update -qq
-  apt-get install -y -qq ffmpeg >/dev/null
+  apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 python3 -m pip install -q --disable-pip-version-check -e ".[test]"

@@ -51,6 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     models = sub.add_parser("models", help="list the built-in models")
     models.add_argument("--json", action="store_true", help="print the full model cards as JSON")
     models.set_defaults(func=cmd_models)
+
+    from dancekit.synth.cli import add_parser as add_synth_parser
+
+    add_synth_parser(sub)
     return parser
 
 

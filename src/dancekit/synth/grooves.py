@@ -27,15 +27,15 @@ Choices per dance (``lib/file``):
   (modern pop cha chas); zoom latin (drums).
 - Rumba: stdlib rhumba, jazzrhumba, bolero, slowbolero, beguine; casio 16beatballad1, popballad
   (pop ballads are the bulk of modern rumba music).
-- Samba: stdlib samba (x2 tempo), zoom samba (drums); casio latinfusion? no - its 4/4 clave
-  feel is cha cha; samba keeps to real samba patterns.
+- Samba: stdlib samba (x2 tempo), zoom samba (drums). Only real samba patterns: the casio
+  latin grooves have a 4/4 clave feel that belongs to cha cha.
 - Paso Doble (no pasodoble groove exists in MMA): straight 2/4 marches - stdlib march and
   bwmarch (x2 tempo), casio march1, germanmarch; stdlib dixiemarch. 6/8 marches are left out
   (compound meter is not paso doble).
 - Other (reject class): salsa (stdlib salsa, yamaha salsa1/2), merengue, polka (stdlib, casio),
   west coast swing / R&B shuffle (stdlib rb, casio r+b, 16shuffle1), hustle/disco (casio
   discosoul, dance1, stdlib boneym, zoom dance), bachata-like (stdlib bolero played fast,
-  son), reggae (zoom), hip hop (casio), 6/8 ballad (casio 68ballad).
+  son), reggae (zoom), hip hop (casio), 6/8 ballad (casio 68ballad; its "bpm" is MMA's eighth-note tempo).
 """
 
 from __future__ import annotations
