@@ -1,0 +1,35 @@
+"""The "Dance with Melody" set (Tang et al. 2018): real ballroom songs with motion capture.
+
+Layout: ``<root>/DANCE_<C|R|T|W>_<n>/audio.mp3`` (+ ``config.json``, ``skeletons.json.gz``).
+The letter is the dance; the waltzes are danced as (slow) waltz at 84-90 BPM. A copy whose
+audio was re-encoded (``audio.opus``, ``audio.flac``, ...) is read the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from dancekit.data.recordings import Recording
+from dancekit.errors import DancekitError
+
+TANG_DANCES = {"C": "Cha Cha Cha", "R": "Rumba", "T": "Tango", "W": "Slow Waltz"}
+_FOLDER = re.compile(r"^DANCE_([CRTW])_(\d+)$")
+
+
+def tang_recordings(root: str | Path) -> list[Recording]:
+    """Every song with audio, sorted by dance and number; each song is its own split group."""
+    root = Path(root)
+    if not root.is_dir():
+        raise DancekitError(f"Tang dance folder not found: {root}")
+    found = []
+    for folder in root.iterdir():
+        match = _FOLDER.match(folder.name)
+        audio = next((p for p in sorted(folder.glob("audio.*")) if p.is_file()), None) if match else None
+        if audio is not None:
+            letter, number = match.group(1), int(match.group(2))
+            found.append((letter, number, Recording(audio, TANG_DANCES[letter], folder.name,
+                                                    {"has_motion": (folder / "skeletons.json.gz").is_file()})))
+    if not found:
+        raise DancekitError(f"no DANCE_<C|R|T|W>_<n>/audio.mp3 folders in {root}")
+    return [r for _, _, r in sorted(found, key=lambda t: (t[0], t[1]))]

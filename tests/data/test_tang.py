@@ -1,0 +1,28 @@
+import pytest
+
+from dancekit.data import tang_recordings
+from dancekit.errors import DancekitError
+
+
+def test_fixture_layout_is_read_with_labels_and_groups(tmp_path):
+    for name in ("DANCE_W_2", "DANCE_C_10", "DANCE_R_1", "notes"):
+        (tmp_path / name).mkdir()
+    for name in ("DANCE_W_2", "DANCE_C_10"):
+        (tmp_path / name / "audio.mp3").write_bytes(b"x")
+    (tmp_path / "DANCE_W_2" / "skeletons.json.gz").write_bytes(b"x")
+    recs = tang_recordings(tmp_path)
+    assert [(r.label, r.group) for r in recs] == [("Cha Cha Cha", "DANCE_C_10"), ("Slow Waltz", "DANCE_W_2")]
+    assert recs[1].meta["has_motion"] and not recs[0].meta["has_motion"]
+
+
+def test_empty_or_missing_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(DancekitError, match="no DANCE_"):
+        tang_recordings(tmp_path)
+    with pytest.raises(DancekitError, match="not found"):
+        tang_recordings(tmp_path / "absent")
+
+
+def test_real_tang_songs(shared_data):
+    recs = tang_recordings(shared_data / "tang_dance")
+    counts = {label: sum(r.label == label for r in recs) for label in {r.label for r in recs}}
+    assert counts == {"Cha Cha Cha": 7, "Rumba": 10, "Tango": 3, "Slow Waltz": 30}
