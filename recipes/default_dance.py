@@ -25,7 +25,7 @@ import numpy as np
 import torch
 
 from dancekit.dances import DANCE_NAMES
-from dancekit.data.tang import tang_recordings
+from dancekit.data.tang import tang_recordings, tang_split
 from dancekit.features import DANCE_CNN_MEL, build_frontend
 from dancekit.inference.segments import segment_starts
 from dancekit.models import ModelCard, build_dance_cnn, save_model
@@ -45,16 +45,6 @@ def read_audio(path: Path, sr: int) -> np.ndarray:
         y = y.mean(axis=1)
         return soxr.resample(y, rate, sr, quality="HQ").astype(np.float32) if rate != sr else y
     return audio.load(path, sr=sr)
-
-
-def tang_split(recordings) -> dict[str, str]:
-    """group -> 'train' | 'val' | 'test', per dance, in sorted song order."""
-    side = {}
-    for label in sorted({r.label for r in recordings}):
-        songs = [r.group for r in recordings if r.label == label]
-        for i, group in enumerate(songs):
-            side[group] = "test" if i % 3 == 0 else "val" if i % 3 == 1 else "train"
-    return side
 
 
 def synthetic_recordings(corpus: Path) -> list[dict]:

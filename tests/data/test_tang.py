@@ -26,3 +26,13 @@ def test_real_tang_songs(shared_data):
     recs = tang_recordings(shared_data / "tang_dance")
     counts = {label: sum(r.label == label for r in recs) for label in {r.label for r in recs}}
     assert counts == {"Cha Cha Cha": 7, "Rumba": 10, "Tango": 3, "Slow Waltz": 30}
+
+
+def test_split_by_song_puts_every_dance_on_every_side(shared_data):
+    from dancekit.data import tang_split
+
+    recs = tang_recordings(shared_data / "tang_dance")
+    side = tang_split(recs)
+    assert set(side) == {r.group for r in recs}
+    for label in {r.label for r in recs}:
+        assert {side[r.group] for r in recs if r.label == label} == {"train", "val", "test"}

@@ -33,3 +33,13 @@ def tang_recordings(root: str | Path) -> list[Recording]:
     if not found:
         raise DancekitError(f"no DANCE_<C|R|T|W>_<n>/audio.mp3 folders in {root}")
     return [r for _, _, r in sorted(found, key=lambda t: (t[0], t[1]))]
+
+
+def tang_split(recordings: list[Recording]) -> dict[str, str]:
+    """Song -> "train" | "val" | "test": per dance in sorted order, every third song from the first
+    is test and every third from the second validation, so each side has every dance."""
+    side = {}
+    for label in sorted({r.label for r in recordings}):
+        for i, rec in enumerate(r for r in recordings if r.label == label):
+            side[rec.group] = ("test", "val", "train")[i % 3]
+    return side

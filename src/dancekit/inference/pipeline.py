@@ -76,15 +76,19 @@ class Identifier:
                 out.append(torch.softmax(logits.float(), dim=-1).cpu().numpy())
         return np.concatenate(out)
 
-    def session(self, name: str = "<live>") -> "Session":
-        """A live (incremental) session: push audio chunks, read the running result."""
-        return Session(self, name)
+    def session(self, name: str = "<live>", live: bool = True) -> "Session":
+        """An incremental session: push audio chunks, read the running result.
+
+        ``live`` classifies every segment as soon as it is complete; otherwise segments wait
+        for a full batch, which is faster for files and gives the same probabilities.
+        """
+        return Session(self, name, live)
 
     def identify(self, source: Source, sample_rate: int | None = None, name: str | None = None) -> IdentifyResult:
         """Identify one recording: a path, bytes, a binary file object, or a mono array (with ``sample_rate``)."""
         from dancekit import audio
 
-        session = self.session(name or _source_name(source))
+        session = self.session(name or _source_name(source), live=False)
         if isinstance(source, np.ndarray):
             if sample_rate is None:
                 raise ValueError("an array needs its sample_rate")
@@ -98,9 +102,11 @@ class Identifier:
 class Session:
     """Incremental identification of one recording (paper 1's real-time mode)."""
 
-    def __init__(self, identifier: Identifier, name: str):
+    def __init__(self, identifier: Identifier, name: str, live: bool = True):
         self.identifier = identifier
         self.name = name
+        self.live = live
+        self._pending: list[tuple[torch.Tensor, list[int]]] = []
         self.frames = FrameStream(identifier.frontend, identifier.frontend_config)
         self.cutter = SegmentCutter(identifier.segment_frames, identifier.stride)
         self.mean = IncrementalMean(len(identifier.classes))
@@ -133,7 +139,8 @@ class Session:
             self._finished = True
             short, starts = self.cutter.finish()
             if short is not None:
-                self._classify(short, starts)
+                self._pending.append((short, starts))
+            self._classify_pending()
         return self._build_result()
 
     # -- internals ---------------------------------------------------------------------
@@ -143,11 +150,19 @@ class Session:
         if self.identifier.rhythm:
             self._keep_for_rhythm(frames)
         segments, starts = self.cutter.push(frames)
-        if segments is None:
-            return np.zeros((0, len(self.identifier.classes)))
-        return self._classify(segments, starts)
+        if segments is not None:
+            self._pending.append((segments, starts))
+        waiting = sum(len(s) for s, _ in self._pending)
+        if waiting and (self.live or waiting >= self.identifier.batch_size):
+            return self._classify_pending()
+        return np.zeros((0, len(self.identifier.classes)))
 
-    def _classify(self, segments: torch.Tensor, starts: list[int]) -> np.ndarray:
+    def _classify_pending(self) -> np.ndarray:
+        if not self._pending:
+            return np.zeros((0, len(self.identifier.classes)))
+        segments = torch.cat([s for s, _ in self._pending])
+        starts = [t for _, group in self._pending for t in group]
+        self._pending = []
         probs = self.identifier.classify_segments(segments)
         self.mean.update(probs)
         self._starts.extend(starts)
