@@ -4,7 +4,7 @@ Runs ``dancekit.identify`` (the full pipeline: decoding, sliding window, mean of
 the real dance audio in the shared data: the Tang songs of the chosen split (by song; the
 default recipe never trains on its test songs), the annotated Ballroom waltz and the
 Creative-Commons waltz. Prints per-recording answers, top-1/top-2 and a confusion table, and
-writes benchmarks/results/real_dance_accuracy.json.
+writes benchmarks/results/real_dance_accuracy[_network_only].json.
 
     python benchmarks/real_dance_accuracy.py [--model ballroom] [--split test|val|train|all]
 """
@@ -23,7 +23,7 @@ from dancekit.data.tang import tang_recordings, tang_split
 from dancekit.fileio import atomic_write_text
 from dancekit.inference import Identifier
 
-RESULTS = Path(__file__).resolve().parent / "results" / "real_dance_accuracy.json"
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
 def data_root() -> Path:
@@ -35,6 +35,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="ballroom")
     parser.add_argument("--split", default="test", choices=("test", "val", "train", "all"))
+    parser.add_argument("--no-tempo-prior", action="store_true", help="score the network alone")
     args = parser.parse_args()
     root = data_root()
     if not root.is_dir():
@@ -46,7 +47,7 @@ def main() -> None:
     items.append(("ballroom/Media-105901", root / "ballroom_sample" / "Waltz_Media-105901.flac", "Slow Waltz"))
     items.append(("cc_music/sweet-waltz", next((root / "cc_music").glob("*sweet-waltz*")), "Slow Waltz"))
 
-    identifier = Identifier(args.model)
+    identifier = Identifier(args.model, tempo_prior=not args.no_tempo_prior)
     rows = []
     for name, path, truth in items:
         result = identifier.identify(path)
@@ -58,7 +59,7 @@ def main() -> None:
               f"  {rows[-1]['tempo']}")
     tang_rows = [r for r in rows if r["recording"].startswith("tang/")]
     summary = {
-        "model": identifier.model.card.name, "split": args.split,
+        "model": identifier.model.card.name, "split": args.split, "tempo_prior": not args.no_tempo_prior,
         "tang_n": len(tang_rows),
         "tang_top1": float(np.mean([r["top1"] for r in tang_rows])) if tang_rows else None,
         "tang_top2": float(np.mean([r["top2"] for r in tang_rows])) if tang_rows else None,
@@ -72,9 +73,10 @@ def main() -> None:
           f"{summary['all_top1']:.1%}, top-2 {summary['all_top2']:.1%}")
     for truth, counts in summary["confusion"].items():
         print(f"  {truth:<12} -> {counts}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(RESULTS, json.dumps({"summary": summary, "recordings": rows}, indent=1) + "\n")
-    print(f"wrote {RESULTS}")
+    results = RESULTS_DIR / f"real_dance_accuracy{'_network_only' if args.no_tempo_prior else ''}.json"
+    results.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(results, json.dumps({"summary": summary, "recordings": rows}, indent=1) + "\n")
+    print(f"wrote {results}")
 
 
 if __name__ == "__main__":

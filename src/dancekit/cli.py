@@ -44,7 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     ident.add_argument("--plot", metavar="PNG", help="write the per-segment timeline; with several files, a folder")
     ident.add_argument("--stride", type=_positive_int, default=None, metavar="FRAMES",
                        help="hop between 224-frame segments (default: the model's, 200 = 4.6 s)")
-    ident.add_argument("--no-tempo", action="store_true", help="skip beat and tempo analysis")
+    ident.add_argument("--no-tempo", action="store_true", help="skip beat and tempo analysis (and the tempo prior)")
+    ident.add_argument("--no-tempo-prior", action="store_true",
+                       help="answer from the network alone, without weighing in tempo and meter")
     ident.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda (default cpu)")
     ident.set_defaults(func=cmd_identify)
 
@@ -85,7 +87,8 @@ def cmd_identify(args: argparse.Namespace) -> int:
 
     from dancekit.inference import Identifier
 
-    identifier = Identifier(args.model, stride=args.stride, rhythm=not args.no_tempo, device=args.device)
+    identifier = Identifier(args.model, stride=args.stride, rhythm=not args.no_tempo,
+                            tempo_prior=not args.no_tempo_prior, device=args.device)
     many = len(args.files) > 1
     if args.plot and many:
         Path(args.plot).mkdir(parents=True, exist_ok=True)

@@ -44,6 +44,7 @@ class Identifier:
         batch_size: int = 16,
         device: str | torch.device = "cpu",
         rhythm: bool = True,
+        tempo_prior: bool = True,
     ):
         from dancekit.models import DEFAULT_DANCE_MODEL
 
@@ -60,6 +61,7 @@ class Identifier:
             raise ValueError("stride must be at least 1 frame")
         self.batch_size = batch_size
         self.rhythm = rhythm
+        self.tempo_prior = tempo_prior
         self.classes = list(card.classes)
 
     @property
@@ -212,10 +214,17 @@ class Session:
             if duration > MAX_RHYTHM_SECONDS:
                 warnings.append(f"tempo and meter measured on the first {MAX_RHYTHM_SECONDS / 60:.0f} minutes")
         card = ident.model.card
+        network = self.mean.mean if self.mean.count else np.full(n_classes, 1.0 / n_classes)
+        fused = network
+        if ident.tempo_prior and rhythm is not None:
+            from dancekit.inference.tempo_prior import fuse
+
+            fused = fuse(network, ident.classes, rhythm)
         return IdentifyResult(
             source=self.name,
             classes=list(ident.classes),
-            probabilities=self.mean.mean if self.mean.count else np.full(n_classes, 1.0 / n_classes),
+            probabilities=fused,
+            network_probabilities=network,
             segment_starts_s=np.asarray(self._starts, dtype=np.float64) * cfg.hop_length / cfg.sr,
             segment_probabilities=probs,
             segment_length_s=segment_seconds,
@@ -258,17 +267,19 @@ def identify(
     sample_rate: int | None = None,
     stride: int | None = None,
     rhythm: bool = True,
+    tempo_prior: bool = True,
     device: str = "cpu",
 ) -> IdentifyResult:
     """Identify the ballroom dance of one recording (path, bytes, file object or array).
 
     The loaded model is cached, so calling this in a loop does not reload it.
     """
+    options = {"stride": stride, "rhythm": rhythm, "tempo_prior": tempo_prior, "device": device}
     if isinstance(model, LoadedModel):
-        identifier = Identifier(model, stride=stride, rhythm=rhythm, device=device)
+        identifier = Identifier(model, **options)
     else:
-        key = (str(model), stride, rhythm, device)
+        key = (str(model), *options.values())
         if key not in _CACHE:
-            _CACHE[key] = Identifier(model, stride=stride, rhythm=rhythm, device=device)
+            _CACHE[key] = Identifier(model, **options)
         identifier = _CACHE[key]
     return identifier.identify(source, sample_rate=sample_rate)

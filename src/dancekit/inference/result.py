@@ -19,7 +19,7 @@ class IdentifyResult:
 
     source: str
     classes: list[str]
-    probabilities: np.ndarray  # [C], mean of segment softmax
+    probabilities: np.ndarray  # [C], the answer: network mean, reweighted by tempo/meter when known
     segment_starts_s: np.ndarray  # [n]
     segment_probabilities: np.ndarray  # [n, C]
     segment_length_s: float
@@ -28,6 +28,10 @@ class IdentifyResult:
     rhythm: Any = None  # dancekit.rhythm.RhythmResult or None
     model: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    network_probabilities: np.ndarray | None = None  # [C], mean of segment softmax alone
+
+    def _network(self) -> np.ndarray:
+        return self.probabilities if self.network_probabilities is None else self.network_probabilities
 
     @property
     def label(self) -> str | None:
@@ -62,6 +66,7 @@ class IdentifyResult:
             "confidence": self.confidence,
             "top": [{"label": name, "probability": round(p, 6)} for name, p in self.top(top)] if self.label else [],
             "probabilities": {c: round(float(p), 6) for c, p in zip(self.classes, self.probabilities)},
+            "network_probabilities": {c: round(float(p), 6) for c, p in zip(self.classes, self._network())},
             "duration_s": round(self.duration_s, 3),
             "tempo": self.rhythm.to_dict() if self.rhythm is not None else None,
             "model": self.model,

@@ -1,0 +1,75 @@
+"""Does tempo knowledge help? Network alone vs fused with tempo and meter likelihoods.
+
+Identifies each recording once (network probabilities + rhythm), then scores fusion weights
+(tempo, meter) on: real Tang songs of the validation and test sides of ``tang_split``, the two
+other real waltzes, and, with ``--corpus``, the held-out synthetic songs of a ``dancekit synth``
+corpus (the recipe's 1-in-10 split). Prints a table; writes benchmarks/results/tempo_fusion.json.
+
+    python benchmarks/tempo_fusion.py [--model ballroom] [--corpus CORPUS]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from dancekit.dances import DANCE_NAMES
+from dancekit.data.tang import tang_recordings, tang_split
+from dancekit.fileio import atomic_write_text
+from dancekit.inference import Identifier
+from dancekit.inference.tempo_prior import fuse
+
+RESULTS = Path(__file__).resolve().parent / "results" / "tempo_fusion.json"
+WEIGHTS = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (0.5, 0.5), (1.0, 1.0)]
+
+
+def data_root() -> Path:
+    env = os.environ.get("DANCEKIT_DATA")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def sets(root: Path, corpus: Path | None) -> dict[str, list[tuple[Path, str]]]:
+    recs = tang_recordings(root / "tang_dance")
+    side = tang_split(recs)
+    out = {part: [(r.path, r.label) for r in recs if side[r.group] == part] for part in ("val", "test")}
+    out["test"] += [(root / "ballroom_sample" / "Waltz_Media-105901.flac", "Slow Waltz"),
+                    (next((root / "cc_music").glob("*sweet-waltz*")), "Slow Waltz")]
+    if corpus:
+        rows = list(csv.DictReader(open(corpus / "manifest.csv", newline="")))
+        out["synthetic_val"] = [(corpus / r["file"], r["label"]) for r in rows
+                                if r["label"] in DANCE_NAMES and zlib.crc32(r["song"].encode()) % 10 == 0]
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="ballroom")
+    parser.add_argument("--corpus", type=Path, default=None)
+    args = parser.parse_args()
+    identifier = Identifier(args.model)
+    classes = identifier.classes
+    table = {}
+    for name, items in sets(data_root(), args.corpus).items():
+        results = [(identifier.identify(path), label) for path, label in items]
+        table[name] = {"n": len(results)}
+        for tw, mw in WEIGHTS:
+            correct = [classes[int(np.argmax(fuse(r.network_probabilities, classes, r.rhythm, tw, mw)))] == label
+                       for r, label in results]
+            table[name][f"tempo {tw:g}, meter {mw:g}"] = float(np.mean(correct))
+    print(f"{'fusion weights':<22}" + "".join(f"{k + ' (' + str(v['n']) + ')':>22}" for k, v in table.items()))
+    for tw, mw in WEIGHTS:
+        key = f"tempo {tw:g}, meter {mw:g}"
+        print(f"{key:<22}" + "".join(f"{v[key]:>22.1%}" for v in table.values()))
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(RESULTS, json.dumps({"model": args.model, "top1": table}, indent=1) + "\n")
+    print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

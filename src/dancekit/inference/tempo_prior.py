@@ -1,0 +1,82 @@
+"""Tempo knowledge: how likely the measured tempo and meter are under each dance.
+
+A CNN hears timbre and rhythm patterns in 5 s windows; it is easily unsure between dances that
+sound alike but are played at different speeds (Slow vs Viennese Waltz, Rumba vs Cha Cha Cha).
+Real dance music keeps to narrow tempo bands, so the recording's tempo, measured over the whole
+recording, is independent evidence. The per-dance tempo densities come from the BPMs of 4180
+real Extended Ballroom tracks (``dancekit/synth/tempo_eb.json``). A beat tracker may report
+half or double the dancers' tempo, so each dance's likelihood also considers those octaves,
+with a lower weight. Fusion multiplies: ``p(d) ~ p_cnn(d) * L_tempo(d)**a * L_meter(d)**b``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from dancekit.dances import dance_by_name
+
+#: Tempo factors a tracker's answer may be off by, and how much each is believed.
+OCTAVES = ((1.0, 1.0), (0.5, 0.3), (2.0, 0.3))
+#: Kernel width in log-tempo (4 %: a tracker's error on a steady song, and tempo drift).
+LOG_WIDTH = 0.04
+#: Likelihood floor: one wrong tempo estimate must not veto the network.
+FLOOR = 0.05
+
+
+@lru_cache(maxsize=None)
+def _histogram(label: str) -> tuple[np.ndarray, np.ndarray] | None:
+    from dancekit.synth.tempo import load_table
+
+    hist = load_table()["dances"].get(label)
+    if hist is None:
+        return None
+    bpm = np.array([float(b) for b in hist["histogram"]])
+    weight = np.array(list(hist["histogram"].values()), dtype=float)
+    return np.log(bpm), weight / weight.sum()
+
+
+def _density(label: str, bpm: float) -> float | None:
+    hist = _histogram(label)
+    if hist is None:
+        return None
+    log_bpm, weight = hist
+    return float(np.sum(weight * np.exp(-0.5 * ((np.log(bpm) - log_bpm) / LOG_WIDTH) ** 2)))
+
+
+def tempo_likelihoods(tempo_bpm: float, classes: list[str]) -> np.ndarray:
+    """Relative likelihood (FLOOR..1) of the tempo under each class; 1 for classes without data."""
+    if not tempo_bpm or tempo_bpm <= 0:
+        return np.ones(len(classes))
+    raw = []
+    for label in classes:
+        values = [_density(label, tempo_bpm * factor) for factor, _ in OCTAVES]
+        raw.append(None if values[0] is None else max(w * v for (_, w), v in zip(OCTAVES, values)))
+    known = [r for r in raw if r is not None]
+    top = max(known) if known and max(known) > 0 else 1.0
+    return np.array([1.0 if r is None else FLOOR + (1 - FLOOR) * r / top for r in raw])
+
+
+def meter_likelihoods(beats_per_bar: int, confidence: float, classes: list[str]) -> np.ndarray:
+    """Likelihood of the detected meter under each class: triple dances want 3, the rest 2 or 4."""
+    sure = min(max(float(confidence), 0.5), 1.0)
+    out = []
+    for label in classes:
+        try:
+            triple = dance_by_name(label).beats_per_bar == 3
+        except KeyError:
+            out.append(1.0)
+            continue
+        out.append(sure if triple == (beats_per_bar == 3) else 1.0 - sure)
+    return np.maximum(np.array(out), FLOOR)
+
+
+def fuse(probabilities: np.ndarray, classes: list[str], rhythm, tempo_weight: float = 1.0,
+         meter_weight: float = 1.0) -> np.ndarray:
+    """Network probabilities reweighted by tempo and meter evidence (unchanged without a rhythm result)."""
+    if rhythm is None:
+        return np.asarray(probabilities)
+    fused = np.asarray(probabilities, dtype=float) * tempo_likelihoods(rhythm.tempo_bpm, classes) ** tempo_weight
+    fused = fused * meter_likelihoods(rhythm.beats_per_bar, rhythm.meter_confidence, classes) ** meter_weight
+    return fused / fused.sum()

@@ -1,0 +1,51 @@
+import numpy as np
+import pytest
+
+from dancekit.dances import DANCE_NAMES
+from dancekit.inference.tempo_prior import FLOOR, fuse, meter_likelihoods, tempo_likelihoods
+from dancekit.rhythm import RhythmResult
+
+CLASSES = list(DANCE_NAMES)
+
+
+def _likely(bpm):
+    return dict(zip(CLASSES, tempo_likelihoods(bpm, CLASSES)))
+
+
+def test_tempo_likelihood_peaks_at_each_dances_typical_tempo():
+    assert max(_likely(87), key=_likely(87).get) == "Slow Waltz"
+    assert max(_likely(176), key=_likely(176).get) == "Viennese Waltz"
+    assert max(_likely(124), key=_likely(124).get) == "Cha Cha Cha"
+    assert max(_likely(200), key=_likely(200).get) == "Quickstep"
+    assert _likely(87)["Quickstep"] < FLOOR + 0.01
+
+
+def test_half_tempo_estimate_still_points_to_the_fast_dance_but_less():
+    # a tracker that hears a Quickstep at half speed (100 BPM)
+    assert _likely(100)["Quickstep"] > 5 * FLOOR
+    assert _likely(100)["Quickstep"] < _likely(200)["Quickstep"]
+
+
+def test_unknown_classes_and_missing_tempo_are_neutral():
+    assert tempo_likelihoods(120, ["Toy"]).tolist() == [1.0]
+    assert tempo_likelihoods(0.0, CLASSES).tolist() == [1.0] * len(CLASSES)
+    assert meter_likelihoods(3, 0.9, ["Toy"]).tolist() == [1.0]
+
+
+def test_meter_evidence_favours_dances_of_that_meter():
+    m = dict(zip(CLASSES, meter_likelihoods(3, 0.9, CLASSES)))
+    assert m["Slow Waltz"] == m["Viennese Waltz"] == pytest.approx(0.9)
+    assert m["Rumba"] == pytest.approx(0.1)
+
+
+def test_fusion_settles_a_slow_versus_viennese_waltz_doubt():
+    network = np.full(len(CLASSES), 0.01)
+    network[CLASSES.index("Slow Waltz")] = 0.45
+    network[CLASSES.index("Viennese Waltz")] = 0.47
+    network /= network.sum()
+    rhythm = RhythmResult(tempo_bpm=86.0, beats=np.zeros(0), beats_per_bar=3, meter_confidence=0.8)
+    fused = fuse(network, CLASSES, rhythm)
+    assert CLASSES[int(np.argmax(network))] == "Viennese Waltz"
+    assert CLASSES[int(np.argmax(fused))] == "Slow Waltz"
+    assert fused.sum() == pytest.approx(1.0)
+    assert fuse(network, CLASSES, None) is network
