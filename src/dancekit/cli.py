@@ -74,6 +74,8 @@ def _format_result(result, top: int) -> str:
     if result.status == NO_MUSIC:
         lines.append("  no music detected")
     else:
+        if not result.sure:
+            lines.append(f"  {result.describe()}")
         for rank, (name, p) in enumerate(result.top(top), 1):
             lines.append(f"  {rank}. {name:<16} {p:6.1%}")
     if result.rhythm is not None:

@@ -90,3 +90,12 @@ def test_tempo_in_the_result_is_the_rhythm_modules_answer_on_the_same_audio(toy_
     assert result.rhythm.tempo_bpm == pytest.approx(direct.tempo_bpm, rel=1e-3)
     assert result.rhythm.beats_per_bar == direct.beats_per_bar
     assert 85 < result.rhythm.tempo_bpm < 96  # the toy waltz is played at 90 BPM +- 5 %
+
+
+def test_weak_evidence_is_reported_as_not_sure(toy_model):
+    result = Identifier(toy_model, rhythm=False).identify(toy_recording(0, 20.0, seed=21), sample_rate=SR)
+    assert result.sure
+    result.probabilities = np.array([0.55, 0.45])
+    assert not result.sure
+    assert result.describe() == "not sure: Toy Waltz (55%) or Toy Jive (45%)?"
+    assert result.to_dict()["sure"] is False

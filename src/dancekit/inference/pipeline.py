@@ -10,7 +10,7 @@ than a 3-minute song, and the live result is the offline result of the audio hea
 from __future__ import annotations
 
 import os
-from typing import BinaryIO, Iterable, Union
+from typing import BinaryIO, Union
 
 import numpy as np
 import torch

@@ -1,0 +1,77 @@
+"""When should dancekit say "not sure"? Precision against coverage for confidence and margin rules.
+
+Identifies real dance recordings (the Tang validation and test songs, the Ballroom and
+Creative-Commons waltzes) and real non-ballroom music (the 100 GTZAN-mini clips), then sweeps
+a threshold on the top probability and on the margin between the two most probable dances.
+For each threshold: coverage (share of dance recordings answered), precision (share of those
+answers that are right), and the share of GTZAN clips still given a dance (lower is better).
+Writes benchmarks/results/reject_option.json.
+
+    python benchmarks/reject_option.py [--model ballroom]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+from dancekit.data.tang import tang_recordings, tang_split
+from dancekit.fileio import atomic_write_text
+from dancekit.inference import Identifier
+
+RESULTS = Path(__file__).resolve().parent / "results" / "reject_option.json"
+THRESHOLDS = np.round(np.arange(0.0, 0.96, 0.05), 2)
+
+
+def data_root() -> Path:
+    env = os.environ.get("DANCEKIT_DATA")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def scores(result) -> dict:
+    p = np.sort(result.probabilities)[::-1]
+    return {"confidence": float(p[0]), "margin": float(p[0] - p[1])}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="ballroom")
+    args = parser.parse_args()
+    root = data_root()
+    identifier = Identifier(args.model)
+    recs = tang_recordings(root / "tang_dance")
+    side = tang_split(recs)
+    dances = [(r.path, r.label) for r in recs if side[r.group] in ("val", "test")]
+    dances += [(root / "ballroom_sample" / "Waltz_Media-105901.flac", "Slow Waltz"),
+               (next((root / "cc_music").glob("*sweet-waltz*")), "Slow Waltz")]
+    others = sorted((root / "gtzan_mini" / "genres").glob("*/*.*"))
+    dance_rows = []
+    for path, label in dances:
+        r = identifier.identify(path)
+        dance_rows.append({**scores(r), "correct": r.label == label})
+    other_rows = [scores(identifier.identify(path)) for path in others]
+    report = {"dance_recordings": len(dance_rows), "other_recordings": len(other_rows), "rules": {}}
+    print(f"{len(dance_rows)} real dance recordings, {len(other_rows)} GTZAN clips")
+    for rule in ("confidence", "margin"):
+        rows = []
+        print(f"\nanswer only when {rule} >= t\n{'t':>6}{'coverage':>10}{'precision':>11}{'GTZAN answered':>16}")
+        for t in THRESHOLDS:
+            kept = [d for d in dance_rows if d[rule] >= t]
+            coverage = len(kept) / len(dance_rows)
+            precision = float(np.mean([d["correct"] for d in kept])) if kept else float("nan")
+            others_answered = float(np.mean([o[rule] >= t for o in other_rows]))
+            rows.append({"threshold": float(t), "coverage": coverage, "precision": precision,
+                         "other_answered": others_answered})
+            print(f"{t:>6.2f}{coverage:>10.1%}{precision:>11.1%}{others_answered:>16.1%}")
+        report["rules"][rule] = rows
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(RESULTS, json.dumps(report, indent=1) + "\n")
+    print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
