@@ -1,7 +1,11 @@
 """Train the default ballroom dance model: synthetic corpus + real Tang songs, split by song.
 
-    python recipes/default_dance.py --corpus CORPUS --tang ../shared/data/tang_dance --out MODEL \
-        [--arch resnet18] [--steps 4000] [--batch 32] [--device cuda]
+    python recipes/default_dance.py --corpus CORPUS [CORPUS ...] --tang ../shared/data/tang_dance --out MODEL \
+        [--other-real DIR] [--arch resnet18] [--steps 4000] [--batch 32] [--device cuda]
+
+With an "Other" label in a corpus (``dancekit synth --dances Other``) or real non-ballroom music
+(``--other-real``: every audio file under DIR; the even-numbered half in sorted order trains,
+the odd half is left for evaluation), the model gets an 11th class, "Other": not ballroom.
 
 CORPUS is a folder made by ``dancekit synth`` (manifest.csv + audio/). One synthetic song in
 ten (chosen by a hash of its number, so every dance has some) is validation; the Tang songs are split by song into train / validation /
@@ -31,6 +35,7 @@ from dancekit.data.tang import tang_recordings, tang_split
 from dancekit.features import DANCE_CNN_MEL, build_frontend
 from dancekit.inference.segments import segment_starts
 from dancekit.models import ModelCard, build_dance_cnn, save_model
+from dancekit.synth.grooves import OTHER_LABEL
 
 SEG = 224
 
@@ -54,20 +59,29 @@ def synthetic_recordings(corpus: Path) -> list[dict]:
         rows = list(csv.DictReader(fh))
     return [{"path": corpus / r["file"], "label": r["label"], "group": f"synth-{r['song']}",
              "split": "val" if zlib.crc32(r["song"].encode()) % 10 == 0 else "train"}
-            for r in rows if r["label"] in DANCE_NAMES]
+            for r in rows if r["label"] in DANCE_NAMES or r["label"] == OTHER_LABEL]
+
+
+AUDIO_SUFFIXES = {".wav", ".flac", ".mp3", ".ogg", ".opus", ".au", ".m4a"}
+
+
+def other_real_split(folder: Path) -> tuple[list[Path], list[Path]]:
+    """Real non-ballroom music: even-numbered files (sorted) train, odd ones are held out."""
+    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES)
+    return files[0::2], files[1::2]
 
 
 class Spectrograms:
     """All spectrograms on the training device, in half precision, with their labels."""
 
-    def __init__(self, items: list[dict], frontend, device):
+    def __init__(self, items: list[dict], frontend, device, classes: list[str]):
         self.specs, self.labels, self.groups = [], [], []
         with ThreadPoolExecutor(8) as pool:  # decoders release the GIL
             waves = pool.map(lambda item: read_audio(item["path"], DANCE_CNN_MEL.sr), items)
             with torch.inference_mode():
                 for item, y in zip(items, waves):
                     self.specs.append(frontend(torch.from_numpy(y).to(device)).to(torch.float16))
-                    self.labels.append(DANCE_NAMES.index(item["label"]))
+                    self.labels.append(classes.index(item["label"]))
                     self.groups.append(item["group"])
         self.labels_np = np.asarray(self.labels)
 
@@ -135,7 +149,8 @@ def report(probs: np.ndarray, labels: np.ndarray, classes: list[str]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--corpus", type=Path, nargs="+", required=True)
+    parser.add_argument("--other-real", type=Path, default=None, help="real non-ballroom music for the Other class")
     parser.add_argument("--tang", type=Path, default=None)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--arch", default="resnet18")
@@ -154,20 +169,25 @@ def main() -> None:
     frontend = build_frontend(DANCE_CNN_MEL).to(device)
 
     t0 = time.time()
-    synth = synthetic_recordings(args.corpus)
-    synth_train = Spectrograms([s for s in synth if s["split"] == "train"], frontend, device)
-    synth_val = Spectrograms([s for s in synth if s["split"] == "val"], frontend, device)
+    synth = [item for corpus in args.corpus for item in synthetic_recordings(corpus)]
+    other_train = other_real_split(args.other_real)[0] if args.other_real else []
+    has_other = bool(other_train) or any(s["label"] == OTHER_LABEL for s in synth)
+    classes = list(DANCE_NAMES) + ([OTHER_LABEL] if has_other else [])
+    synth_train = Spectrograms([s for s in synth if s["split"] == "train"], frontend, device, classes)
+    synth_val = Spectrograms([s for s in synth if s["split"] == "val"], frontend, device, classes)
     real = {}
     if args.tang:
         recs = tang_recordings(args.tang)
         side = tang_split(recs)
         for part in ("train", "val", "test"):
             items = [{"path": r.path, "label": r.label, "group": r.group} for r in recs if side[r.group] == part]
-            real[part] = Spectrograms(items, frontend, device)
+            if part == "train":
+                items += [{"path": p, "label": OTHER_LABEL, "group": p.stem} for p in other_train]
+            real[part] = Spectrograms(items, frontend, device, classes)
     print(f"spectrograms: synthetic {len(synth_train)} train / {len(synth_val)} val; real "
           + ", ".join(f"{k} {len(v)}" for k, v in real.items()) + f" ({time.time() - t0:.0f} s)", flush=True)
 
-    network = build_dance_cnn(args.arch, len(DANCE_NAMES)).to(device).to(memory_format=torch.channels_last)
+    network = build_dance_cnn(args.arch, len(classes)).to(device).to(memory_format=torch.channels_last)
     optimiser = torch.optim.Adam(network.parameters(), lr=args.lr)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=args.lr, total_steps=args.steps, pct_start=0.1)
     loss_fn = torch.nn.NLLLoss()
@@ -206,20 +226,20 @@ def main() -> None:
 
     network.load_state_dict(best_state)
     network.eval()
-    metrics = {"synthetic_val": report(recording_probabilities(network, synth_val), synth_val.labels_np,
-                                       list(DANCE_NAMES))}
+    metrics = {"synthetic_val": report(recording_probabilities(network, synth_val), synth_val.labels_np, classes)}
     for part in ("val", "test"):
         if part in real:
             metrics[f"tang_{part}"] = report(recording_probabilities(network, real[part]), real[part].labels_np,
-                                             list(DANCE_NAMES))
+                                             classes)
             metrics[f"tang_{part}"]["songs"] = real[part].groups
     card = ModelCard(
-        name="ballroom", task="dance", architecture=args.arch, classes=list(DANCE_NAMES),
+        name="ballroom", task="dance", architecture=args.arch, classes=classes,
         frontend=DANCE_CNN_MEL.to_dict(),
         summary=f"{args.arch} trained on synthetic MMA music + real Tang songs",
         training={"recipe": "recipes/default_dance.py", "args": {k: str(v) for k, v in vars(args).items()},
                   "synthetic_recordings": {"train": len(synth_train), "val": len(synth_val)},
                   "real_recordings": {k: len(v) for k, v in real.items()}, "best_step_score": list(best),
+                  "other_real_train": [str(p.name) for p in other_train],
                   "history": history},
         metrics=metrics,
     )
