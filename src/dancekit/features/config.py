@@ -2,7 +2,7 @@
 
 A model is only valid with the exact front end it was trained on, so the parameters live in one
 JSON-serialisable dataclass (``to_dict``/``from_dict``) instead of being scattered as defaults.
-The three presets follow the papers in /work/shared/papers:
+The three presets follow the papers (Dance-CNN, BBNN, PRCNN):
 
 * ``DANCE_CNN_MEL`` -- paper 1, section III-D "Implementation details": librosa mel spectrogram,
   sr 22050, n_fft 2048, hop 512, 224 mels, fmax 11025; power 2 converted to dB.
