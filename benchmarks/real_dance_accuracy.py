@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from collections import Counter
 from pathlib import Path
 
@@ -22,13 +21,9 @@ import numpy as np
 from dancekit.data.tang import tang_recordings, tang_split
 from dancekit.fileio import atomic_write_text
 from dancekit.inference import Identifier
+from dancekit.paths import shared_data_dir
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-
-
-def data_root() -> Path:
-    env = os.environ.get("DANCEKIT_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def main() -> None:
@@ -37,7 +32,7 @@ def main() -> None:
     parser.add_argument("--split", default="test", choices=("test", "val", "train", "all"))
     parser.add_argument("--no-tempo-prior", action="store_true", help="score the network alone")
     args = parser.parse_args()
-    root = data_root()
+    root = shared_data_dir()
     if not root.is_dir():
         raise SystemExit(f"real data not found at {root} (set DANCEKIT_DATA)")
     items = []

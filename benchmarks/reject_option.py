@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -24,14 +23,10 @@ import numpy as np
 from dancekit.data.tang import tang_recordings, tang_split
 from dancekit.fileio import atomic_write_text
 from dancekit.inference import Identifier
+from dancekit.paths import shared_data_dir
 
 RESULTS = Path(__file__).resolve().parent / "results" / "reject_option.json"
 THRESHOLDS = np.round(np.arange(0.0, 0.96, 0.05), 2)
-
-
-def data_root() -> Path:
-    env = os.environ.get("DANCEKIT_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def scores(result) -> dict:
@@ -46,7 +41,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="ballroom")
     args = parser.parse_args()
-    root = data_root()
+    root = shared_data_dir()
     identifier = Identifier(args.model)
     recs = tang_recordings(root / "tang_dance")
     side = tang_split(recs)

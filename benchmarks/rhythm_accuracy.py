@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -30,15 +29,11 @@ import soundfile as sf
 
 from dancekit.rhythm import analyze, analyze_onsets, onset_envelope_from_mel_db
 from dancekit.rhythm.onsets import HOP_LENGTH, SR, mel_db
+from dancekit.paths import shared_data_dir
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RESULTS = PROJECT_ROOT / "benchmarks" / "results" / "rhythm_accuracy.json"
 TANG_EXCERPT = (30.0, 30.0)  # start, duration in seconds
-
-
-def data_root() -> Path:
-    env = os.environ.get("DANCEKIT_DATA")
-    return Path(env) if env else PROJECT_ROOT.parent / "shared" / "data"
 
 
 # ---------------------------------------------------------------- candidate methods
@@ -239,7 +234,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-tang", action="store_true", help="skip the tang_dance meter set")
     args = parser.parse_args()
-    root = data_root()
+    root = shared_data_dir()
     if not (root / "gtzan_mini").is_dir():
         raise SystemExit(f"reference data not found at {root} (set DANCEKIT_DATA)")
     items = gtzan_items(root) + ballroom_items(root) + ([] if args.no_tang else tang_items(root))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import zlib
 from pathlib import Path
 
@@ -24,14 +23,10 @@ from dancekit.data.tang import tang_recordings, tang_split
 from dancekit.fileio import atomic_write_text
 from dancekit.inference import Identifier
 from dancekit.inference.tempo_prior import fuse
+from dancekit.paths import shared_data_dir
 
 RESULTS = Path(__file__).resolve().parent / "results" / "tempo_fusion.json"
 WEIGHTS = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (0.5, 0.5), (1.0, 1.0)]
-
-
-def data_root() -> Path:
-    env = os.environ.get("DANCEKIT_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def sets(root: Path, corpus: Path | None) -> dict[str, list[tuple[Path, str]]]:
@@ -55,7 +50,7 @@ def main() -> None:
     identifier = Identifier(args.model)
     classes = identifier.classes
     table = {}
-    for name, items in sets(data_root(), args.corpus).items():
+    for name, items in sets(shared_data_dir(), args.corpus).items():
         results = [(identifier.identify(path), label) for path, label in items]
         table[name] = {"n": len(results)}
         for tw, mw in WEIGHTS:
