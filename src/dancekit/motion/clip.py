@@ -1,0 +1,61 @@
+"""A motion clip as joint positions: the one currency between loaders, models, BVH and renderers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class MotionClip:
+    """``joints`` [T, J, 3] relative to the root and ``root`` [T, 3] world trajectory, in cm, y up.
+
+    ``start_s`` is where the clip begins in its song, so motion and music stay aligned after
+    cropping or resampling.
+    """
+
+    joints: np.ndarray
+    root: np.ndarray
+    fps: float
+    start_s: float = 0.0
+    meta: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.joints = np.asarray(self.joints, dtype=np.float32)
+        self.root = np.asarray(self.root, dtype=np.float32)
+        if self.joints.ndim != 3 or self.joints.shape[2] != 3:
+            raise ValueError(f"joints must be [T, J, 3], got {self.joints.shape}")
+        if self.root.shape != (len(self.joints), 3):
+            raise ValueError(f"root must be [{len(self.joints)}, 3], got {self.root.shape}")
+
+    def __len__(self) -> int:
+        return len(self.joints)
+
+    @property
+    def duration_s(self) -> float:
+        return len(self) / self.fps
+
+    def world_joints(self) -> np.ndarray:
+        """Joint positions in world coordinates [T, J, 3]."""
+        return self.joints + self.root[:, None, :]
+
+    def resampled(self, fps: float) -> "MotionClip":
+        """Linear interpolation to a new frame rate (the paper works at 30 fps, Tang records 25)."""
+        if fps == self.fps:
+            return self
+        n_out = max(1, int(np.floor((len(self) - 1) * fps / self.fps)) + 1)
+        t_out = np.arange(n_out) / fps
+        t_in = np.arange(len(self)) / self.fps
+
+        def interp(a):
+            flat = a.reshape(len(a), -1)
+            out = np.stack([np.interp(t_out, t_in, flat[:, k]) for k in range(flat.shape[1])], axis=1)
+            return out.reshape((n_out,) + a.shape[1:])
+
+        return MotionClip(interp(self.joints), interp(self.root), fps, self.start_s, dict(self.meta))
+
+    def cropped(self, first: int, stop: int) -> "MotionClip":
+        """Frames ``first:stop``; the start time moves with them."""
+        return MotionClip(self.joints[first:stop], self.root[first:stop], self.fps,
+                          self.start_s + first / self.fps, dict(self.meta))
