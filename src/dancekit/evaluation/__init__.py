@@ -1,0 +1,1 @@
+"""Metrics, cross-validation and reports (markdown + PNG) that reproduce the papers' tables."""

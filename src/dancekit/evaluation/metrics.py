@@ -1,0 +1,33 @@
+"""Classification metrics as the papers report them: top-k accuracy, confusion, per-class P/R/F."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def top_k_accuracy(scores: np.ndarray, labels: np.ndarray, k: int = 1) -> float:
+    """Share of rows whose true label is among the ``k`` highest scores."""
+    if len(labels) == 0:
+        return float("nan")
+    top = np.argsort(-scores, axis=1)[:, :k]
+    return float((top == np.asarray(labels)[:, None]).any(axis=1).mean())
+
+
+def confusion_matrix(predicted: np.ndarray, labels: np.ndarray, n_classes: int) -> np.ndarray:
+    """Rows are the true classes, columns the predicted ones (as paper 2 Fig. 4)."""
+    matrix = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(matrix, (np.asarray(labels), np.asarray(predicted)), 1)
+    return matrix
+
+
+def per_class_scores(matrix: np.ndarray, classes: list[str]) -> list[dict]:
+    """Precision, recall and F-score of each class from a confusion matrix (paper 2 Table 4)."""
+    rows = []
+    for i, name in enumerate(classes):
+        tp = matrix[i, i]
+        precision = tp / matrix[:, i].sum() if matrix[:, i].sum() else 0.0
+        recall = tp / matrix[i].sum() if matrix[i].sum() else 0.0
+        f = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        rows.append({"class": name, "precision": float(precision), "recall": float(recall), "f_score": float(f),
+                     "support": int(matrix[i].sum())})
+    return rows
