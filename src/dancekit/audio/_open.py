@@ -6,9 +6,9 @@ from typing import Iterator, Protocol
 
 import numpy as np
 
-from dancekit.audio import _ffmpeg, _sndfile
+from dancekit.audio import _sndfile
 from dancekit.audio._source import AudioSource, open_source
-from dancekit.errors import EmptyAudioError
+from dancekit.errors import DecodeError, EmptyAudioError
 
 #: Input frames per decoded block: 2**16 (1.5 s at 44.1 kHz) keeps Python overhead negligible while a
 #: 6-channel float32 block stays at 1.5 MB.
@@ -78,6 +78,10 @@ def _open(src, blocksize: int) -> Reader:
             return sf_reader
         sf_reader.close()
     src.rewind()
+    try:  # imported here so that machines without PyAV still read what libsndfile reads
+        from dancekit.audio import _ffmpeg
+    except ImportError:
+        raise DecodeError(f"cannot decode {src.name}: it needs ffmpeg (PyAV), which is not installed") from None
     av_reader = _ffmpeg.FfmpegReader(src, blocksize)
     if not av_reader.has_samples:
         av_reader.close()
