@@ -76,3 +76,12 @@ def test_models_lists_builtin_cards(capsys):
 
 def test_classes_of_toy_model_are_reported(toy_model):
     assert toy_model.card.classes == CLASSES
+
+
+def test_genre_uses_the_same_conventions_without_tempo_by_default(toy_model, tmp_path, capsys):
+    song = _write(tmp_path / "song.wav", label=1)
+    assert main(["genre", song, "--model", str(toy_model.path), "--json", "--top", "1"]) == EXIT_OK
+    record = json.loads(capsys.readouterr().out)[0]
+    assert record["label"] == "Toy Jive" and record["tempo"] is None
+    assert main(["genre", song, "--model", str(toy_model.path), "--tempo"]) == EXIT_OK
+    assert "tempo:" in capsys.readouterr().out

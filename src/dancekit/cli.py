@@ -50,6 +50,19 @@ def build_parser() -> argparse.ArgumentParser:
     ident.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda (default cpu)")
     ident.set_defaults(func=cmd_identify)
 
+    genre = sub.add_parser("genre", help="which music genre is this recording (GTZAN classes)?",
+                           description="Name the music genre of recordings (the ten GTZAN genres).")
+    genre.add_argument("files", nargs="+", metavar="FILE", help="audio or video files (anything ffmpeg reads)")
+    genre.add_argument("--model", default=None, help="built-in model name or model folder (default: the built-in genre model)")
+    genre.add_argument("--top", type=_positive_int, default=3, metavar="K", help="how many genres to list (default 3)")
+    genre.add_argument("--json", action="store_true", help="print a JSON array, one object per file (as identify)")
+    genre.add_argument("--plot", metavar="PNG", help="write the per-segment timeline; with several files, a folder")
+    genre.add_argument("--stride", type=_positive_int, default=None, metavar="FRAMES",
+                       help="hop between segments in spectrogram frames (default: the model's)")
+    genre.add_argument("--tempo", action="store_true", help="also measure tempo and meter")
+    genre.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda (default cpu)")
+    genre.set_defaults(func=cmd_genre)
+
     models = sub.add_parser("models", help="list the built-in models")
     models.add_argument("--json", action="store_true", help="print the full model cards as JSON")
     models.set_defaults(func=cmd_models)
@@ -85,12 +98,26 @@ def _format_result(result, top: int) -> str:
 
 
 def cmd_identify(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from dancekit.inference import Identifier
 
     identifier = Identifier(args.model, stride=args.stride, rhythm=not args.no_tempo,
                             tempo_prior=not args.no_tempo_prior, device=args.device)
+    return _classify_files(identifier, args)
+
+
+def cmd_genre(args: argparse.Namespace) -> int:
+    from dancekit.inference import Identifier
+    from dancekit.models import DEFAULT_GENRE_MODEL
+
+    identifier = Identifier(args.model or DEFAULT_GENRE_MODEL, stride=args.stride, rhythm=args.tempo,
+                            tempo_prior=False, device=args.device)
+    return _classify_files(identifier, args)
+
+
+def _classify_files(identifier, args: argparse.Namespace) -> int:
+    """Classify every file, printing as they finish; a bad file is reported and the rest go on."""
+    from tqdm import tqdm
+
     many = len(args.files) > 1
     if args.plot and many:
         Path(args.plot).mkdir(parents=True, exist_ok=True)

@@ -7,3 +7,6 @@ __all__ = ["BACKBONES", "LoadedModel", "ModelCard", "build_dance_cnn", "builtin_
 
 #: The built-in model ``dancekit identify`` uses when no --model is given.
 DEFAULT_DANCE_MODEL = "ballroom"
+
+#: The built-in model ``dancekit genre`` uses when no --model is given.
+DEFAULT_GENRE_MODEL = "genre"
