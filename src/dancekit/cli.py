@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     from dancekit.synth.cli import add_parser as add_synth_parser
 
     add_synth_parser(sub)
+    from dancekit.data.cli import add_parser as add_dedup_parser
+
+    add_dedup_parser(sub)
     return parser
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from dancekit.data import tang_recordings
+from dancekit.data import tang_recordings, tang_split
 from dancekit.errors import DancekitError
 
 
@@ -36,3 +36,15 @@ def test_split_by_song_puts_every_dance_on_every_side(shared_data):
     assert set(side) == {r.group for r in recs}
     for label in {r.label for r in recs}:
         assert {side[r.group] for r in recs if r.label == label} == {"train", "val", "test"}
+
+
+def test_tang_fold_is_the_same_split_as_a_fold(shared_data):
+    from dancekit.data.splits import check_no_leak
+    from dancekit.data.tang import tang_fold
+
+    recs = tang_recordings(shared_data / "tang_dance")
+    fold = tang_fold(recs)
+    check_no_leak(fold)
+    side = tang_split(recs)
+    assert {r.group for r in fold.validation} == {g for g, s in side.items() if s == "val"}
+    assert len(fold.train) + len(fold.validation) + len(fold.test) == len(recs)

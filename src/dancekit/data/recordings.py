@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
+
+#: File endings read as audio when a layout does not fix one (lower case, with the dot).
+AUDIO_EXTENSIONS = (".wav", ".flac", ".mp3", ".au", ".ogg", ".opus", ".m4a", ".aac", ".aiff", ".aif", ".wma")
 
 
 @dataclass(frozen=True)
@@ -14,3 +19,14 @@ class Recording:
     label: str
     group: str
     meta: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+def is_audio_file(path: Path) -> bool:
+    """A visible regular file whose ending is an audio format (skips ``._x.wav`` macOS shadow files)."""
+    return path.suffix.lower() in AUDIO_EXTENSIONS and not path.name.startswith(".") and path.is_file()
+
+
+def label_counts(recordings: Iterable[Recording]) -> dict[str, int]:
+    """Recordings per label, labels sorted by name (what a report's dataset table prints)."""
+    counts = Counter(r.label for r in recordings)
+    return {label: counts[label] for label in sorted(counts)}

@@ -43,3 +43,12 @@ def tang_split(recordings: list[Recording]) -> dict[str, str]:
         for i, rec in enumerate(r for r in recordings if r.label == label):
             side[rec.group] = ("test", "val", "train")[i % 3]
     return side
+
+
+def tang_fold(recordings: list[Recording]):
+    """``tang_split`` as a ``Fold`` of recordings (train / validation / test), like every other split."""
+    from dancekit.data.splits import Fold
+
+    side = tang_split(recordings)
+    pick = lambda name: tuple(r for r in recordings if side[r.group] == name)  # noqa: E731
+    return Fold(pick("train"), pick("val"), pick("test"), name="tang by song")

@@ -1,0 +1,66 @@
+"""``dancekit dedup TRAIN TEST``: which test recordings also sit in the training set. Hook: ``add_parser``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+EXIT_OK, EXIT_AUDIO = 0, 3
+
+
+def _correlation(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text}") from None
+    if not 0.0 < value <= 1.0:
+        raise argparse.ArgumentTypeError(f"threshold is a correlation in (0, 1], got {text}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text}") from None
+    if not 0.5 <= value <= 60:
+        raise argparse.ArgumentTypeError(f"segment length must be 0.5-60 s, got {text}")
+    return value
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Register the ``dedup`` sub-command on ``subparsers`` (from ``ArgumentParser.add_subparsers``)."""
+    from dancekit.data.dedup import DEFAULT_THRESHOLD
+
+    p = subparsers.add_parser(
+        "dedup", help="find test recordings that overlap the training set",
+        description="Correlate spectrogram segments of every TEST file with every TRAIN file (paper 1, IV-A) "
+                    "and list the pairs that match, best first. TRAIN and TEST are folders (all audio below "
+                    "them), .txt lists of paths, or single files; give the same folder twice to find the "
+                    "duplicates inside one set. Exit status 3 if some file could not be read.")
+    p.add_argument("train", metavar="TRAIN", help="training audio: folder, .txt list or file")
+    p.add_argument("test", metavar="TEST", help="test audio: folder, .txt list or file")
+    p.add_argument("--threshold", type=_correlation, default=DEFAULT_THRESHOLD, metavar="R",
+                   help=f"report pairs whose best segment correlation is at least R (default {DEFAULT_THRESHOLD})")
+    p.add_argument("--segment", type=_seconds, default=5.0, metavar="S",
+                   help="length of the compared segments in seconds (default 5)")
+    p.add_argument("--device", default="cpu", help="torch device for the correlations, e.g. cuda (default cpu)")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object (threshold, counts, overlaps, unreadable)")
+    p.set_defaults(func=cmd_dedup)
+    return p
+
+
+def cmd_dedup(args: argparse.Namespace) -> int:
+    from dancekit.data.dedup import DedupSettings, audio_files_in, find_overlaps, summarise
+
+    train, test = audio_files_in(args.train), audio_files_in(args.test)
+    report = None if args.json else (lambda f, e: print(f"{f}  error: {e}", file=sys.stderr))
+    result = find_overlaps(train, test, threshold=args.threshold, settings=DedupSettings(segment_s=args.segment),
+                           progress=sys.stderr.isatty(), on_error=report, device=args.device)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        print("\n".join(summarise(result)))
+    return EXIT_AUDIO if result.unreadable else EXIT_OK
