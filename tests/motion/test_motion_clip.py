@@ -52,3 +52,13 @@ def test_real_tang_motion_is_aligned_with_its_song(shared_data):
     clip = load_tang_motion(folders[0])
     assert clip.joints.shape[1:] == (23, 3) and clip.fps == 25.0 and clip.meta["audio"].endswith("audio.mp3")
     assert 10 < np.linalg.norm(clip.joints, axis=2).max() < 200  # centimetres around the root
+
+
+def test_grounding_puts_the_floor_at_zero_despite_a_glitch():
+    joints = np.zeros((100, 2, 3))
+    joints[:, 1, 1] = -90.0  # a foot 90 cm below the root
+    root = np.c_[np.zeros(100), np.full(100, 97.0), np.zeros(100)]
+    root[50, 1] = 40.0  # one glitched frame far below the floor
+    clip = MotionClip(joints, root, fps=25.0)
+    assert clip.floor_height() == pytest.approx(7.0)
+    assert clip.grounded().world_joints()[0, 1, 1] == pytest.approx(0.0)

@@ -1,6 +1,22 @@
 """Dance motion: clips of joint positions, skeletons and rotations, BVH, motion beats, rendering."""
 
 from dancekit.motion.clip import MotionClip
+from dancekit.motion.features import FEATURE_DIM, MotionNormalizer, features_to_motion, motion_to_features
+from dancekit.motion.rotations import RotationClip, positions_to_rotations, rotations_to_positions
+from dancekit.motion.skeleton import TANG_SKELETON, Skeleton
 from dancekit.motion.tang import load_tang_motion, tang_motion_folders
 
-__all__ = ["MotionClip", "load_tang_motion", "tang_motion_folders"]
+__all__ = [
+    "FEATURE_DIM",
+    "MotionClip",
+    "MotionNormalizer",
+    "RotationClip",
+    "Skeleton",
+    "TANG_SKELETON",
+    "features_to_motion",
+    "load_tang_motion",
+    "motion_to_features",
+    "positions_to_rotations",
+    "rotations_to_positions",
+    "tang_motion_folders",
+]

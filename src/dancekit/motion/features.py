@@ -1,0 +1,154 @@
+"""The model's per-frame motion vector (paper IV-C) and its [-1, 1] normalisation.
+
+One frame is ``[root_dx, root_height, root_dz, q_1 (w,x,y,z), ..., q_K]`` (float32):
+
+* ``root_dx``, ``root_dz``: the pelvis' horizontal displacement since the previous frame in
+  metres, expressed in the dancer's heading frame (the yaw of the pelvis now), so the same step
+  reads the same whichever way the dancer faces and a generated dance never runs out of range,
+  however long. The first frame repeats the second frame's step.
+* ``root_height``: the pelvis height above the floor in metres (the floor of each capture is
+  estimated, see :meth:`MotionClip.grounded`).
+* ``q_k``: local joint rotations of the skeleton's joints that have children (leaves carry
+  none), continuous in sign over time. The paper feeds quaternions plus translation likewise.
+
+Going back, the horizontal path is integrated from the origin, so a clip comes back with its
+start on x = z = 0 and the floor at y = 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dancekit.errors import DancekitError
+from dancekit.motion import quaternions as Q
+from dancekit.motion.clip import MotionClip
+from dancekit.motion.rotations import RotationClip, positions_to_rotations, rotations_to_positions
+from dancekit.motion.skeleton import TANG_SKELETON, Skeleton
+
+#: Leading root components: horizontal step (x, z) and height, all metres.
+ROOT_DIMS = 3
+#: Joints whose rotations are in the vector, in order (those of TANG_SKELETON with children).
+FEATURE_JOINTS = tuple(TANG_SKELETON.names[j] for j in TANG_SKELETON.rotating_joints)
+#: Length of one frame's vector for the Tang skeleton.
+FEATURE_DIM = ROOT_DIMS + 4 * len(FEATURE_JOINTS)
+#: A name for every component (for model cards and plots).
+FEATURE_NAMES = ("root_dx", "root_height", "root_dz") + tuple(
+    f"{name}.{c}" for name in FEATURE_JOINTS for c in "wxyz")
+
+_CM_PER_M = 100.0
+
+
+class FeatureError(DancekitError):
+    """A feature array that does not fit the motion vector layout."""
+
+
+def _heading(root_quats: np.ndarray) -> np.ndarray:
+    """Yaw angle [T] of the root's forward axis (+z at rest) about the vertical."""
+    forward = Q.rotate(root_quats, np.array([0.0, 0.0, 1.0]))
+    return np.arctan2(forward[:, 0], forward[:, 2])
+
+
+def _yaw_rotate(xz: np.ndarray, yaw: np.ndarray) -> np.ndarray:
+    """Rotate horizontal vectors [T, 2] (x, z) by ``yaw`` about +y."""
+    c, s = np.cos(yaw), np.sin(yaw)
+    return np.stack([c * xz[:, 0] + s * xz[:, 1], -s * xz[:, 0] + c * xz[:, 1]], axis=1)
+
+
+def rotations_to_features(rot: RotationClip, skeleton: Skeleton = TANG_SKELETON) -> np.ndarray:
+    """[T, D] vector of a rotation clip (the root position is taken as already on the floor)."""
+    n = len(rot)
+    root = rot.root / _CM_PER_M
+    step = np.zeros((n, 2))
+    if n > 1:
+        step[1:] = np.diff(root[:, [0, 2]], axis=0)
+        step[0] = step[1]
+    local_step = _yaw_rotate(step, -_heading(rot.quats[:, 0]))
+    quats = rot.quats[:, list(skeleton.rotating_joints)].reshape(n, -1)
+    return np.concatenate([local_step[:, :1], root[:, 1:2], local_step[:, 1:], quats], axis=1).astype(np.float32)
+
+
+def motion_to_features(clip: MotionClip, skeleton: Skeleton = TANG_SKELETON) -> np.ndarray:
+    """[T, D] float32 motion vector of a clip (grounded, inverse kinematics, root steps)."""
+    return rotations_to_features(positions_to_rotations(clip.grounded(), skeleton), skeleton)
+
+
+def features_to_rotations(features: np.ndarray, fps: float, skeleton: Skeleton = TANG_SKELETON,
+                          start_s: float = 0.0) -> RotationClip:
+    """Inverse of :func:`rotations_to_features`: quaternions re-normalised, path integrated from 0."""
+    features = np.asarray(features, dtype=np.float64)
+    joints = skeleton.rotating_joints
+    dim = ROOT_DIMS + 4 * len(joints)
+    if features.ndim != 2 or features.shape[1] != dim or len(features) == 0:
+        raise FeatureError(f"motion features must be [T, {dim}] with T >= 1, got {features.shape}")
+    if not np.all(np.isfinite(features)):
+        raise FeatureError("motion features contain NaN or infinite values")
+    n = len(features)
+    quats = np.tile(Q.IDENTITY, (n, len(skeleton), 1))
+    quats[:, list(joints)] = Q.normalize(features[:, ROOT_DIMS:].reshape(n, len(joints), 4))
+    step = _yaw_rotate(features[:, [0, 2]], _heading(quats[:, 0]))
+    step[0] = 0.0
+    xz = np.cumsum(step, axis=0)
+    root = np.stack([xz[:, 0], features[:, 1], xz[:, 1]], axis=1) * _CM_PER_M
+    return RotationClip(quats, root, fps, start_s)
+
+
+def features_to_motion(features: np.ndarray, fps: float, skeleton: Skeleton = TANG_SKELETON,
+                       start_s: float = 0.0) -> MotionClip:
+    """Joint positions of a motion vector sequence (forward kinematics)."""
+    return rotations_to_positions(features_to_rotations(features, fps, skeleton, start_s), skeleton)
+
+
+class MotionNormalizer:
+    """Per-component min/max scaling to [-1, 1] (paper IV-C), fitted on training data.
+
+    A component that is constant in the training data maps to 0 and comes back as that
+    constant. Values outside the fitted range map outside [-1, 1]; nothing is clipped.
+    """
+
+    def __init__(self, low, high):
+        self.low = np.asarray(low, dtype=np.float64).ravel()
+        self.high = np.asarray(high, dtype=np.float64).ravel()
+        if self.low.shape != self.high.shape or np.any(self.high < self.low) or not (
+                np.all(np.isfinite(self.low)) and np.all(np.isfinite(self.high))):
+            raise FeatureError("normaliser needs finite low <= high of one length")
+        self._center = (self.low + self.high) / 2
+        half = (self.high - self.low) / 2
+        self._half = np.where(half > 1e-8, half, 1.0)
+
+    @property
+    def dim(self) -> int:
+        return len(self.low)
+
+    @classmethod
+    def fit(cls, features) -> "MotionNormalizer":
+        """Fit on one [T, D] array or an iterable of them (e.g. one per training song)."""
+        arrays = [features] if isinstance(features, np.ndarray) else list(features)
+        arrays = [np.asarray(a, dtype=np.float64) for a in arrays if len(a)]
+        if not arrays or any(a.ndim != 2 or a.shape[1] != arrays[0].shape[1] for a in arrays):
+            raise FeatureError("fit needs [T, D] arrays of one width with at least one frame")
+        return cls(np.min([a.min(axis=0) for a in arrays], axis=0), np.max([a.max(axis=0) for a in arrays], axis=0))
+
+    def _check(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64)
+        if x.shape[-1] != self.dim:
+            raise FeatureError(f"normaliser fitted on {self.dim} components, got {x.shape[-1]}")
+        return x
+
+    def transform(self, features: np.ndarray) -> np.ndarray:
+        return ((self._check(features) - self._center) / self._half).astype(np.float32)
+
+    def inverse(self, normalized: np.ndarray) -> np.ndarray:
+        return (self._check(normalized) * self._half + self._center).astype(np.float32)
+
+    def to_dict(self) -> dict:
+        """JSON-ready (plain floats) for the model card."""
+        return {"kind": "minmax", "low": [float(v) for v in self.low], "high": [float(v) for v in self.high]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "MotionNormalizer":
+        try:
+            if data.get("kind", "minmax") != "minmax":
+                raise FeatureError(f"unknown normaliser kind {data.get('kind')!r}")
+            return cls(data["low"], data["high"])
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise FeatureError(f"bad normaliser description: {exc}") from None

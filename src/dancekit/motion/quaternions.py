@@ -1,0 +1,100 @@
+"""Vectorised unit-quaternion helpers, scalar first ``(w, x, y, z)`` as in the paper (transforms3d order).
+
+Every function works on arrays of any leading shape ``[..., 4]`` / ``[..., 3]``, so a whole clip
+([T, J, 4]) is one call. Matrix conversion is delegated to :mod:`scipy.spatial.transform`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.spatial.transform import Rotation
+
+IDENTITY = np.array([1.0, 0.0, 0.0, 0.0])
+
+
+def normalize(q: np.ndarray) -> np.ndarray:
+    """Unit length; a zero quaternion (a degenerate network output) becomes the identity."""
+    q = np.asarray(q, dtype=np.float64)
+    norm = np.linalg.norm(q, axis=-1, keepdims=True)
+    out = np.where(norm > 1e-12, q / np.maximum(norm, 1e-12), IDENTITY)
+    return out
+
+
+def multiply(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Hamilton product ``a * b`` (apply ``b`` first, then ``a``)."""
+    aw, ax, ay, az = np.moveaxis(np.asarray(a, dtype=np.float64), -1, 0)
+    bw, bx, by, bz = np.moveaxis(np.asarray(b, dtype=np.float64), -1, 0)
+    return np.stack([
+        aw * bw - ax * bx - ay * by - az * bz,
+        aw * bx + ax * bw + ay * bz - az * by,
+        aw * by - ax * bz + ay * bw + az * bx,
+        aw * bz + ax * by - ay * bx + az * bw,
+    ], axis=-1)
+
+
+def conjugate(q: np.ndarray) -> np.ndarray:
+    """Inverse of a unit quaternion."""
+    return np.asarray(q, dtype=np.float64) * np.array([1.0, -1.0, -1.0, -1.0])
+
+
+def rotate(q: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Rotate vectors ``v`` [..., 3] by unit quaternions ``q`` [..., 4] (broadcasting)."""
+    q = np.asarray(q, dtype=np.float64)
+    v = np.asarray(v, dtype=np.float64)
+    w, u = q[..., :1], q[..., 1:]
+    t = 2.0 * np.cross(u, v)
+    return v + w * t + np.cross(u, t)
+
+
+def to_matrix(q: np.ndarray) -> np.ndarray:
+    """[..., 4] -> [..., 3, 3]."""
+    q = np.asarray(q, dtype=np.float64)
+    flat = q.reshape(-1, 4)
+    mats = Rotation.from_quat(flat, scalar_first=True).as_matrix()
+    return mats.reshape(q.shape[:-1] + (3, 3))
+
+
+def from_matrix(m: np.ndarray) -> np.ndarray:
+    """[..., 3, 3] rotation matrices -> [..., 4] unit quaternions with ``w >= 0``."""
+    m = np.asarray(m, dtype=np.float64)
+    flat = m.reshape(-1, 3, 3)
+    q = Rotation.from_matrix(flat).as_quat(canonical=True, scalar_first=True)
+    return q.reshape(m.shape[:-2] + (4,))
+
+
+def shortest_arc(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """The minimal rotation taking direction ``u`` onto direction ``v`` (no twist about either).
+
+    Opposite directions have no unique minimal rotation; a half turn about an axis
+    perpendicular to ``u`` is used there (any such axis is equally minimal).
+    """
+    u = np.asarray(u, dtype=np.float64)
+    v = np.asarray(v, dtype=np.float64)
+    u = u / np.maximum(np.linalg.norm(u, axis=-1, keepdims=True), 1e-12)
+    v = v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
+    u, v = np.broadcast_arrays(u, v)
+    dot = np.sum(u * v, axis=-1, keepdims=True)
+    q = np.concatenate([1.0 + dot, np.cross(u, v)], axis=-1)
+    opposite = (1.0 + dot[..., 0]) < 1e-8
+    if np.any(opposite):
+        uo = u[opposite]
+        helper = np.where(np.abs(uo[:, :1]) < 0.9, np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0]))
+        axis = np.cross(uo, helper)
+        axis /= np.linalg.norm(axis, axis=-1, keepdims=True)
+        q[opposite] = np.concatenate([np.zeros((len(uo), 1)), axis], axis=-1)
+    return normalize(q)
+
+
+def continuous(q: np.ndarray, axis: int = 0) -> np.ndarray:
+    """Flip signs along ``axis`` (time) so consecutive quaternions are in the same hemisphere.
+
+    ``q`` and ``-q`` are the same rotation; a network (and linear interpolation) needs the
+    representation without jumps. The first frame keeps its sign.
+    """
+    q = np.moveaxis(np.asarray(q, dtype=np.float64), axis, 0).copy()
+    if len(q) > 1:
+        dots = np.sum(q[1:] * q[:-1], axis=-1)
+        flips = np.cumprod(np.where(dots < 0, -1.0, 1.0), axis=0)
+        q[1:] *= flips[..., None]
+    return np.moveaxis(q, 0, axis)
+

@@ -1,0 +1,63 @@
+import json
+
+import numpy as np
+import pytest
+from motion_fixtures import swaying_clip
+
+from dancekit.motion import MotionClip
+from dancekit.motion.features import (FEATURE_DIM, FEATURE_NAMES, FeatureError, MotionNormalizer,
+                                      features_to_motion, motion_to_features)
+
+
+def test_feature_layout():
+    assert FEATURE_DIM == 3 + 4 * 19 == len(FEATURE_NAMES)
+    feats = motion_to_features(swaying_clip(30))
+    assert feats.shape == (30, FEATURE_DIM) and feats.dtype == np.float32
+
+
+def test_features_come_back_as_the_grounded_clip_started_at_the_origin():
+    clip = swaying_clip(80)
+    feats = motion_to_features(clip)
+    back = features_to_motion(feats, clip.fps, start_s=clip.start_s)
+    ref = clip.grounded().world_joints().astype(np.float64)
+    ref[..., [0, 2]] -= ref[:1, 2:3, [0, 2]]  # pelvis starts at x = z = 0
+    assert np.abs(back.world_joints() - ref).max() < 0.01  # cm
+    assert back.fps == clip.fps and back.start_s == clip.start_s
+    assert abs(back.floor_height()) < 0.01
+
+
+def test_root_features_do_not_depend_on_where_the_dancer_faces():
+    clip = swaying_clip(50)
+    yaw = np.radians(70)
+    rot = np.array([[np.cos(yaw), 0, np.sin(yaw)], [0, 1, 0], [-np.sin(yaw), 0, np.cos(yaw)]])
+    turned = MotionClip(clip.joints @ rot.T, clip.root @ rot.T + [300, 0, -50], clip.fps)
+    a, b = motion_to_features(clip), motion_to_features(turned)
+    np.testing.assert_allclose(a[:, :3], b[:, :3], atol=1e-4)
+    np.testing.assert_allclose(a[:, 7:], b[:, 7:], atol=1e-4)  # all but the pelvis rotation
+
+
+def test_bad_features_are_a_clear_error():
+    with pytest.raises(FeatureError, match="79"):
+        features_to_motion(np.zeros((5, 10)), 30)
+    with pytest.raises(FeatureError, match="NaN"):
+        features_to_motion(np.full((5, FEATURE_DIM), np.nan), 30)
+
+
+def test_normalizer_maps_training_range_to_unit_interval_and_back():
+    rng = np.random.default_rng(1)
+    train = [rng.normal(size=(40, 5)) * [1, 10, 0, 3, 1] + [0, 5, 2.5, 0, -1] for _ in range(3)]
+    norm = MotionNormalizer.fit(train)
+    z = norm.transform(np.concatenate(train))
+    assert z.min() == pytest.approx(-1, abs=1e-6) and z.max() == pytest.approx(1, abs=1e-6)
+    assert np.all(z[:, 2] == 0)  # the constant component
+    back = norm.inverse(z)
+    np.testing.assert_allclose(back, np.concatenate(train), atol=1e-5)
+    assert np.all(back[:, 2] == 2.5)
+    again = MotionNormalizer.from_dict(json.loads(json.dumps(norm.to_dict())))
+    np.testing.assert_array_equal(again.transform(train[0]), norm.transform(train[0]))
+    with pytest.raises(FeatureError):
+        norm.transform(np.zeros((2, 4)))
+    with pytest.raises(FeatureError):
+        MotionNormalizer.from_dict({"low": [0]})
+    with pytest.raises(FeatureError):
+        MotionNormalizer.fit([])
