@@ -4,8 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 # ffmpeg decodes every audio/video format; mma + fluidsynth + General MIDI soundfonts render
-# the synthetic training corpus (dancekit synth).
-packages="ffmpeg mma fluidsynth fluid-soundfont-gm timgm6mb-soundfont musescore-general-soundfont"
+# the synthetic training corpus (dancekit synth); chromium runs the web page tests (headless).
+packages="ffmpeg mma fluidsynth fluid-soundfont-gm timgm6mb-soundfont musescore-general-soundfont chromium"
 missing=$(for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
 if [ -n "$missing" ]; then
   apt-get update -qq

@@ -28,3 +28,14 @@ def toy_model(tmp_path_factory):
     from toy_audio import train_toy_model
 
     return train_toy_model(tmp_path_factory.mktemp("models") / "toy")
+
+
+@pytest.fixture
+def one_torch_thread():
+    """One intra-op thread: small CPU batches run as fast, and far faster on a busy machine."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

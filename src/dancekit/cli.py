@@ -73,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     from dancekit.data.cli import add_parser as add_dedup_parser
 
     add_dedup_parser(sub)
+    from dancekit.motion.cli import add_parser as add_generate_parser
+    from dancekit.video.cli import add_parser as add_video_parser
+    from dancekit.web.cli import add_parser as add_serve_parser
+
+    add_generate_parser(sub)
+    add_video_parser(sub)
+    add_serve_parser(sub)
     return parser
 
 

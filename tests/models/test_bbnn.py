@@ -12,13 +12,7 @@ from dancekit.models.files import ModelCard, load_model, save_model
 from dancekit.models.registry import build_network
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """One intra-op thread: small CPU batches run as fast, and far faster on a busy machine."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def test_parameter_count_is_table_1s():

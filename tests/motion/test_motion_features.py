@@ -61,3 +61,16 @@ def test_normalizer_maps_training_range_to_unit_interval_and_back():
         MotionNormalizer.from_dict({"low": [0]})
     with pytest.raises(FeatureError):
         MotionNormalizer.fit([])
+
+
+def test_keep_root_upright_leaves_real_motion_alone_and_rights_a_headstand(shared_data):
+    from dancekit.motion import load_tang_motion
+    from dancekit.motion.features import keep_root_upright
+
+    clip = load_tang_motion(shared_data / "tang_dance" / "DANCE_R_3").resampled(30.0)
+    features = motion_to_features(clip)
+    np.testing.assert_allclose(np.abs(keep_root_upright(features)), np.abs(features), atol=1e-4)
+    flipped = features.copy()
+    flipped[:, 3:7] = [0.0, 1.0, 0.0, 0.0]  # 180 degrees about x: head down
+    world = features_to_motion(keep_root_upright(flipped), 30.0).world_joints()
+    assert (world[:, 0, 1] > world[:, 2, 1]).mean() > 0.95  # head above pelvis (tilted at most 60 degrees)

@@ -70,3 +70,8 @@ def test_recipes_carry_the_papers_settings():
     assert dataclasses.replace(cnn, architecture="densenet161").frontend == "dance_cnn_mel"
     with pytest.raises(ValueError, match="unknown recipe"):
         get_recipe("nope")
+
+
+def test_a_variant_can_be_renamed():
+    variant = get_recipe("prcnn", name="prcnn_add", architecture_args={"fusion": "add"})
+    assert variant.name == "prcnn_add" and variant.segment_frames == 128

@@ -53,7 +53,8 @@ def fold_metrics(segment_log_probs, segment_labels, recording_probs, labels) -> 
 
 
 def run_fold(recipe: TrainingRecipe, data: SpectrogramSet, fold: Fold, fold_dir: Path, device: str = "cpu",
-             seed: int = 0, amp: bool = True, progress: bool = False, max_epochs: int | None = None) -> dict:
+             seed: int = 0, amp: bool = True, progress: bool = False, max_epochs: int | None = None,
+             checkpoint_every_s: float = 0.0) -> dict:
     """Train on one fold (resuming from its checkpoint) and test; cached in ``fold_dir/result.json``."""
     result_file = fold_dir / "result.json"
     if result_file.is_file():
@@ -65,7 +66,7 @@ def run_fold(recipe: TrainingRecipe, data: SpectrogramSet, fold: Fold, fold_dir:
     network = build_classifier(recipe, len(data.classes))
     start = time.perf_counter()
     trained = fit(network, recipe, train, val, checkpoint=fold_dir / "checkpoint.pt", device=device, seed=seed,
-                  amp=amp, max_epochs=max_epochs, progress=progress)
+                  amp=amp, max_epochs=max_epochs, progress=progress, checkpoint_every_s=checkpoint_every_s)
     pred = predict(network, test, recipe.segment_frames, recipe.eval_stride, device, amp=amp)
     result = {
         "metrics": fold_metrics(pred.segment_log_probs, pred.segment_labels(), pred.recording_probs, pred.labels),
@@ -114,3 +115,11 @@ def cross_validate(recipe: TrainingRecipe, data: SpectrogramSet, folds: Sequence
     results = [run_fold(recipe, data, fold, out_dir / f"fold{k:02d}", device, seed + k, amp, progress, max_epochs)
                for k, fold in enumerate(folds)]
     return CrossValidation(recipe, list(data.classes), results)
+
+
+def load_cross_validation(recipe: TrainingRecipe, classes: Sequence[str], out_dir: str | Path) -> CrossValidation:
+    """The finished folds of an earlier run (for reports written on another machine)."""
+    files = sorted(Path(out_dir).glob("fold*/result.json"))
+    if not files:
+        raise FileNotFoundError(f"no finished folds in {out_dir}")
+    return CrossValidation(recipe, list(classes), [json.loads(f.read_text()) for f in files])

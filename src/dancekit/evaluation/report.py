@@ -61,13 +61,13 @@ def plot_loss_curves(cv: CrossValidation, path: Path) -> Path:
 
 def comparison_table(results: dict[str, CrossValidation]) -> str:
     """One row per model: mean +- std over folds of each accuracy, in percent."""
-    lines = ["| model | " + " | ".join(m.replace("_", " ") for m in METRICS) + " | segments/s (train) |",
-             "|---|" + "---|" * (len(METRICS) + 1)]
+    lines = ["| model | folds | " + " | ".join(m.replace("_", " ") for m in METRICS) + " | segments/s (train) |",
+             "|---|---|" + "---|" * (len(METRICS) + 1)]
     for name, cv in results.items():
         s = cv.summary()
         speed = np.mean([f["training"]["segments_per_second"] for f in cv.folds])
         cells = [f"{_pct(s[m]['mean'])} +- {_pct(s[m]['std'])}" for m in METRICS]
-        lines.append(f"| {name} | " + " | ".join(cells) + f" | {speed:.0f} |")
+        lines.append(f"| {name} | {len(cv.folds)} | " + " | ".join(cells) + f" | {speed:.0f} |")
     return "\n".join(lines)
 
 

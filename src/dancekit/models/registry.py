@@ -34,6 +34,17 @@ def architectures() -> list[str]:
 
 def build_network(card: "ModelCard") -> nn.Module:
     """A freshly initialised network of the card's architecture and class count."""
+    if card.task == "video":  # paper 4's image CNNs share names with the spectrogram backbones
+        from dancekit.models.video_cnn import build_video_cnn
+
+        return build_video_cnn(card.architecture, len(card.classes))
+    if card.architecture == "dance_rnn":
+        from dancekit.models.dance_rnn import DanceRNN, DanceRNNConfig
+
+        try:
+            return DanceRNN(DanceRNNConfig.from_dict(card.architecture_args))
+        except (TypeError, ValueError, KeyError) as err:
+            raise ModelError(f"model {card.name}: bad architecture_args for dance_rnn: {err}") from None
     builder = _builders().get(card.architecture)
     if builder is None:
         raise ModelError(f"model {card.name}: unknown architecture {card.architecture!r}")

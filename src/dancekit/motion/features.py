@@ -152,3 +152,29 @@ class MotionNormalizer:
             return cls(data["low"], data["high"])
         except (KeyError, TypeError, AttributeError) as exc:
             raise FeatureError(f"bad normaliser description: {exc}") from None
+
+
+def keep_root_upright(features: np.ndarray, max_tilt_deg: float = 60.0) -> np.ndarray:
+    """Limit the pelvis tilt of generated features (denormalised) to ``max_tilt_deg``; heading is kept.
+
+    The pelvis quaternion carries the dancer's heading, which turns through the whole circle, so
+    per-component normalisation puts "no idea" (a network output near the middle of the range)
+    at w = y = 0: a pelvis turned upside down. Split into a twist about the vertical axis (the
+    heading, from w and y) and a swing (the tilt), limited to a little more than the 55 degrees
+    real Tang pelvises reach.
+    """
+    out = np.array(features, dtype=np.float32, copy=True)
+    q = out[:, ROOT_DIMS:ROOT_DIMS + 4].astype(np.float64)
+    twist = np.zeros_like(q)
+    twist[:, 0], twist[:, 2] = q[:, 0], q[:, 2]
+    norm = np.linalg.norm(twist, axis=1, keepdims=True)
+    twist = np.where(norm > 1e-6, twist / np.maximum(norm, 1e-12), np.array([1.0, 0, 0, 0]))
+    swing = Q.multiply(Q.normalize(q), Q.conjugate(twist))
+    swing *= np.where(swing[:, :1] < 0, -1.0, 1.0)
+    half = np.arccos(np.clip(swing[:, 0], -1.0, 1.0))
+    limit = np.deg2rad(max_tilt_deg) / 2
+    axis = swing[:, 1:] / np.maximum(np.linalg.norm(swing[:, 1:], axis=1, keepdims=True), 1e-12)
+    half = np.minimum(half, limit)
+    swing = np.concatenate([np.cos(half)[:, None], axis * np.sin(half)[:, None]], axis=1)
+    out[:, ROOT_DIMS:ROOT_DIMS + 4] = Q.multiply(swing, twist)
+    return out

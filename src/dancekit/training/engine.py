@@ -132,10 +132,12 @@ def _better(recipe: TrainingRecipe, record: EpochRecord, best: float | None) -> 
 
 def fit(network: nn.Module, recipe: TrainingRecipe, train: SpectrogramSet, val: SpectrogramSet,
         checkpoint: str | Path | None = None, device: str = "cpu", seed: int = 0, amp: bool = True,
-        max_epochs: int | None = None, progress: bool = False) -> TrainResult:
+        max_epochs: int | None = None, progress: bool = False, checkpoint_every_s: float = 0.0) -> TrainResult:
     """Train ``network`` in place by ``recipe``; it ends holding the best epoch's weights.
 
-    With ``checkpoint`` set, progress is saved after every epoch and a rerun continues from it.
+    With ``checkpoint`` set, progress is saved after every epoch (or, with ``checkpoint_every_s``,
+    after the first epoch that ends that long after the last save: large networks with short
+    epochs would otherwise spend their time writing) and a rerun continues from it.
     """
     device = torch.device(device)
     torch.manual_seed(seed)
@@ -160,6 +162,7 @@ def fit(network: nn.Module, recipe: TrainingRecipe, train: SpectrogramSet, val: 
         torch.set_rng_state(state["torch_rng"])
     resumed = len(history)
     loss_fn = nn.NLLLoss()
+    last_save = time.monotonic()
     last = max_epochs or recipe.max_epochs
     epochs = range(len(history), last)
     if progress:
@@ -193,7 +196,8 @@ def fit(network: nn.Module, recipe: TrainingRecipe, train: SpectrogramSet, val: 
             best_state = {k: v.detach().cpu().clone() for k, v in network.state_dict().items()}
         else:
             stale += 1
-        if checkpoint:
+        if checkpoint and time.monotonic() - last_save >= checkpoint_every_s:
+            last_save = time.monotonic()
             save_checkpoint(checkpoint, {
                 "network": network.state_dict(), "optimiser": optimiser.state_dict(),
                 "scheduler": scheduler.state_dict() if scheduler is not None else None,

@@ -67,10 +67,10 @@ PRCNN = TrainingRecipe(
 RECIPES: dict[str, TrainingRecipe] = {r.name: r for r in (DANCE_CNN, BBNN, PRCNN)}
 
 
-def get_recipe(name: str, **overrides: Any) -> TrainingRecipe:
-    """A named recipe, optionally with some fields changed (``architecture="densenet161"``)."""
+def get_recipe(recipe_name: str, /, **overrides: Any) -> TrainingRecipe:
+    """A named recipe, optionally with some fields changed (``architecture="densenet161"``, ``name=...``)."""
     try:
-        recipe = RECIPES[name]
+        recipe = RECIPES[recipe_name]
     except KeyError:
-        raise ValueError(f"unknown recipe {name!r}; choose from {', '.join(RECIPES)}") from None
+        raise ValueError(f"unknown recipe {recipe_name!r}; choose from {', '.join(RECIPES)}") from None
     return dataclasses.replace(recipe, **overrides) if overrides else recipe

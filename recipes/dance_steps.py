@@ -1,0 +1,518 @@
+"""Train and evaluate the dance-step generator of paper 5 (S2S, S2S-MC) on the real Tang motion capture.
+
+    python recipes/dance_steps.py prepare steps.npz [--tang DIR] [--include-test]
+    python recipes/dance_steps.py train steps.npz --variant s2s-mc --out MODEL --minutes 20 --device cuda
+    python recipes/dance_steps.py evaluate --model S2S_DIR --model S2S_MC_DIR --out REPORT_DIR [--songs test,train]
+
+``prepare`` (needs the audio decoders) turns every Tang song with motion into one compact file:
+per 30 fps motion frame the clean 16 kHz power patch of paper IV-B as uint8 codes of 0.5 dB
+(``step_audio.quantise_power``), the motion features normalised to [-1, 1] by a normaliser
+fitted on the training songs, each song's dance, signal power (the SNR reference) and split
+(``dancekit.data.tang.tang_split`` over all Tang recordings, so it is the split the dance
+identifier uses). Test songs are left out unless asked: training never needs them, and the
+evaluation reads them from the Tang folder with their audio.
+
+``train`` needs only torch and numpy (a bare GPU machine): white noise at 0 / 10 dB is drawn on
+the GPU from the clean power in every batch and validation is at 5 dB; it writes a model folder
+(``model.safetensors`` + ``model.json`` with normaliser, mean pose, split, recipe and history),
+resuming from ``OUT/checkpoint.pt`` when rerun.
+
+``evaluate`` reproduces the paper's Tables III-V on held-out (and, marked *, trained) songs: the
+F-score (70 ms) of motion beats against the music beats of ``dancekit.rhythm`` for the dancer
+(baseline), S2S and S2S-MC, with the music clean, under white noise, claps and crowd noise at
+20 dB SNR; the cross entropy between generated and real motion; and the beat-alignment score of
+the AIST++ work. It writes ``report.md``, ``results.json`` and PNG plots.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import json
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+TANG_ORDER = ["Cha Cha Cha", "Rumba", "Slow Waltz", "Tango"]
+FPS = 30
+
+
+def light_import(name: str):
+    """Import a dancekit module that needs only torch/numpy even where its package ``__init__``
+    pulls in audio libraries (``dancekit.features`` imports librosa): load the file itself."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        import dancekit
+
+        path = Path(dancekit.__file__).parent.joinpath(*name.split(".")[1:]).with_suffix(".py")
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        return module
+
+
+# ------------------------------------------------------------------------------------------------
+# the compact dataset
+
+
+def write_dataset(path: str | Path, songs: list[dict], meta: dict) -> Path:
+    """One .npz: concatenated ``codes`` [N, 129, 5] uint8 and ``motion`` [N, D] float16, per-song arrays."""
+    from dancekit.fileio import atomic_write
+
+    lengths = [len(s["motion"]) for s in songs]
+    arrays = {
+        "codes": np.concatenate([s["codes"] for s in songs]).astype(np.uint8),
+        "motion": np.concatenate([s["motion"] for s in songs]).astype(np.float16),
+        "offsets": np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+        "names": np.array([s["name"] for s in songs]),
+        "dance": np.array([s["dance"] for s in songs], dtype=np.int64),
+        "side": np.array([s["side"] for s in songs]),
+        "signal_power": np.array([s["signal_power"] for s in songs], dtype=np.float64),
+        "meta": np.array(json.dumps(meta)),
+    }
+
+    def write(tmp):
+        with open(tmp, "wb") as fh:
+            np.savez_compressed(fh, **arrays)
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return atomic_write(path, write)
+
+
+def read_dataset(path: str | Path) -> tuple[dict, dict]:
+    with np.load(path, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    return arrays, json.loads(str(arrays.pop("meta")))
+
+
+def cmd_prepare(args) -> int:
+    from tqdm import tqdm
+
+    from dancekit import audio
+    from dancekit.data.tang import tang_recordings, tang_split
+    from dancekit.features import step_audio
+    from dancekit.motion import load_tang_motion, tang_motion_folders
+    from dancekit.motion.features import MotionNormalizer, motion_to_features
+    from dancekit.paths import shared_data_dir
+
+    root = Path(args.tang or shared_data_dir() / "tang_dance")
+    split = tang_split(tang_recordings(root))
+    songs = []
+    for folder in tqdm(tang_motion_folders(root), desc="songs", unit="song"):
+        side = split[folder.name]
+        if side == "test" and not args.include_test:
+            continue
+        clip = load_tang_motion(folder).resampled(FPS)
+        features = np.asarray(motion_to_features(clip), dtype=np.float32)
+        y = audio.load(clip.meta["audio"], sr=step_audio.SAMPLE_RATE)
+        y = y / max(float(np.abs(y).max()), 1e-12)
+        first = int(round(clip.start_s * step_audio.SAMPLE_RATE))
+        danced = y[first:first + int(step_audio.frame_starts(len(features), 1)[0]) + step_audio.SPAN]
+        power = step_audio.slice_power(danced, len(features))
+        songs.append({"name": folder.name, "side": side, "dance": TANG_ORDER.index(clip.meta["dance"]),
+                      "codes": step_audio.quantise_power(power).numpy(), "features": features,
+                      "signal_power": step_audio.signal_power(danced), "start_s": clip.start_s})
+    train = [s for s in songs if s["side"] == "train"]
+    if not train:
+        raise SystemExit("no training songs with motion found")
+    normaliser = MotionNormalizer.fit([s["features"] for s in train])
+    for s in songs:
+        s["motion"] = np.asarray(normaliser.transform(s.pop("features")), dtype=np.float32)
+    mean_pose = np.concatenate([s["motion"] for s in train]).mean(0)
+    meta = {"source": str(root), "fps": FPS, "dances": TANG_ORDER, "split": split,
+            "normaliser": normaliser.to_dict(), "mean_pose": mean_pose.tolist(),
+            "start_s": {s["name"]: s["start_s"] for s in songs},
+            "audio": {"sample_rate": step_audio.SAMPLE_RATE, "win": step_audio.WIN, "hop": step_audio.HOP,
+                      "n_fft": step_audio.N_FFT, "n_stft": step_audio.N_STFT, "slice": step_audio.SLICE_SAMPLES,
+                      "db_step": step_audio.DB_STEP, "floor_db": step_audio.FLOOR_DB}}
+    out = write_dataset(args.out, songs, meta)
+    sides = {k: sum(len(s["motion"]) for s in songs if s["side"] == k) for k in ("train", "val", "test")}
+    print(f"{out}: {len(songs)} songs, frames {sides}, motion {songs[0]['motion'].shape[1]}-d, "
+          f"{out.stat().st_size / 1e6:.1f} MB")
+    return 0
+
+
+# ------------------------------------------------------------------------------------------------
+# training (torch + numpy only)
+
+SIZES = {
+    "paper": {},
+    "tiny": dict(conv_channels=(4, 4, 4, 8), hidden=16, encoder_layers=1, decoder_layers=1, code_dim=8, dance_dim=4),
+}
+
+
+def step_data(arrays: dict, songs: list[int]):
+    import torch
+
+    steps = light_import("dancekit.training.steps")
+    offsets = arrays["offsets"]
+    parts = [slice(int(offsets[i]), int(offsets[i + 1])) for i in songs]
+    lengths = [p.stop - p.start for p in parts]
+    return steps.StepData(torch.as_tensor(np.concatenate([arrays["codes"][p] for p in parts])),
+                          torch.as_tensor(np.concatenate([arrays["motion"][p] for p in parts]).astype(np.float32)),
+                          np.concatenate([[0], np.cumsum(lengths)]), arrays["dance"][songs],
+                          arrays["signal_power"][songs], [str(arrays["names"][i]) for i in songs])
+
+
+def cmd_train(args) -> int:
+    import torch
+
+    step_audio = light_import("dancekit.features.step_audio")
+    dance_rnn = light_import("dancekit.models.dance_rnn")
+    steps = light_import("dancekit.training.steps")
+    files = light_import("dancekit.models.files")
+
+    arrays, meta = read_dataset(args.data)
+    sides = [str(s) for s in arrays["side"]]
+    train_sides = ("train", "val") if args.fold_val else ("train",)
+    train = step_data(arrays, [i for i, s in enumerate(sides) if s in train_sides])
+    val_songs = [i for i, s in enumerate(sides) if s == "val"]
+    val = step_data(arrays, val_songs) if val_songs else None
+    torch.manual_seed(args.seed)
+    dances = list(meta["dances"]) if args.condition else []
+    network = dance_rnn.build_dance_rnn(train.motion.shape[1], n_dances=len(dances), dances=dances,
+                                        **SIZES[args.size])
+    if args.init:  # continue an earlier run's weights (a fresh optimiser; recorded in the card)
+        from safetensors.torch import load_file
+
+        network.load_state_dict(load_file(str(Path(args.init) / "model.safetensors")))
+    cfg = steps.StepTrainConfig(variant=args.variant, steps=args.steps, max_minutes=args.minutes,
+                                batch_size=args.batch, sequence=args.sequence, seed=args.seed, amp=args.amp,
+                                learning_rate=args.lr, val_every=args.val_every,
+                                checkpoint_every=args.checkpoint_every)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    result = steps.train_steps(network, train, val, cfg, checkpoint=out / "checkpoint.pt", device=args.device,
+                               progress=not args.quiet)
+    frontend = {"kind": "step_audio", "sample_rate": step_audio.SAMPLE_RATE, "fps": step_audio.FPS,
+                "slice": step_audio.SLICE_SAMPLES, "win": step_audio.WIN, "hop": step_audio.HOP,
+                "n_fft": step_audio.N_FFT, "top_db": step_audio.TOP_DB, "floor_db": step_audio.FLOOR_DB,
+                "peak_normalise": True,
+                "motion": {"fps": FPS, "dim": int(train.motion.shape[1]), "normaliser": meta["normaliser"],
+                           "mean_pose": meta["mean_pose"]}}
+    history = [h for h in result.to_dict()["history"] if h["val_mse"] is not None or h["step"] % 50 == 0]
+    training = {"data": "Tang et al. 2018 'Dance with Melody' motion capture with its music (ballroom: "
+                        "Cha Cha Cha, Rumba, Tango, Slow Waltz), 30 fps",
+                "trained_on": sorted(train.names), "validated_on": sorted(val.names) if val else [],
+                "split": meta["split"], "variant": args.variant, "recipe": cfg.to_dict(), "device": args.device,
+                "steps_done": result.steps_done, "best_step": result.best_step, "seconds": round(result.seconds, 1),
+                "frames_per_second": round(result.frames_per_second, 1), "history": history,
+                "initialised_from": json.loads((Path(args.init) / "model.json").read_text())["training"]
+                if args.init else None}
+    name = f"dance_steps_{args.variant.replace('-', '_')}"
+    summary = (f"{'S2S-MC' if args.variant == 's2s-mc' else 'S2S'} dance-step generator (paper 5)"
+               + (", dance-conditioned" if dances else ""))
+    network = network.cpu()
+    card = dance_rnn.make_card(name, network, frontend, summary, training,
+                               {"val_mse_5db": result.best_val_mse}, cfg.sequence)
+    files.save_model(network, card, out)
+    wall = (time.time() - started) / 60
+    print(f"{out}: {result.steps_done} steps in {result.seconds / 60:.1f} min (wall {wall:.1f}), "
+          f"best step {result.best_step}, val MSE {result.best_val_mse}")
+    return 0
+
+
+# ------------------------------------------------------------------------------------------------
+# evaluation (paper Tables III-V)
+
+CONDITIONS = ("clean", "white20", "claps20", "crowd20")
+
+
+def condition_audio(y: np.ndarray, condition: str, rng: np.random.Generator, sr: int = 16000) -> np.ndarray:
+    """The music under one of the paper's conditions: white noise, claps or crowd noise at 20 dB SNR."""
+    if condition == "clean":
+        return y
+    from dancekit.synth.degrade import _babble, _bursts
+
+    n = len(y)
+    if condition.startswith("white"):
+        noise = rng.standard_normal(n)
+    elif condition.startswith("claps"):  # an audience clapping at random, ~3 claps a second
+        times = np.sort(rng.uniform(0, n / sr, int(3 * n / sr)))
+        noise = _bursts(n, sr, times, 0.03, 1000, 5000, rng)
+    elif condition.startswith("crowd"):
+        noise = _babble(n, sr, rng)
+    else:
+        raise ValueError(f"unknown condition {condition!r}; known: {', '.join(CONDITIONS)}")
+    snr = float(condition.lstrip("abcdefghijklmnopqrstuvwxyz") or 20)
+    gain = np.sqrt(np.mean(y.astype(np.float64) ** 2) / 10 ** (snr / 10) / max(np.mean(noise**2), 1e-20))
+    return (y + gain * noise).astype(np.float32)
+
+
+def motion_histogram_cross_entropy(real: np.ndarray, generated: np.ndarray, bins: int = 40) -> float:
+    """Cross entropy H(real, generated) of per-component value histograms over [-1, 1], averaged (nats).
+
+    The paper compares generated and dancer motion by a cross entropy; this reads it as the two
+    pose distributions per normalised motion component (smoothed so an empty bin is finite).
+    """
+    edges = np.linspace(-1.0, 1.0, bins + 1)
+    total = 0.0
+    for j in range(real.shape[1]):
+        p = np.histogram(np.clip(real[:, j], -1, 1), edges)[0] + 1e-3
+        q = np.histogram(np.clip(generated[:, j], -1, 1), edges)[0] + 1e-3
+        p, q = p / p.sum(), q / q.sum()
+        total += -(p * np.log(q)).sum()
+    return total / real.shape[1]
+
+
+def beat_alignment_score(motion_beats: np.ndarray, music_beats: np.ndarray, sigma: float = 0.1) -> float:
+    """AIST++ (Li et al. 2021) beat alignment: mean over motion beats of exp(-d^2 / 2 sigma^2), d to the
+    nearest music beat (sigma = 3 frames at 30 fps)."""
+    if len(motion_beats) == 0 or len(music_beats) == 0:
+        return 0.0
+    d = np.min(np.abs(np.asarray(motion_beats)[:, None] - np.asarray(music_beats)[None, :]), axis=1)
+    return float(np.mean(np.exp(-(d**2) / (2 * sigma**2))))
+
+
+def chance_f_score(beats: np.ndarray, music: np.ndarray, start: float, stop: float, rng: np.random.Generator,
+                   shifts: int = 8) -> float:
+    """F-score of the same beats shifted in time (circularly, by 1 s or more): what their density
+    alone scores. A clip with many motion beats hits music beats by chance; this is the floor."""
+    from dancekit.motion.beats import beat_f_score
+
+    span = stop - start
+    if span <= 2.0 or len(beats) == 0:
+        return 0.0
+    offsets = rng.uniform(1.0, span - 1.0, shifts)
+    return float(np.mean([beat_f_score(start + (np.asarray(beats) - start + o) % span, music) for o in offsets]))
+
+
+def generate_batch(model, features, dance_index: int | None, chunk: int = 300) -> np.ndarray:
+    """Normalised motion ``[C, T, D]`` for C audio versions ``[C, T, bins, stft]`` of one song, batched."""
+    import torch
+
+    net = model.network
+    start = torch.as_tensor(model.card.frontend["motion"]["mean_pose"], dtype=torch.float32)
+    state = net.init_state(start[None].expand(len(features), -1).contiguous())
+    parts = []
+    with torch.inference_mode():
+        for first in range(0, features.shape[1], chunk):
+            motion, state = net.step(features[:, first:first + chunk], state, dance_index)
+            parts.append(motion)
+    return torch.cat(parts, dim=1).numpy()
+
+
+def cmd_evaluate(args) -> int:
+    import torch
+    from tqdm import tqdm
+
+    from dancekit import audio
+    from dancekit.data.tang import tang_recordings, tang_split
+    from dancekit.features import step_audio
+    from dancekit.models.dance_rnn import load_dance_rnn
+    from dancekit.motion import load_tang_motion, tang_motion_folders
+    from dancekit.motion.beats import beat_f_score, motion_beats, music_beats_for_clip
+    from dancekit.motion.features import MotionNormalizer, features_to_motion, motion_to_features
+    from dancekit.paths import shared_data_dir
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    root = Path(args.tang or shared_data_dir() / "tang_dance")
+    split = tang_split(tang_recordings(root))
+    wanted = args.songs.split(",")
+    models = []
+    for path in args.model:
+        m = load_dance_rnn(path)
+        variant = m.card.training.get("variant", m.card.name)
+        models.append((variant.upper(), m, MotionNormalizer.from_dict(m.card.frontend["motion"]["normaliser"])))
+    conditions = args.conditions.split(",")
+    rows = []
+    folders = [f for f in tang_motion_folders(root) if split[f.name] in wanted]
+    if args.limit:
+        folders = folders[: args.limit]
+    for folder in tqdm(folders, desc="songs", unit="song"):
+        clip = load_tang_motion(folder).resampled(FPS)
+        if args.seconds:
+            clip = clip.cropped(0, int(args.seconds * FPS))
+        n = len(clip)
+        y = audio.load(clip.meta["audio"], sr=step_audio.SAMPLE_RATE)
+        y = y / max(float(np.abs(y).max()), 1e-12)
+        first = int(round(clip.start_s * step_audio.SAMPLE_RATE))
+        danced = y[first:first + int(step_audio.frame_starts(n, 1)[0]) + step_audio.SPAN]
+        music = music_beats_for_clip(clip)  # song clock, like every motion beat below
+        side = split[folder.name]
+        trained = side == "train" or (side == "val" and args.val_is_trained)
+        base = {"song": folder.name, "dance": clip.meta["dance"], "split": side, "trained": trained,
+                "seconds": n / FPS}
+        rng = np.random.default_rng(zlib.crc32(folder.name.encode()))  # the same noise for every model
+        span = (clip.start_s, clip.start_s + n / FPS)
+        dancer_beats = motion_beats(clip)
+        rows.append({**base, "method": "Dancer", "condition": "clean", "f_score": beat_f_score(dancer_beats, music),
+                     "f_chance": chance_f_score(dancer_beats, music, *span, rng), "motion_beats": len(dancer_beats),
+                     "music_beats": len(music), "bas": beat_alignment_score(dancer_beats, music),
+                     "cross_entropy": None})
+        versions = torch.stack([step_audio.normalise_power(step_audio.slice_power(
+            condition_audio(danced, c, rng), n)) for c in conditions])
+        for label, model, normaliser in models:
+            real = np.asarray(normaliser.transform(motion_to_features(clip)), dtype=np.float32)
+            index = None
+            if model.network.conditioned:  # the song's own dance (the first the model knows if it lacks it)
+                dances = list(model.card.classes)
+                index = dances.index(clip.meta["dance"]) if clip.meta["dance"] in dances else 0
+            generated = generate_batch(model, versions, index)
+            for c, motion in zip(conditions, generated):
+                gen_clip = features_to_motion(normaliser.inverse(motion), FPS, start_s=clip.start_s)
+                beats = motion_beats(gen_clip)
+                rows.append({**base, "method": label, "condition": c, "f_score": beat_f_score(beats, music),
+                             "f_chance": chance_f_score(beats, music, *span, rng), "motion_beats": len(beats),
+                             "music_beats": len(music), "bas": beat_alignment_score(beats, music),
+                             "cross_entropy": motion_histogram_cross_entropy(real, motion)})
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    from dancekit.fileio import atomic_write_text
+
+    atomic_write_text(out / "results.json", json.dumps(rows, indent=1) + "\n")
+    atomic_write_text(out / "report.md", report_markdown(rows, conditions))
+    plot_results(rows, conditions, out)
+    print(f"{out / 'report.md'}: {len(folders)} songs, {len(rows)} rows")
+    return 0
+
+
+def _mean(values):
+    values = [v for v in values if v is not None]
+    return float(np.mean(values)) if values else None
+
+
+def report_markdown(rows: list[dict], conditions: list[str]) -> str:
+    """Tables like the paper's: F-score (%) per method and condition, trained* / untrained songs, per dance."""
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    lines = ["# Dance-step generation: motion beat vs music beat", "",
+             "F-score (%) of motion beats against the music beats of `dancekit.rhythm` (70 ms window); "
+             "chance: the F-score of the same motion beats shifted in time (what their density alone scores); "
+             "BAS: AIST++ beat-alignment score; CE: cross entropy of generated vs dancer motion (nats, lower is "
+             "closer). * = songs the models were trained on. Conditions: clean music, white noise, claps and "
+             "crowd noise at 20 dB SNR.", ""]
+    for trained in (True, False):
+        subset = [r for r in rows if r["trained"] == trained]
+        if not subset:
+            continue
+        lines += [f"## {'Trained songs*' if trained else 'Untrained (held-out) songs'}", ""]
+        for dance in ["all"] + sorted({r["dance"] for r in subset}):
+            part = [r for r in subset if dance == "all" or r["dance"] == dance]
+            n_songs = len({r["song"] for r in part})
+            lines += [f"### {dance} ({n_songs} songs)", "",
+                      "| method | " + " | ".join(f"F {c}" for c in conditions)
+                      + " | F chance (clean) | beats/min (clean) | BAS clean | CE clean |",
+                      "|---|" + "---|" * (len(conditions) + 4)]
+            for m in methods:
+                cells = []
+                for c in conditions:
+                    v = _mean([r["f_score"] for r in part if r["method"] == m and r["condition"] == c])
+                    cells.append("-" if v is None else f"{100 * v:.2f}")
+                clean = [r for r in part if r["method"] == m and r["condition"] == "clean"]
+                chance, bas = _mean([r["f_chance"] for r in clean]), _mean([r["bas"] for r in clean])
+                ce = _mean([r["cross_entropy"] for r in clean])
+                rate = _mean([60 * r["motion_beats"] / r["seconds"] for r in clean])
+                lines.append(f"| {m} | " + " | ".join(cells) + f" | {'-' if chance is None else f'{100 * chance:.2f}'}"
+                             f" | {'-' if rate is None else f'{rate:.0f}'} | {'-' if bas is None else f'{bas:.3f}'} | "
+                             f"{'-' if ce is None else f'{ce:.3f}'} |")
+            lines.append("")
+    return "\n".join(lines)
+
+
+def plot_results(rows: list[dict], conditions: list[str], out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    for trained in (True, False):
+        subset = [r for r in rows if r["trained"] == trained]
+        if not subset:
+            continue
+        dances = sorted({r["dance"] for r in subset})
+        fig, axes = plt.subplots(1, len(dances), figsize=(4 * len(dances), 3.2), squeeze=False, sharey=True)
+        for ax, dance in zip(axes[0], dances):
+            width = 0.8 / len(methods)
+            for k, m in enumerate(methods):
+                vals = [_mean([r["f_score"] for r in subset if r["dance"] == dance and r["method"] == m
+                               and r["condition"] == c]) for c in conditions]
+                ax.bar(np.arange(len(conditions)) + k * width, [100 * (v or 0) for v in vals], width, label=m)
+            ax.set_xticks(np.arange(len(conditions)) + 0.4 - width / 2, conditions, rotation=30)
+            ax.set_title(dance)
+        axes[0][0].set_ylabel("F-score (%)")
+        axes[0][-1].legend(fontsize=8)
+        fig.tight_layout()
+        name = "fscore_trained.png" if trained else "fscore_untrained.png"
+        from dancekit.fileio import atomic_write
+
+        atomic_write(out / name, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
+        plt.close(fig)
+
+
+# ------------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("prepare", help="Tang songs -> compact training file (.npz)")
+    p.add_argument("out", metavar="OUT.npz")
+    p.add_argument("--tang", default=None, help="Tang dance folder (default ../shared/data/tang_dance)")
+    p.add_argument("--include-test", action="store_true", help="also store the test songs")
+    p.set_defaults(func=cmd_prepare)
+
+    t = sub.add_parser("train", help="train S2S or S2S-MC from a prepared file (torch + numpy only)")
+    t.add_argument("data", metavar="DATA.npz")
+    t.add_argument("--variant", choices=("s2s", "s2s-mc"), default="s2s-mc")
+    t.add_argument("--out", required=True, help="model folder (rerun to resume from OUT/checkpoint.pt)")
+    t.add_argument("--minutes", type=float, default=None, help="training time budget")
+    t.add_argument("--steps", type=int, default=100000, help="most updates (default 100000)")
+    t.add_argument("--batch", type=int, default=50)
+    t.add_argument("--sequence", type=int, default=150)
+    t.add_argument("--lr", type=float, default=2e-4)
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--device", default="cuda" if _cuda() else "cpu")
+    t.add_argument("--amp", action="store_true", help="bf16 autocast on CUDA")
+    t.add_argument("--no-condition", dest="condition", action="store_false", help="no dance conditioning")
+    t.add_argument("--fold-val", action="store_true",
+                   help="also train on the validation songs (the paper validates on its training songs at 5 dB)")
+    t.add_argument("--size", choices=tuple(SIZES), default="paper")
+    t.add_argument("--val-every", type=int, default=200)
+    t.add_argument("--checkpoint-every", type=int, default=200)
+    t.add_argument("--quiet", action="store_true")
+    t.add_argument("--init", default=None, metavar="MODEL_DIR", help="start from this model's weights")
+    t.set_defaults(func=cmd_train)
+
+    e = sub.add_parser("evaluate", help="paper Tables III-V on Tang songs: report.md, results.json, PNGs")
+    e.add_argument("--model", action="append", required=True, help="model folder (repeat: S2S, S2S-MC)")
+    e.add_argument("--out", required=True, help="report folder")
+    e.add_argument("--tang", default=None)
+    e.add_argument("--songs", default="test,train", help="splits to evaluate (default test,train)")
+    e.add_argument("--val-is-trained", action="store_true", help="count validation songs as trained (--fold-val)")
+    e.add_argument("--conditions", default=",".join(CONDITIONS))
+    e.add_argument("--seconds", type=float, default=None, help="only the first S seconds of each dance")
+    e.add_argument("--limit", type=int, default=None, help="at most N songs (smoke runs)")
+    e.add_argument("--threads", type=int, default=None)
+    e.set_defaults(func=cmd_evaluate)
+    return parser
+
+
+def _cuda() -> bool:
+    try:
+        import torch
+
+        return torch.cuda.is_available()
+    except ImportError:
+        return False
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted (training: the checkpoint is saved; rerun the same command to resume)", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""``dancekit generate SONG``: dance steps for a song as BVH (and a video). Hook: ``add_parser(subparsers)``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Register the ``generate`` sub-command on ``subparsers`` (from ``ArgumentParser.add_subparsers``)."""
+    p = subparsers.add_parser("generate", help="generate basic dance steps that follow a song (BVH, MP4)",
+                              description="Generate basic ballroom dance steps for a song with the "
+                                          "weakly-supervised recurrent step generator (paper 5).")
+    p.add_argument("song", metavar="SONG", help="audio or video file (anything ffmpeg reads)")
+    p.add_argument("--dance", default=None,
+                   help="waltz, cha-cha, rumba or tango (any case; default: identify the song's dance "
+                        "and use the closest one the model knows, else waltz)")
+    p.add_argument("-o", "--output", default=None, metavar="BVH", help="BVH file to write (default: SONG.steps.bvh)")
+    p.add_argument("--video", default=None, metavar="MP4", help="also render a stick-figure video with the music")
+    p.add_argument("--model", default=None, help="step-generator folder or built-in name (default: the built-in one)")
+    p.add_argument("--seed", type=int, default=None, help="vary the starting pose (same seed, same steps)")
+    p.add_argument("--seconds", type=float, default=None, metavar="S", help="only the first S seconds of the song")
+    p.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda (default cpu)")
+    p.set_defaults(func=cmd_generate)
+    return p
+
+
+def _closest_known_dance(song: str, dances: list[str]) -> tuple[str, str | None]:
+    """The model's dance that ``dancekit identify`` finds most likely for the song (note for the user)."""
+    fallback = "Slow Waltz" if "Slow Waltz" in dances or not dances else dances[0]
+    try:
+        from dancekit.inference import identify
+
+        result = identify(song)
+    except Exception as err:  # no identify model, unreadable for it...: steps are still possible
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        return fallback, f"could not identify the dance ({reason}); using {fallback}"
+    if result.label is None:
+        return fallback, f"no dance identified; using {fallback}"
+    scores = {c: float(p) for c, p in zip(result.classes, result.probabilities) if c in dances}
+    if not scores:
+        return fallback, f"identified {result.label}, which this model cannot dance; using {fallback}"
+    chosen = max(scores, key=scores.get)
+    note = f"identified {result.label}"
+    if chosen != result.label:
+        note += f"; the closest this model dances is {chosen}"
+    return chosen, note
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from dancekit.models.dance_rnn import load_dance_rnn
+    from dancekit.motion.generate import generate_steps, resolve_dance
+
+    if not Path(args.song).exists():
+        from dancekit.audio import MissingFileError
+
+        raise MissingFileError(f"file not found: {args.song}")
+    model = load_dance_rnn(args.model, args.device)
+    dances = list(model.card.classes)
+    dance = args.dance
+    if dance is not None and not dances:
+        print(f"note: model {model.card.name} is not dance-conditioned; --dance is ignored", file=sys.stderr)
+    elif dance is not None:
+        resolve_dance(dance, dances)  # fail early, before decoding the song
+    elif dances:
+        dance, note = _closest_known_dance(args.song, dances)
+        print(f"{args.song}: {note}", file=sys.stderr)
+    output = Path(args.output) if args.output else Path(Path(args.song).stem + ".steps.bvh")
+    bar = tqdm(total=0, unit="frame", desc="generating", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False)
+
+    def progress(done: int, total: int):
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    try:
+        clip = generate_steps(args.song, model, dance, args.seconds, seed=args.seed, progress=progress,
+                              device=args.device)
+    finally:
+        bar.close()
+    from dancekit.motion.bvh import write_bvh
+
+    write_bvh(output, clip)
+    done = f"{output}: {len(clip)} frames ({clip.duration_s:.1f} s) of {clip.meta.get('dance') or 'dance'}"
+    if args.video:
+        from dancekit.motion.render import render_video
+
+        render_video(clip, args.video, audio=args.song)
+        done += f"; video {args.video}"
+    print(done)
+    return 0

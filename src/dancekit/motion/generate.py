@@ -1,0 +1,159 @@
+"""Music -> dance steps with a trained step generator, offline or live, in bounded chunks.
+
+The model runs frame by frame with its LSTM states carried over, so a song is generated chunk by
+chunk (progress can be reported, memory stays flat) and a live stream of audio can be followed as
+it arrives (:class:`StepGenerator`); both give the same frames as one pass over the whole song.
+The first decoder input is the training set's mean pose from the model card (the paper used a
+zero vector); ``seed`` perturbs it slightly, so one song can be danced in several ways.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+import numpy as np
+import torch
+
+from dancekit.errors import DancekitError
+from dancekit.features.step_audio import FPS, SAMPLE_RATE, StepAudioStream, frames_for_samples
+from dancekit.models.dance_rnn import load_dance_rnn
+
+#: Standard deviation (normalised units) of the seed's perturbation of the starting pose.
+SEED_JITTER = 0.05
+
+
+class StepGenerationError(DancekitError):
+    """Bad generation request (e.g. a dance the model does not know)."""
+
+    exit_code = 2
+
+
+def resolve_dance(name: str | None, dances: list[str]) -> int | None:
+    """Index of a dance name (``waltz``, ``cha-cha``, ``Slow Waltz``...) among the model's dances."""
+    if name is None:
+        return None
+    from dancekit.dances import dance_by_name
+
+    try:
+        wanted = dance_by_name(name).name
+    except KeyError:
+        wanted = name
+    if wanted not in dances:
+        known = ", ".join(dances) if dances else "none (it is not dance-conditioned)"
+        raise StepGenerationError(f"unknown dance {name!r} for this model; it dances: {known}")
+    return dances.index(wanted)
+
+
+def _default_dance(dances: list[str]) -> str:
+    """Slow Waltz where the model knows it (most of the training data), else its first dance."""
+    return "Slow Waltz" if "Slow Waltz" in dances else dances[0]
+
+
+def _loaded(model, device):
+    from dancekit.models.files import LoadedModel
+
+    return model if isinstance(model, LoadedModel) else load_dance_rnn(model, device)
+
+
+class StepGenerator:
+    """Live generation: push 16 kHz mono audio, get the normalised motion features of every new frame."""
+
+    def __init__(self, model=None, dance: str | None = None, seed: int | None = None, device: str = "cpu"):
+        self.model = _loaded(model, device)
+        self.network = self.model.network
+        self.device = next(self.network.parameters()).device
+        card = self.model.card
+        self.dance_index = None
+        if self.network.conditioned:
+            self.dance_index = resolve_dance(dance or _default_dance(card.classes), card.classes)
+        self.dance = card.classes[self.dance_index] if self.dance_index is not None else None
+        start = np.zeros(self.network.config.motion_dim, dtype=np.float32)
+        mean_pose = card.frontend.get("motion", {}).get("mean_pose")
+        if mean_pose is not None:
+            start[:] = np.asarray(mean_pose, dtype=np.float32)
+        if seed is not None:
+            start += SEED_JITTER * np.random.default_rng(seed).standard_normal(len(start)).astype(np.float32)
+        self.state = self.network.init_state(torch.as_tensor(start, device=self.device)[None])
+        self.audio = StepAudioStream()
+
+    def push(self, samples) -> np.ndarray:
+        """Motion features ``[n, D]`` (normalised) for the frames completed by these samples."""
+        return self._run(self.audio.push(samples))
+
+    def finish(self) -> np.ndarray:
+        """The last frames (the end of the audio treated as silence)."""
+        return self._run(self.audio.flush())
+
+    def _run(self, features: torch.Tensor) -> np.ndarray:
+        if len(features) == 0:
+            return np.zeros((0, self.network.config.motion_dim), dtype=np.float32)
+        motion, self.state = self.network.step(features[None].to(self.device), self.state, self.dance_index)
+        return motion[0].float().cpu().numpy()
+
+
+def load_step_audio(source, seconds: float | None = None, sample_rate: int | None = None) -> np.ndarray:
+    """A path/bytes (decoded) or an array (at ``sample_rate``, default 16 kHz) -> 16 kHz mono, peak 1."""
+    if isinstance(source, (str, os.PathLike, bytes)):
+        from dancekit import audio
+
+        y = audio.load(source, sr=SAMPLE_RATE, duration=seconds)
+    else:
+        y = np.asarray(source, dtype=np.float32)
+        if y.ndim != 1:
+            raise StepGenerationError(f"audio array must be mono [samples], got shape {y.shape}")
+        rate = sample_rate or SAMPLE_RATE
+        if rate != SAMPLE_RATE:
+            import soxr
+
+            y = soxr.resample(y, rate, SAMPLE_RATE, quality="HQ").astype(np.float32)
+        if seconds is not None:
+            y = y[: int(round(seconds * SAMPLE_RATE))]
+    if y.size == 0:
+        from dancekit.errors import EmptyAudioError
+
+        raise EmptyAudioError("audio has no samples")
+    peak = float(np.max(np.abs(y)))
+    return y / peak if peak > 0 else y
+
+
+def generate_features(source, model=None, dance: str | None = None, seconds: float | None = None, *,
+                      sample_rate: int | None = None, seed: int | None = None, chunk_seconds: float = 10.0,
+                      progress: Callable[[int, int], None] | None = None, device: str = "cpu"
+                      ) -> tuple[np.ndarray, StepGenerator]:
+    """Normalised motion features ``[T, D]`` at 30 fps for a song, generated chunk by chunk.
+
+    ``progress(frames_done, frames_total)`` is called after every chunk.
+    """
+    y = load_step_audio(source, seconds, sample_rate)
+    generator = StepGenerator(model, dance, seed, device)
+    total = frames_for_samples(len(y))
+    step = max(1, int(chunk_seconds * SAMPLE_RATE))
+    parts, done = [], 0
+    for first in range(0, len(y), step):
+        parts.append(generator.push(y[first:first + step]))
+        done += len(parts[-1])
+        if progress is not None:
+            progress(done, total)
+    parts.append(generator.finish())
+    if progress is not None:
+        progress(total, total)
+    return np.concatenate(parts), generator
+
+
+def generate_steps(source, model=None, dance: str | None = None, seconds: float | None = None, **kwargs):
+    """Dance steps for a song (path, bytes or 16 kHz array) as a :class:`~dancekit.motion.MotionClip`.
+
+    ``dance``: one of the model's dances (``waltz``, ``cha-cha``, ``rumba``, ``tango``...); a
+    dance-conditioned model given none dances Slow Waltz (or its first dance). Other keywords:
+    see :func:`generate_features`.
+    """
+    from dancekit.motion.features import MotionNormalizer, features_to_motion, keep_root_upright
+
+    features, generator = generate_features(source, model, dance, seconds, **kwargs)
+    card = generator.model.card
+    normaliser = MotionNormalizer.from_dict(card.frontend["motion"]["normaliser"])
+    clip = features_to_motion(keep_root_upright(normaliser.inverse(features)), FPS)
+    clip.meta.update({"dance": generator.dance, "model": card.name,
+                      "source": str(source) if isinstance(source, (str, os.PathLike)) else None})
+    return clip

@@ -1,0 +1,5 @@
+import sys
+
+from dancekit.web.cli import serve_main
+
+sys.exit(serve_main())

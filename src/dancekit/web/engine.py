@@ -1,0 +1,128 @@
+"""Models loaded once and shared by every request; recordings identified by a bounded pool.
+
+Identification is CPU-bound (decode, spectrogram, CNN, beat tracking), so it runs in a
+fixed number of worker threads outside the event loop, which stays free for uploads, the
+live socket and health checks. Requests beyond the workers wait in a queue of fixed length;
+past that the server answers 503 at once rather than piling up memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, BinaryIO, Callable
+
+import numpy as np
+
+from dancekit.web.errors import NoGenreModel, ServerBusy
+from dancekit.web.settings import WebSettings
+
+
+class JobQueue:
+    """At most ``workers`` jobs run at once and ``max_queue`` more wait; the rest are refused."""
+
+    def __init__(self, workers: int, max_queue: int, name: str = "dancekit-job"):
+        self._pool: ThreadPoolExecutor | None = None  # made on first use, again after close()
+        self._name = name
+        self.workers = workers
+        self.capacity = workers + max_queue
+        self.active = 0  # running or waiting; touched only on the event loop's thread
+
+    async def run(self, fn: Callable, *args, **kwargs):
+        if self.active >= self.capacity:
+            raise ServerBusy(f"server busy: {self.active} recordings are being identified or waiting; "
+                             "try again in a few seconds")
+        loop = asyncio.get_running_loop()
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix=self._name)
+        future = self._pool.submit(functools.partial(fn, *args, **kwargs))
+        self.active += 1
+        # Released when the job really ends (not when a client gives up waiting for it), so a
+        # burst of abandoned requests cannot push more work into the pool than its capacity.
+        future.add_done_callback(lambda _: loop.call_soon_threadsafe(self._release))
+        return await asyncio.wrap_future(future)
+
+    def _release(self) -> None:
+        self.active -= 1
+
+    def stats(self) -> dict[str, int]:
+        return {"workers": self.workers, "active": self.active, "capacity": self.capacity}
+
+    def close(self) -> None:
+        """Drop waiting jobs (the server is stopping); running ones finish in their threads."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+def _find_builtin(task: str) -> str | None:
+    from dancekit.models.files import builtin_models, read_card
+
+    for name, path in builtin_models().items():
+        if read_card(path).task == task:
+            return name
+    return None
+
+
+class Engine:
+    """The loaded models with their pipelines (one per tempo option) and the job queue."""
+
+    def __init__(self, settings: WebSettings):
+        from dancekit.inference import Identifier
+        from dancekit.models import DEFAULT_DANCE_MODEL
+        from dancekit.models.files import LoadedModel, load_model
+
+        def load(which):
+            return which if isinstance(which, LoadedModel) else load_model(which, settings.device)
+
+        self.settings = settings
+        self.started = time.monotonic()
+        dance = load(settings.model or DEFAULT_DANCE_MODEL)
+        # Options of the API select a pipeline; all of them share the one network in memory.
+        self.dance = {
+            (rhythm, prior): Identifier(dance, rhythm=rhythm, tempo_prior=prior, device=settings.device)
+            for rhythm, prior in ((True, True), (True, False), (False, False))
+        }
+        # None: the built-in genre model if installed; False: serve no genre model.
+        genre_source = None if settings.genre_model is False else settings.genre_model or _find_builtin("genre")
+        self.genre = None
+        if genre_source is not None:
+            genre = load(genre_source)
+            # Genre classes have no tempo table, so the network's answer is the answer.
+            self.genre = Identifier(genre, rhythm=True, tempo_prior=False, device=settings.device)
+        self.jobs = JobQueue(settings.workers, settings.max_queue)
+        if settings.warm_up:
+            self.warm_up()
+
+    @property
+    def default(self):
+        """The dance pipeline with tempo and tempo prior, as ``dancekit identify`` runs it."""
+        return self.dance[(True, True)]
+
+    def pipeline(self, task: str, tempo: bool = True, tempo_prior: bool = True):
+        if task == "genre":
+            if self.genre is None:
+                raise NoGenreModel()
+            return self.genre
+        return self.dance[(tempo, tempo_prior and tempo)]
+
+    def identify(self, source: BinaryIO, name: str, task: str = "dance", top: int | None = None,
+                 tempo: bool = True, tempo_prior: bool = True) -> dict[str, Any]:
+        """The CLI's JSON object for one recording (runs in a worker thread)."""
+        result = self.pipeline(task, tempo, tempo_prior).identify(source, name=name)
+        return result.to_dict(top=top or self.settings.top)
+
+    def warm_up(self) -> None:
+        """Compile and cache what the first request would otherwise wait for (beat tracking's JIT)."""
+        sr = self.default.sample_rate
+        seconds = 8.0
+        t = np.arange(int(seconds * sr)) / sr
+        clicks = (np.sin(2 * np.pi * 440 * t) * np.exp(-30 * np.mod(t, 0.5))).astype(np.float32) * 0.5
+        self.default.identify(clicks, sample_rate=sr, name="<warm-up>")
+        if self.genre is not None:
+            self.genre.identify(clicks, sample_rate=sr, name="<warm-up>")
+
+    def close(self) -> None:
+        self.jobs.close()

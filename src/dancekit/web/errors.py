@@ -1,0 +1,62 @@
+"""Failures of the web service, each with the HTTP status a client should see.
+
+Every error reaches the client as one line in the same shape as the CLI's error record,
+``{"status": "error", "error": "..."}`` (plus ``"file"`` when an upload was named), so a
+program reads upload errors from the API exactly as it reads them from ``identify --json``.
+"""
+
+from __future__ import annotations
+
+from dancekit.errors import AudioError, DancekitError, NoAudioStreamError, NotAudioError
+
+
+class WebError(DancekitError):
+    """An error with an HTTP status."""
+
+    status_code = 400
+
+
+class UploadTooLarge(WebError):
+    status_code = 413
+
+
+class ServerBusy(WebError):
+    """Every worker is busy and the queue is full: try again shortly."""
+
+    status_code = 503
+
+
+class NoGenreModel(WebError):
+    status_code = 501
+
+    def __init__(self, message: str = "no genre model is installed on this server "
+                                      "(start it with --genre-model NAME|PATH once one exists)"):
+        super().__init__(message)
+
+
+class LiveLimitError(WebError):
+    """A live connection went past one of its limits (duration, bytes, idle time)."""
+
+    close_code = 1008  # policy violation
+
+
+class LiveMessageTooBig(LiveLimitError):
+    close_code = 1009  # message too big
+
+
+class LiveProtocolError(WebError):
+    """A live client sent something the protocol does not allow."""
+
+    close_code = 1008
+
+
+def status_for_audio_error(err: AudioError) -> int:
+    """415 when the bytes are not a recording at all; 422 when a recording cannot be used."""
+    return 415 if isinstance(err, (NotAudioError, NoAudioStreamError)) else 422
+
+
+def error_body(message: str, file: str | None = None) -> dict:
+    """The CLI's error record: ``file`` (when known), ``status`` and the one-line ``error``."""
+    body = {"file": file} if file is not None else {}
+    body.update(status="error", error=message)
+    return body

@@ -1,0 +1,212 @@
+"""One live listening session: PCM chunks in at the client's rate, running results out.
+
+The browser sends raw samples at whatever rate its audio context runs (it asks for the
+model's rate, which Chromium honours; others may not), and says which in its start message;
+the server resamples with soxr when the two differ, so every client gets the same front end.
+
+Updates are the library's incremental mean (``Session``) read without finishing it, so a
+live answer is the offline answer of the audio heard so far. The tempo for the live answer
+is measured on the most recent window (20 s by default) in the background, because beat
+tracking over everything heard would soon cost more than an update's budget; the final
+answer (``finish``) is the library's own result for the whole stream, tempo over the first
+five minutes included.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import numpy as np
+
+from dancekit.audio.loudness import SILENCE_FLOOR_DBFS
+from dancekit.inference.result import NO_MUSIC, OK, IdentifyResult
+from dancekit.web.errors import LiveLimitError, LiveMessageTooBig, LiveProtocolError
+from dancekit.web.settings import WebSettings
+
+#: Sample formats a client may send (little-endian, mono).
+FORMATS = {"f32le": np.dtype("<f4"), "s16le": np.dtype("<i2")}
+MIN_RATE, MAX_RATE = 8000, 192000
+
+
+class LiveSession:
+    """Audio in, incremental results out; enforces the per-connection limits."""
+
+    def __init__(self, identifier, settings: WebSettings, sample_rate, sample_format="f32le", name="<live>"):
+        if not isinstance(sample_rate, int) or isinstance(sample_rate, bool) or not MIN_RATE <= sample_rate <= MAX_RATE:
+            raise LiveProtocolError(f"sample_rate must be a whole number of Hz from {MIN_RATE} to {MAX_RATE}, "
+                                    f"got {sample_rate!r}")
+        if sample_format not in FORMATS:
+            raise LiveProtocolError(f"format must be one of {', '.join(FORMATS)}, got {sample_format!r}")
+        self.identifier = identifier
+        self.settings = settings
+        self.client_rate = sample_rate
+        self.dtype = FORMATS[sample_format]
+        self.rate = identifier.sample_rate
+        self.session = identifier.session(name, live=True)
+        self._resampler = None
+        if sample_rate != self.rate:
+            import soxr
+
+            from dancekit.audio import RESAMPLE_QUALITY
+
+            self._resampler = soxr.ResampleStream(sample_rate, self.rate, 1, dtype="float32",
+                                                  quality=RESAMPLE_QUALITY)
+        self.bytes_received = 0
+        self.client_samples = 0
+        self.started = time.monotonic()
+        self._segment_probs: list[np.ndarray] = []
+        self._window = np.zeros(0, dtype=np.float32)
+        self._window_len = int(settings.live_rhythm_window_s * self.rate)
+        self._since_update = 0
+        self._busy_s = 0.0  # processing time since the last update
+        self.last_level_dbfs = SILENCE_FLOOR_DBFS
+        self.rhythm = None
+        self._rhythm_asked_at = None  # samples_seen when the last tempo measurement was started
+
+    # -- limits ------------------------------------------------------------------------
+    @property
+    def heard_s(self) -> float:
+        return self.session.samples_seen / self.rate
+
+    @property
+    def segment_s(self) -> float:
+        cfg = self.identifier.frontend_config
+        return self.identifier.segment_frames * cfg.hop_length / cfg.sr
+
+    def check_message(self, n_bytes: int) -> None:
+        """Refuse a binary message before decoding it, if it would break a limit."""
+        s = self.settings
+        if n_bytes > s.live_max_message_bytes:
+            raise LiveMessageTooBig(f"message of {n_bytes} bytes is over the limit of {s.live_max_message_bytes} bytes "
+                                 "(send shorter chunks)")
+        if self.bytes_received + n_bytes > s.live_max_bytes:
+            raise LiveLimitError(f"live limit reached: {s.live_max_bytes} bytes per connection")
+        if n_bytes % self.dtype.itemsize:
+            raise LiveProtocolError(f"message of {n_bytes} bytes is not a whole number of "
+                                    f"{self.dtype.itemsize}-byte samples")
+        seconds = (self.client_samples + n_bytes // self.dtype.itemsize) / self.client_rate
+        if seconds > s.live_max_seconds:
+            raise LiveLimitError(f"live limit reached: {s.live_max_seconds:g} s of audio per connection")
+
+    def check_clock(self) -> float:
+        """Seconds left before the wall-clock limit; raises once it has passed."""
+        left = self.settings.live_max_seconds - (time.monotonic() - self.started)
+        if left <= 0:
+            raise LiveLimitError(f"live limit reached: {self.settings.live_max_seconds:g} s per connection")
+        return left
+
+    # -- audio -------------------------------------------------------------------------
+    def push(self, data: bytes) -> None:
+        """Decode, resample and classify one binary message (after ``check_message``)."""
+        from dancekit.audio import rms_dbfs
+
+        start = time.perf_counter()
+        samples = np.frombuffer(data, dtype=self.dtype)
+        if self.dtype.kind == "i":
+            samples = samples.astype(np.float32) / 32768.0
+        else:
+            samples = samples.astype(np.float32)
+            if not np.all(np.isfinite(samples)):
+                raise LiveProtocolError("audio contains NaN or infinite samples")
+        self.bytes_received += len(data)
+        self.client_samples += samples.size
+        if samples.size:
+            self.last_level_dbfs = float(rms_dbfs(samples))
+        if self._resampler is not None:
+            samples = self._resampler.resample_chunk(samples)
+        self._feed(samples)
+        self._busy_s += time.perf_counter() - start
+
+    def _feed(self, samples: np.ndarray) -> None:
+        if not samples.size:
+            return
+        probs = self.session.push(samples)
+        if len(probs):
+            self._segment_probs.append(probs)
+        self._window = np.concatenate([self._window, samples])[-self._window_len:]
+        self._since_update += samples.size
+
+    @property
+    def has_result(self) -> bool:
+        """True once the first whole segment (5.2 s) has been classified."""
+        return self.session.mean.count > 0
+
+    def update_due(self) -> bool:
+        return self._since_update >= self.settings.live_update_s * self.rate
+
+    def update(self) -> tuple[dict, float]:
+        """The running result as the CLI's JSON, and the processing time since the last update (ms)."""
+        start = time.perf_counter()
+        out = self.snapshot().to_dict(top=self.settings.top)
+        busy_ms = (self._busy_s + time.perf_counter() - start) * 1000
+        self.mark_updated()
+        return out, busy_ms
+
+    def mark_updated(self) -> None:
+        self._since_update = 0
+        self._busy_s = 0.0
+
+    def snapshot(self) -> IdentifyResult:
+        """The result of the audio heard so far, without finishing the session."""
+        from dancekit.inference.tempo_prior import fuse
+
+        ident = self.identifier
+        cfg = ident.frontend_config
+        probs = np.concatenate(self._segment_probs) if self._segment_probs else np.zeros((0, len(ident.classes)))
+        network = self.session.probabilities
+        silent = self.session.activity.is_silent()
+        warnings = []
+        if silent:
+            warnings.append(f"no music detected (level {self.session.activity.level_dbfs():.0f} dBFS)")
+        rhythm = None if silent else self.rhythm
+        if rhythm is not None:
+            warnings.append(f"live tempo measured on the last {self.settings.live_rhythm_window_s:.0f} s")
+        fused = fuse(network, ident.classes, rhythm) if ident.tempo_prior and rhythm is not None else network
+        card = ident.model.card
+        return IdentifyResult(
+            source=self.session.name,
+            classes=list(ident.classes),
+            probabilities=fused,
+            network_probabilities=network,
+            segment_starts_s=np.arange(len(probs)) * ident.stride * cfg.hop_length / cfg.sr,
+            segment_probabilities=probs,
+            segment_length_s=self.segment_s,
+            duration_s=self.heard_s,
+            status=NO_MUSIC if silent else OK,
+            rhythm=rhythm,
+            model={"name": card.name, "version": card.version},
+            warnings=warnings,
+        )
+
+    # -- tempo -------------------------------------------------------------------------
+    def rhythm_due(self) -> bool:
+        from dancekit.inference.pipeline import MIN_RHYTHM_SECONDS
+
+        if not self.identifier.rhythm or self.heard_s < MIN_RHYTHM_SECONDS:
+            return False
+        if self._rhythm_asked_at is None:
+            return True
+        return self.session.samples_seen - self._rhythm_asked_at >= self.settings.live_rhythm_every_s * self.rate
+
+    def rhythm_job(self):
+        """A function (to run in any thread) measuring tempo on a copy of the recent window."""
+        from dancekit.rhythm import analyze
+
+        self._rhythm_asked_at = self.session.samples_seen
+        window = self._window.copy()
+        offset = (self.session.samples_seen - window.size) / self.rate
+        rate = self.rate
+
+        def measure():
+            result = analyze(window, rate)
+            return dataclasses.replace(result, beats=result.beats + offset)
+
+        return measure
+
+    # -- end ---------------------------------------------------------------------------
+    def finish(self) -> dict:
+        """The final result: the library's own for the whole stream (as offline identification)."""
+        if self._resampler is not None:
+            self._feed(self._resampler.resample_chunk(np.zeros(0, dtype=np.float32), last=True))
+        return self.session.result().to_dict(top=self.settings.top)

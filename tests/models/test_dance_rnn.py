@@ -1,0 +1,140 @@
+"""The dance-step network of paper 5 (Table I): shapes, output range, streaming, conditioning, files."""
+
+import json
+
+import pytest
+import torch
+
+from dancekit.errors import ModelError
+from dancekit.features import step_audio
+from dancekit.models.dance_rnn import (
+    DanceRNN,
+    DanceRNNConfig,
+    build_dance_rnn,
+    load_dance_rnn,
+    make_card,
+    parameter_count,
+)
+from dancekit.models.files import save_model
+
+TINY = dict(conv_channels=(4, 4, 4, 6), hidden=10, encoder_layers=2, decoder_layers=2, code_dim=6)
+DANCES = ["Cha Cha Cha", "Rumba", "Slow Waltz", "Tango"]
+
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
+
+def audio(b=2, t=7, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    return torch.rand(b, t, 129, 5, generator=g) * 2 - 1
+
+
+def test_paper_size_network_follows_table_1():
+    torch.manual_seed(0)
+    net = build_dance_rnn(71)
+    convs = [m for m in net.encoder.conv if isinstance(m, torch.nn.Conv2d)]
+    assert [c.out_channels for c in convs] == [16, 32, 64, 65]
+    assert all(c.kernel_size == (33, 2) for c in convs)
+    assert sum(isinstance(m, torch.nn.BatchNorm2d) for m in net.encoder.conv) == 4
+    assert net.encoder.lstm.input_size == 65  # a [129, 5] patch becomes 65 x 1 x 1
+    assert (net.encoder.lstm.hidden_size, net.encoder.lstm.num_layers) == (500, 3)
+    assert net.encoder.fc.out_features == 65
+    assert net.decoder.input_size == 71 + 65 == 136  # the paper's 136-d decoder input
+    assert (net.decoder.hidden_size, net.decoder.num_layers) == (500, 3)
+    assert net.out.out_features == 71
+    assert 10_900_000 < parameter_count(net) < 11_000_000
+    assert (net.config.n_bins, net.config.n_stft) == (step_audio.N_BINS, step_audio.N_STFT)
+
+
+def test_forward_shapes_and_elu_bounded_output():
+    torch.manual_seed(0)
+    net = build_dance_rnn(5, **TINY)
+    with torch.no_grad():
+        motion, codes = net(audio(), torch.zeros(2, 5))
+    assert motion.shape == (2, 7, 5) and codes.shape == (2, 7, 6)
+    assert float(motion.min()) > -net.config.output_gain  # ELU never reaches -1 x gain
+    assert float(codes.min()) > -1.0
+    with torch.no_grad():
+        net.out.bias.fill_(-50.0)  # saturate: targets of -1 stay reachable
+        low, _ = net(audio(), torch.zeros(2, 5))
+    assert float(low.max()) < -0.99
+
+
+def test_each_step_gets_the_previous_generated_frame_auto_conditioning():
+    torch.manual_seed(0)
+    net = build_dance_rnn(5, **TINY).eval()
+    seen = []
+    net.decoder.register_forward_hook(lambda mod, inp, out: seen.append(inp[0][:, 0, :5].clone()))
+    start = torch.full((1, 5), 0.3)
+    with torch.no_grad():
+        motion, _ = net(audio(1, 6), start)
+    assert len(seen) == 6 and torch.equal(seen[0], start)  # ground truth only at the start
+    for t in range(1, 6):
+        assert torch.equal(seen[t], motion[:, t - 1])  # then its own output
+
+
+def test_chunked_streaming_equals_one_pass():
+    torch.manual_seed(1)
+    net = build_dance_rnn(5, **TINY).eval()
+    x, start = audio(2, 11, seed=3), torch.rand(2, 5) - 0.5
+    with torch.no_grad():
+        whole, _ = net(x, start)
+    state, parts = net.init_state(start), []
+    for a, b in ((0, 4), (4, 5), (5, 11)):
+        out, state = net.step(x[:, a:b], state)
+        parts.append(out)
+    assert torch.allclose(torch.cat(parts, dim=1), whole, atol=1e-6)
+
+
+def test_dance_conditioning_changes_the_steps_and_is_required():
+    torch.manual_seed(0)
+    net = build_dance_rnn(5, n_dances=4, dance_dim=3, dances=DANCES, **TINY).eval()
+    x, start = audio(1, 5), torch.zeros(1, 5)
+    with pytest.raises(ValueError, match="conditioned"):
+        net(x, start)
+    waltz, _ = net(x, start, 2)
+    tango, _ = net(x, start, torch.tensor([3]))
+    assert net.decoder.input_size == 5 + 6 + 3
+    assert not torch.allclose(waltz, tango)
+
+
+def test_config_round_trips_and_rejects_impossible_patches():
+    cfg = DanceRNNConfig(motion_dim=9, n_dances=4, dances=DANCES, **TINY)
+    again = DanceRNNConfig.from_dict(json.loads(json.dumps(cfg.to_dict())))
+    assert again == cfg
+    with pytest.raises(ValueError, match="too small"):
+        DanceRNN(DanceRNNConfig(motion_dim=4, n_stft=4))
+
+
+def _saved(tmp_path, **kw):
+    torch.manual_seed(0)
+    net = build_dance_rnn(5, n_dances=4, dance_dim=3, dances=DANCES, **TINY).eval()
+    frontend = {"kind": "step_audio", "motion": {"mean_pose": [0.1] * 5, "normaliser": {}}}
+    save_model(net, make_card("tiny_steps", net, frontend, "tiny"), tmp_path / "m")
+    return net, tmp_path / "m"
+
+
+def test_model_folder_round_trip(tmp_path):
+    net, folder = _saved(tmp_path)
+    loaded = load_dance_rnn(folder)
+    assert loaded.card.task == "steps" and loaded.card.classes == DANCES
+    x = audio(1, 4)
+    with torch.no_grad():
+        assert torch.equal(loaded.network(x, torch.zeros(1, 5), 1)[0], net(x, torch.zeros(1, 5), 1)[0])
+
+
+def test_broken_model_folders_are_one_line_errors(tmp_path):
+    _, folder = _saved(tmp_path)
+    weights = folder / "model.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 0xFF
+    weights.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="sha256"):
+        load_dance_rnn(folder)
+    card = json.loads((folder / "model.json").read_text())
+    card["architecture"] = "resnet18"
+    (folder / "model.json").write_text(json.dumps(card))
+    with pytest.raises(ModelError, match="not a dance-step generator"):
+        load_dance_rnn(folder)
+    with pytest.raises(ModelError, match="no model"):
+        load_dance_rnn(tmp_path / "nowhere")

@@ -1,0 +1,141 @@
+"""Generating dance steps from music: chunked = one pass = live, dance names, seeds, the CLI."""
+
+import importlib.util
+
+import numpy as np
+import pytest
+import soundfile as sf
+import torch
+
+from dancekit.features import step_audio
+from dancekit.models.dance_rnn import build_dance_rnn, load_dance_rnn, make_card
+from dancekit.models.files import save_model
+from dancekit.cli import main as cli_main
+from dancekit.motion.generate import StepGenerationError, StepGenerator, generate_features, resolve_dance
+
+D = 5
+DANCES = ["Cha Cha Cha", "Rumba", "Slow Waltz", "Tango"]
+TINY = dict(conv_channels=(4, 4, 4, 6), hidden=10, encoder_layers=1, decoder_layers=2, code_dim=6, dance_dim=3)
+MEAN_POSE = [0.2, -0.1, 0.0, 0.4, -0.3]
+HAS_MOTION_FEATURES = importlib.util.find_spec("dancekit.motion.features") is not None
+
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    torch.manual_seed(0)
+    net = build_dance_rnn(D, n_dances=4, dances=DANCES, **TINY).eval()
+    frontend = {"kind": "step_audio", "motion": {"mean_pose": MEAN_POSE, "normaliser": None}}
+    folder = tmp_path_factory.mktemp("steps") / "model"
+    save_model(net, make_card("tiny_steps", net, frontend), folder)
+    return folder
+
+
+def song(seconds=2.5, sr=16000, seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * sr)) / sr
+    y = 0.3 * np.sin(2 * np.pi * 220 * t) + 0.05 * rng.standard_normal(len(t))
+    for k in range(int(seconds * 2)):
+        s = int(k * 0.5 * sr)
+        y[s:s + 200] += rng.standard_normal(200) * 0.8
+    return y.astype(np.float32)
+
+
+def test_dance_names_are_forgiving_and_unknown_ones_are_clear():
+    assert resolve_dance("waltz", DANCES) == 2 and resolve_dance("Slow Waltz", DANCES) == 2
+    assert resolve_dance("cha-cha", DANCES) == 0 and resolve_dance("CHACHA", DANCES) == 0
+    assert resolve_dance("RUMBA", DANCES) == 1 and resolve_dance("tango", DANCES) == 3
+    with pytest.raises(StepGenerationError, match="Cha Cha Cha, Rumba, Slow Waltz, Tango"):
+        resolve_dance("jive", DANCES)
+    with pytest.raises(StepGenerationError, match="unknown dance"):
+        resolve_dance("moonwalk", DANCES)
+
+
+def test_chunked_generation_equals_one_pass_from_the_mean_pose(model_dir):
+    y = song()
+    calls = []
+    features, gen = generate_features(y, model_dir, "waltz", chunk_seconds=0.37,
+                                      progress=lambda done, total: calls.append((done, total)))
+    n = step_audio.frames_for_samples(len(y))
+    assert features.shape == (n, D)
+    assert calls[-1] == (n, n) and all(a[0] <= b[0] for a, b in zip(calls, calls[1:])) and len(calls) > 5
+    net = load_dance_rnn(model_dir).network
+    x = step_audio.step_audio_features(y / np.abs(y).max())[None]
+    with torch.no_grad():
+        whole, _ = net(x, torch.tensor([MEAN_POSE]), 2)
+    assert np.allclose(features, whole[0].numpy(), atol=1e-5)
+    assert gen.dance == "Slow Waltz"
+
+
+def test_live_pushes_give_the_same_steps(model_dir):
+    y = song(seed=1)
+    y = y / np.abs(y).max()
+    offline, _ = generate_features(y, model_dir, "rumba")
+    live = StepGenerator(model_dir, "rumba")
+    parts = [live.push(y[i:i + 534]) for i in range(0, len(y), 534)] + [live.finish()]
+    assert np.allclose(np.concatenate(parts), offline, atol=1e-5)
+
+
+def test_dance_and_seed_change_the_steps_reproducibly(model_dir):
+    y = song(seconds=1.0)
+    waltz, _ = generate_features(y, model_dir, "waltz")
+    tango, _ = generate_features(y, model_dir, "tango")
+    s1, _ = generate_features(y, model_dir, "waltz", seed=1)
+    s1b, _ = generate_features(y, model_dir, "waltz", seed=1)
+    assert not np.allclose(waltz, tango) and not np.allclose(waltz, s1)
+    assert np.array_equal(s1, s1b)
+
+
+def test_resampling_and_seconds(model_dir):
+    y22 = song(seconds=2.0, sr=22050)
+    features, _ = generate_features(y22, model_dir, "waltz", seconds=1.0, sample_rate=22050)
+    assert features.shape == (30, D)
+
+
+@pytest.mark.skipif(not HAS_MOTION_FEATURES, reason="dancekit.motion.features not available yet")
+def test_generate_steps_returns_a_motion_clip(tmp_path):
+    from dancekit.motion import MotionClip
+    from dancekit.motion.features import FEATURE_DIM, MotionNormalizer
+    from dancekit.motion.generate import generate_steps
+
+    torch.manual_seed(0)
+    net = build_dance_rnn(FEATURE_DIM, n_dances=4, dances=DANCES, **TINY).eval()
+    rng = np.random.default_rng(0)
+    normaliser = MotionNormalizer.fit(rng.standard_normal((50, FEATURE_DIM)).astype(np.float32))
+    frontend = {"kind": "step_audio", "motion": {"mean_pose": [0.0] * FEATURE_DIM, "normaliser": normaliser.to_dict()}}
+    save_model(net, make_card("tiny", net, frontend), tmp_path / "m")
+    clip = generate_steps(song(seconds=1.0), tmp_path / "m", "tango")
+    assert isinstance(clip, MotionClip) and len(clip) == 30 and clip.fps == 30
+    assert clip.meta["dance"] == "Tango"
+
+
+def test_cli_errors_are_one_line_with_exit_codes(model_dir, tmp_path, capsys):
+    wav = tmp_path / "song.wav"
+    sf.write(wav, song(seconds=1.0), 16000)
+    assert cli_main(["generate", str(wav), "--dance", "jive", "--model", str(model_dir), "-o", str(tmp_path / "x.bvh")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: unknown dance 'jive'") and "\n" not in err
+    assert cli_main(["generate", str(tmp_path / "missing.mp3"), "--model", str(model_dir)]) == 3
+    assert "not found" in capsys.readouterr().err
+    assert cli_main(["generate", str(wav), "--model", str(tmp_path / "no_model")]) == 4
+    assert capsys.readouterr().err.count("\n") == 1
+    assert not (tmp_path / "x.bvh").exists()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("dancekit.motion.bvh") is None or not HAS_MOTION_FEATURES,
+                    reason="BVH writer / motion features not available yet")
+def test_cli_writes_a_bvh(tmp_path, capsys):
+    from dancekit.motion.features import FEATURE_DIM, MotionNormalizer
+
+    torch.manual_seed(0)
+    net = build_dance_rnn(FEATURE_DIM, n_dances=4, dances=DANCES, **TINY).eval()
+    normaliser = MotionNormalizer.fit(np.random.default_rng(0).standard_normal((50, FEATURE_DIM)).astype(np.float32))
+    frontend = {"kind": "step_audio", "motion": {"mean_pose": [0.0] * FEATURE_DIM, "normaliser": normaliser.to_dict()}}
+    save_model(net, make_card("tiny", net, frontend), tmp_path / "m")
+    wav = tmp_path / "song.wav"
+    sf.write(wav, song(seconds=1.0), 16000)
+    out = tmp_path / "steps.bvh"
+    assert cli_main(["generate", str(wav), "--dance", "Waltz", "--model", str(tmp_path / "m"), "-o", str(out)]) == 0
+    assert out.read_text().startswith("HIERARCHY") and "Frames: 30" in out.read_text()
