@@ -73,3 +73,19 @@ def degrade(x: np.ndarray, sr: int, bpm: float, rng: np.random.Generator) -> tup
     y += rng.standard_normal(n) * 10 ** (fx["noise_db"] / 20)
     out = normalise(y.astype(np.float32), rng.uniform(-24, -14))
     return out, {k: (round(float(v), 3) if not isinstance(v, bool) else v) for k, v in fx.items()}
+
+
+NOISE_KINDS = ("white", "crowd", "claps")
+
+
+def hall_noise(kind: str, n: int, sr: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` samples of a dance hall's noise: white noise, crowd voices, or an audience clapping
+    (about three claps a second at random), for robustness tests and augmentation."""
+    if kind == "white":
+        return rng.standard_normal(n)
+    if kind == "crowd":
+        return _babble(n, sr, rng)
+    if kind == "claps":
+        times = np.sort(rng.uniform(0, n / sr, int(3 * n / sr)))
+        return _bursts(n, sr, times, 0.03, 1000, 5000, rng)
+    raise ValueError(f"unknown noise {kind!r}; choose from {', '.join(NOISE_KINDS)}")
