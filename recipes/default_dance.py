@@ -41,16 +41,9 @@ SEG = 224
 
 
 def read_audio(path: Path, sr: int) -> np.ndarray:
-    """dancekit.audio where PyAV exists; plain libsndfile + soxr on machines without it."""
-    try:
-        from dancekit import audio
-    except ImportError:
-        import soundfile as sf
-        import soxr
+    """dancekit.audio reads what libsndfile reads even where PyAV is missing (a bare GPU machine)."""
+    from dancekit import audio
 
-        y, rate = sf.read(str(path), dtype="float32", always_2d=True)
-        y = y.mean(axis=1)
-        return soxr.resample(y, rate, sr, quality="HQ").astype(np.float32) if rate != sr else y
     return audio.load(path, sr=sr)
 
 

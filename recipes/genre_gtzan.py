@@ -131,6 +131,8 @@ def cmd_report(args) -> None:
     for name in MODELS:
         if (work / name).is_dir() and any((work / name).glob("fold*/result.json")):
             results[name] = load_cross_validation(recipe_for(name, None), GTZAN_GENRES, work / name)
+    if not results and not svm_row(work):
+        raise FileNotFoundError(f"no finished folds under {work}")
     path = write_report(results, args.out, args.title, args.data_note, extra_rows=svm_row(work))
     print(f"report: {path}")
 
@@ -193,7 +195,12 @@ def main() -> None:
     rep.add_argument("--title", default="Genre classification on GTZAN: 10-fold cross-validation")
     rep.add_argument("--data-note", default="")
     args = parser.parse_args()
-    {"cv": cmd_cv, "report": cmd_report, "ship": cmd_ship}[args.command](args)
+    from dancekit.errors import DancekitError
+
+    try:
+        {"cv": cmd_cv, "report": cmd_report, "ship": cmd_ship}[args.command](args)
+    except (DancekitError, FileNotFoundError) as err:
+        sys.exit(f"error: {err}")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,17 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _add_classify_arguments(p: argparse.ArgumentParser, what: str, stride_help: str) -> None:
+    """The options ``identify`` and ``genre`` share: files, model, top-k, JSON, plot, stride, device."""
+    p.add_argument("files", nargs="+", metavar="FILE", help="audio or video files (anything ffmpeg reads)")
+    p.add_argument("--model", default=None, help=f"built-in model name or model folder (default: the built-in {what} model)")
+    p.add_argument("--top", type=_positive_int, default=3, metavar="K", help=f"how many {what}s to list (default 3)")
+    p.add_argument("--json", action="store_true", help="print a JSON array, one object per file (schema in README)")
+    p.add_argument("--plot", metavar="PNG", help="write the per-segment timeline; with several files, a folder")
+    p.add_argument("--stride", type=_positive_int, default=None, metavar="FRAMES", help=stride_help)
+    p.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda (default cpu)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from dancekit import __version__
 
@@ -37,30 +48,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     ident = sub.add_parser("identify", help="which ballroom dance is this recording?",
                            description="Identify the ballroom dance, tempo and meter of recordings.")
-    ident.add_argument("files", nargs="+", metavar="FILE", help="audio or video files (anything ffmpeg reads)")
-    ident.add_argument("--model", default=None, help="built-in model name or model folder (default: the built-in dance model)")
-    ident.add_argument("--top", type=_positive_int, default=3, metavar="K", help="how many dances to list (default 3)")
-    ident.add_argument("--json", action="store_true", help="print a JSON array, one object per file (schema in README)")
-    ident.add_argument("--plot", metavar="PNG", help="write the per-segment timeline; with several files, a folder")
-    ident.add_argument("--stride", type=_positive_int, default=None, metavar="FRAMES",
-                       help="hop between 224-frame segments (default: the model's, 200 = 4.6 s)")
+    _add_classify_arguments(ident, "dance", "hop between 224-frame segments (default: the model's, 200 = 4.6 s)")
     ident.add_argument("--no-tempo", action="store_true", help="skip beat and tempo analysis (and the tempo prior)")
     ident.add_argument("--no-tempo-prior", action="store_true",
                        help="answer from the network alone, without weighing in tempo and meter")
-    ident.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda (default cpu)")
     ident.set_defaults(func=cmd_identify)
 
     genre = sub.add_parser("genre", help="which music genre is this recording (GTZAN classes)?",
                            description="Name the music genre of recordings (the ten GTZAN genres).")
-    genre.add_argument("files", nargs="+", metavar="FILE", help="audio or video files (anything ffmpeg reads)")
-    genre.add_argument("--model", default=None, help="built-in model name or model folder (default: the built-in genre model)")
-    genre.add_argument("--top", type=_positive_int, default=3, metavar="K", help="how many genres to list (default 3)")
-    genre.add_argument("--json", action="store_true", help="print a JSON array, one object per file (as identify)")
-    genre.add_argument("--plot", metavar="PNG", help="write the per-segment timeline; with several files, a folder")
-    genre.add_argument("--stride", type=_positive_int, default=None, metavar="FRAMES",
-                       help="hop between segments in spectrogram frames (default: the model's)")
+    _add_classify_arguments(genre, "genre", "hop between segments in spectrogram frames (default: the model's)")
     genre.add_argument("--tempo", action="store_true", help="also measure tempo and meter")
-    genre.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda (default cpu)")
     genre.set_defaults(func=cmd_genre)
 
     models = sub.add_parser("models", help="list the built-in models")

@@ -192,10 +192,8 @@ def make_card(name: str, network: DanceRNN, frontend: dict[str, Any], summary: s
 
 def load_dance_rnn(name_or_path=None, device: str | torch.device = "cpu"):
     """A step-generator folder (or built-in name) -> ``LoadedModel`` in eval mode; weights' sha256 checked."""
-    from safetensors.torch import load_file
-
     from dancekit.errors import ModelError
-    from dancekit.models.files import WEIGHTS_NAME, LoadedModel, read_card, resolve_model, sha256_of
+    from dancekit.models.files import load_model, read_card, resolve_model
 
     try:
         directory = resolve_model(name_or_path or DEFAULT_STEP_MODEL)
@@ -207,14 +205,4 @@ def load_dance_rnn(name_or_path=None, device: str | torch.device = "cpu"):
     card = read_card(directory)
     if card.architecture != ARCHITECTURE:
         raise ModelError(f"model {card.name} is a {card.architecture} model, not a dance-step generator")
-    weights = directory / WEIGHTS_NAME
-    if not weights.is_file():
-        raise ModelError(f"model {card.name} has no {WEIGHTS_NAME} in {directory}")
-    if not card.sha256 or sha256_of(weights) != card.sha256:
-        raise ModelError(f"model {card.name}: weights do not match the card's sha256 (corrupt or replaced file)")
-    try:
-        network = DanceRNN(DanceRNNConfig.from_dict(card.architecture_args))
-        network.load_state_dict(load_file(str(weights), device="cpu"))
-    except Exception as err:  # bad card arguments or shapes: one line is what matters
-        raise ModelError(f"model {card.name}: weights do not fit {ARCHITECTURE}: {str(err).splitlines()[0]}") from None
-    return LoadedModel(network=network.eval().to(device), card=card, path=directory)
+    return load_model(directory, device)

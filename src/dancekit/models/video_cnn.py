@@ -109,23 +109,10 @@ def build_video_cnn(arch: str, num_classes: int, weights_path: str | os.PathLike
 
 def load_video_model(name_or_path: str | os.PathLike, device: str | torch.device = "cpu"):
     """A frame-classifier model folder (``model.json`` + ``model.safetensors``), hash-checked."""
-    from safetensors.torch import load_file
-
-    from dancekit.models.files import LoadedModel, WEIGHTS_NAME, read_card, resolve_model, sha256_of
+    from dancekit.models.files import load_model, read_card, resolve_model
 
     directory = resolve_model(name_or_path)
     card = read_card(directory)
     if card.task != VIDEO_TASK or card.architecture not in VIDEO_ARCHITECTURES:
         raise ModelError(f"model {card.name} is a {card.task} model ({card.architecture}), not a video frame model")
-    weights = directory / WEIGHTS_NAME
-    if not weights.is_file():
-        raise ModelError(f"model {card.name} has no {WEIGHTS_NAME} in {directory}")
-    if not card.sha256 or sha256_of(weights) != card.sha256:
-        raise ModelError(f"model {card.name}: weights do not match the card's sha256 (corrupt or replaced file)")
-    network = build_video_cnn(card.architecture, len(card.classes))
-    try:
-        state = load_file(str(weights), device="cpu")
-        network.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
-    except Exception as err:  # safetensors/torch raise many types
-        raise ModelError(f"model {card.name}: weights do not fit {card.architecture}: {str(err).splitlines()[0]}") from None
-    return LoadedModel(network=network.eval().to(device), card=card, path=directory)
+    return load_model(directory, device)
