@@ -1,8 +1,10 @@
 """Train and evaluate the dance-step generator of paper 5 (S2S, S2S-MC) on the real Tang motion capture.
 
     python recipes/dance_steps.py prepare steps.npz [--tang DIR] [--include-test]
-    python recipes/dance_steps.py train steps.npz --variant s2s-mc --out MODEL --minutes 20 --device cuda
+    python recipes/dance_steps.py train steps.npz --variant s2s-mc --out MODEL --minutes 10.5 --device cuda \
+        --fold-val --batch 128 --lr 5e-4 --teacher-updates 600 --half      # the shipped model's recipe
     python recipes/dance_steps.py evaluate --model S2S_DIR --model S2S_MC_DIR --out REPORT_DIR [--songs test,train]
+    python recipes/dance_steps.py ship --model RUN_DIR --results REPORT_DIR/results.json --out MODEL_DIR
 
 ``prepare`` (needs the audio decoders) turns every Tang song with motion into one compact file:
 per 30 fps motion frame the clean 16 kHz power patch of paper IV-B as uint8 codes of 0.5 dB
@@ -22,6 +24,9 @@ F-score (70 ms) of motion beats against the music beats of ``dancekit.rhythm`` f
 (baseline), S2S and S2S-MC, with the music clean, under white noise, claps and crowd noise at
 20 dB SNR; the cross entropy between generated and real motion; and the beat-alignment score of
 the AIST++ work. It writes ``report.md``, ``results.json`` and PNG plots.
+
+``ship`` re-saves a trained run under its folder's name with float16 weights (22 MB instead of
+44 MB) and the held-out scores of ``evaluate`` in its card.
 """
 
 from __future__ import annotations
@@ -185,7 +190,8 @@ def cmd_train(args) -> int:
     cfg = steps.StepTrainConfig(variant=args.variant, steps=args.steps, max_minutes=args.minutes,
                                 batch_size=args.batch, sequence=args.sequence, seed=args.seed, amp=args.amp,
                                 learning_rate=args.lr, val_every=args.val_every,
-                                checkpoint_every=args.checkpoint_every)
+                                checkpoint_every=args.checkpoint_every, teacher_updates=args.teacher_updates,
+                                grad_noise_eta=args.grad_noise)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     started = time.time()
@@ -205,14 +211,15 @@ def cmd_train(args) -> int:
                 "steps_done": result.steps_done, "best_step": result.best_step, "seconds": round(result.seconds, 1),
                 "frames_per_second": round(result.frames_per_second, 1), "history": history,
                 "initialised_from": json.loads((Path(args.init) / "model.json").read_text())["training"]
-                if args.init else None}
+                if args.init else None,
+                "weights_stored_as": "float16" if args.half else "float32"}
     name = f"dance_steps_{args.variant.replace('-', '_')}"
     summary = (f"{'S2S-MC' if args.variant == 's2s-mc' else 'S2S'} dance-step generator (paper 5)"
                + (", dance-conditioned" if dances else ""))
     network = network.cpu()
     card = dance_rnn.make_card(name, network, frontend, summary, training,
                                {"val_mse_5db": result.best_val_mse}, cfg.sequence)
-    files.save_model(network, card, out)
+    files.save_model(network, card, out, torch.float16 if args.half else None)
     wall = (time.time() - started) / 60
     print(f"{out}: {result.steps_done} steps in {result.seconds / 60:.1f} min (wall {wall:.1f}), "
           f"best step {result.best_step}, val MSE {result.best_val_mse}")
@@ -451,6 +458,46 @@ def plot_results(rows: list[dict], conditions: list[str], out: Path) -> None:
 # ------------------------------------------------------------------------------------------------
 
 
+# ------------------------------------------------------------------------------------------------
+# shipping
+
+
+def held_out_summary(rows: list[dict], method: str) -> dict:
+    """Mean F-score, its chance floor, motion beats per minute and BAS of one method on held-out songs."""
+    out = {}
+    for condition in sorted({r["condition"] for r in rows if r["method"] == method}):
+        part = [r for r in rows if r["method"] == method and r["condition"] == condition and not r["trained"]]
+        if part:
+            out[condition] = {"songs": len(part), "f_score": _mean([r["f_score"] for r in part]),
+                              "f_chance": _mean([r["f_chance"] for r in part]),
+                              "motion_beats_per_min": _mean([60 * r["motion_beats"] / r["seconds"] for r in part]),
+                              "bas": _mean([r["bas"] for r in part])}
+    return out
+
+
+def cmd_ship(args) -> int:
+    """Copy a trained run into a model folder named as its card (float16 weights), with its held-out scores."""
+    import torch
+
+    from dancekit.models import files
+    from dancekit.models.dance_rnn import load_dance_rnn
+
+    model = load_dance_rnn(args.model)
+    rows = json.loads(Path(args.results).read_text())
+    variant = model.card.training.get("variant", "").upper()
+    if not any(r["method"] == variant for r in rows):
+        raise SystemExit(f"error: {args.results} has no rows of {variant}; evaluate {args.model} first")
+    out = Path(args.out)
+    card = model.card
+    card.name = out.name
+    card.metrics = {**card.metrics, "evaluation": {
+        "songs": "Tang test-side songs, never trained on; music beats by dancekit.rhythm; F-score window 70 ms",
+        variant: held_out_summary(rows, variant), "Dancer": held_out_summary(rows, "Dancer")}}
+    files.save_model(model.network, card, out, torch.float16)
+    print(f"model: {out} ({variant})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -471,7 +518,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--lr", type=float, default=2e-4)
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--device", default="cuda" if _cuda() else "cpu")
-    t.add_argument("--amp", action="store_true", help="bf16 autocast on CUDA")
+    t.add_argument("--amp", action="store_true", help="bf16 autocast on CUDA (slower for this launch-bound net)")
+    t.add_argument("--grad-noise", type=float, default=0.0, metavar="ETA",
+                   help="annealed gradient noise (the paper's code: 0.01, for a loss summed over the window)")
+    t.add_argument("--half", action="store_true", help="store the weights as float16 (half the file)")
+    t.add_argument("--teacher-updates", type=int, default=0, metavar="N",
+                   help="scheduled-sampling warm-up: ground-truth inputs fading out over the first N updates")
     t.add_argument("--no-condition", dest="condition", action="store_false", help="no dance conditioning")
     t.add_argument("--fold-val", action="store_true",
                    help="also train on the validation songs (the paper validates on its training songs at 5 dB)")
@@ -493,6 +545,12 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--limit", type=int, default=None, help="at most N songs (smoke runs)")
     e.add_argument("--threads", type=int, default=None)
     e.set_defaults(func=cmd_evaluate)
+
+    sh = sub.add_parser("ship", help="save a trained run as a shippable model folder with its held-out scores")
+    sh.add_argument("--model", required=True, help="trained run folder")
+    sh.add_argument("--results", required=True, help="results.json written by evaluate")
+    sh.add_argument("--out", required=True, help="model folder; its name becomes the model's name")
+    sh.set_defaults(func=cmd_ship)
     return parser
 
 

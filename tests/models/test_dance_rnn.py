@@ -60,17 +60,35 @@ def test_forward_shapes_and_elu_bounded_output():
     assert float(low.max()) < -0.99
 
 
+def _reference_decode(net, audio_in, start, teacher=None):
+    """The decoder as plain ``nn.LSTM`` calls, one step at a time, fed what the paper feeds it."""
+    codes, _ = net.encoder(audio_in)
+    prev, state, outs = start, None, []
+    for t in range(codes.shape[1]):
+        h, state = net.decoder(torch.cat([prev, codes[:, t]], -1).unsqueeze(1), state)
+        out = net.config.output_gain * torch.nn.functional.elu(net.out(h[:, 0]))
+        outs.append(out)
+        prev = out if teacher is None else torch.where(teacher[1][:, t, None], teacher[0][:, t], out)
+    return torch.stack(outs, 1)
+
+
 def test_each_step_gets_the_previous_generated_frame_auto_conditioning():
     torch.manual_seed(0)
     net = build_dance_rnn(5, **TINY).eval()
-    seen = []
-    net.decoder.register_forward_hook(lambda mod, inp, out: seen.append(inp[0][:, 0, :5].clone()))
-    start = torch.full((1, 5), 0.3)
+    x, start = audio(2, 6), torch.full((2, 5), 0.3)
     with torch.no_grad():
-        motion, _ = net(audio(1, 6), start)
-    assert len(seen) == 6 and torch.equal(seen[0], start)  # ground truth only at the start
-    for t in range(1, 6):
-        assert torch.equal(seen[t], motion[:, t - 1])  # then its own output
+        motion, _ = net(x, start)
+        reference = _reference_decode(net, x, start)
+        # feeding the ground truth instead (teacher forcing) gives other numbers after the first frame
+        truth = torch.rand(2, 6, 5) - 0.5
+        use = torch.zeros(2, 6, dtype=torch.bool)
+        use[0, 2] = True
+        forced, _ = net(x, start, teacher=(truth, use))
+        forced_reference = _reference_decode(net, x, start, (truth, use))
+    assert torch.allclose(motion, reference, atol=1e-6)  # ground truth only at the start, then its own output
+    assert torch.allclose(forced, forced_reference, atol=1e-6)
+    assert torch.equal(forced[:, :3], motion[:, :3]) and torch.equal(forced[1], motion[1])
+    assert not torch.allclose(forced[0, 3:], motion[0, 3:])
 
 
 def test_chunked_streaming_equals_one_pass():

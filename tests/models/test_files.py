@@ -80,3 +80,20 @@ def test_loading_never_unpickles(tmp_path):
     card_path.write_text(json.dumps(card))
     with pytest.raises(ModelError):
         load_model(tmp_path / "toy")
+
+
+def test_float16_weights_halve_the_file_and_load_into_a_float32_network(tmp_path):
+    torch.manual_seed(0)
+    net = build_dance_cnn("small_cnn", 3, width=4).eval()
+    save_model(net, _card(), tmp_path / "full")
+    save_model(net, _card(), tmp_path / "half", weights_dtype=torch.float16)
+    full, half = (tmp_path / d / "model.safetensors" for d in ("full", "half"))
+    assert half.stat().st_size < 0.6 * full.stat().st_size
+    loaded = load_model(tmp_path / "half").network
+    for name, value in loaded.state_dict().items():
+        original = net.state_dict()[name]
+        assert value.dtype == original.dtype  # the network keeps its own types
+        if original.is_floating_point():
+            assert torch.equal(value, original.half().float())  # the stored values, rounded once
+        else:
+            assert torch.equal(value, original)

@@ -76,13 +76,20 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def save_model(network: torch.nn.Module, card: ModelCard, directory: str | os.PathLike) -> Path:
-    """Write ``model.safetensors`` and ``model.json`` (with the weights' sha256) into ``directory``."""
+def save_model(network: torch.nn.Module, card: ModelCard, directory: str | os.PathLike,
+               weights_dtype: torch.dtype | None = None) -> Path:
+    """Write ``model.safetensors`` and ``model.json`` (with the weights' sha256) into ``directory``.
+
+    ``weights_dtype`` (e.g. ``torch.float16``) stores the floating-point weights in that type, half
+    the file for a shipped model; loading casts them back to the network's own type.
+    """
     from dancekit import __version__
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().cpu().contiguous() for k, v in network.state_dict().items()}
+    if weights_dtype is not None:
+        state = {k: v.to(weights_dtype) if v.is_floating_point() else v for k, v in state.items()}
     weights = directory / WEIGHTS_NAME
     atomic_write(weights, lambda tmp: save_file(state, tmp, metadata={"name": card.name}))
     card.sha256 = sha256_of(weights)

@@ -1,0 +1,43 @@
+"""The shipped step generator dances, with a dancer's amount of movement, to a real song it never trained on."""
+
+import numpy as np
+import pytest
+
+from dancekit.models.dance_rnn import DEFAULT_STEP_MODEL
+from dancekit.models.files import builtin_models
+
+pytestmark = [pytest.mark.usefixtures("one_torch_thread"),
+              pytest.mark.skipif(DEFAULT_STEP_MODEL not in builtin_models(), reason="no built-in step model installed")]
+
+
+def _limb_speed(clip) -> float:
+    """Mean speed (cm/s) of the joints relative to the root: how much the body moves, not where it goes."""
+    return float(np.linalg.norm(np.diff(clip.joints, axis=0), axis=-1).mean() * clip.fps)
+
+
+def test_shipped_model_dances_to_a_held_out_real_song(shared_data, tmp_path):
+    from dancekit.data.tang import tang_recordings, tang_split
+    from dancekit.motion import load_tang_motion, tang_motion_folders
+    from dancekit.motion.beats import motion_beats
+    from dancekit.motion.bvh import read_bvh, write_bvh
+    from dancekit.motion.generate import generate_steps
+
+    root = shared_data / "tang_dance"
+    split = tang_split(tang_recordings(root))
+    folder = next(f for f in tang_motion_folders(root) if split[f.name] == "test")
+    real = load_tang_motion(folder).resampled(30)
+    real = real.cropped(0, 30 * 20)
+    generated = generate_steps(real.meta["audio"], dance=real.meta["dance"], seconds=20.0)
+    assert len(generated) == pytest.approx(20 * 30, abs=2)
+    assert np.isfinite(generated.joints).all() and np.isfinite(generated.root).all()
+    # it moves like a dancer: limb speed within a factor of 3 of the real dancer's on this song
+    ratio = _limb_speed(generated) / _limb_speed(real)
+    assert 1 / 3 < ratio < 3, ratio
+    beats_per_min = 60 * len(motion_beats(generated)) / 20.0
+    assert 10 < beats_per_min < 200, beats_per_min
+    # upright: the head stays above the pelvis
+    head_height = generated.joints[:, :, 1].max(axis=1)
+    assert (head_height > 30).mean() > 0.95
+    write_bvh(tmp_path / "steps.bvh", generated)
+    again, _ = read_bvh(tmp_path / "steps.bvh")
+    assert again.quats.shape[0] == len(generated)
