@@ -25,7 +25,8 @@ F-score (70 ms) of motion beats against the music beats of ``dancekit.rhythm`` f
 20 dB SNR; the cross entropy between generated and real motion; and the beat-alignment score of
 the AIST++ work. It writes ``report.md``, ``results.json`` and PNG plots.
 
-``ship`` re-saves a trained run under its folder's name with float16 weights (22 MB instead of
+``movement`` measures how much generated figures move against the dancer (limb speed, floor
+travel) on the test songs. ``ship`` re-saves a trained run under its folder's name with float16 weights (22 MB instead of
 44 MB) and the held-out scores of ``evaluate`` in its card.
 """
 
@@ -498,6 +499,48 @@ def cmd_ship(args) -> int:
     return 0
 
 
+# ------------------------------------------------------------------------------------------------
+# movement: how much the generated figure moves, against the dancer
+
+
+def limb_speed(clip) -> float:
+    """Mean speed (cm/s) of the joints relative to the pelvis: how much the body moves."""
+    return float(np.linalg.norm(np.diff(clip.joints, axis=0), axis=-1).mean() * clip.fps)
+
+
+def floor_speed(clip) -> float:
+    """Mean speed (cm/s) of the pelvis over the floor: how much the dancer travels."""
+    return float(np.linalg.norm(np.diff(clip.root[:, [0, 2]], axis=0), axis=-1).mean() * clip.fps)
+
+
+def cmd_movement(args) -> int:
+    """Limb speed and floor travel of the dancer and of each model on the first S seconds of the test songs."""
+    from tqdm import tqdm
+
+    from dancekit.data.tang import tang_recordings, tang_split
+    from dancekit.fileio import atomic_write_text
+    from dancekit.motion import load_tang_motion, tang_motion_folders
+    from dancekit.motion.generate import generate_steps
+    from dancekit.paths import shared_data_dir
+
+    root = Path(args.tang or shared_data_dir() / "tang_dance")
+    split = tang_split(tang_recordings(root))
+    folders = [f for f in tang_motion_folders(root) if split[f.name] == "test"][: args.limit]
+    rows = []
+    for folder in tqdm(folders, desc="songs", unit="song"):
+        real = load_tang_motion(folder).resampled(FPS).cropped(0, int(args.seconds * FPS))
+        row = {"song": folder.name, "dance": real.meta["dance"], "real_limb": limb_speed(real),
+               "real_travel": floor_speed(real)}
+        for label, path in zip(args.label, args.model):
+            generated = generate_steps(real.meta["audio"], model=path, dance=real.meta["dance"],
+                                       seconds=len(real) / FPS)
+            row[f"{label}_limb"], row[f"{label}_travel"] = limb_speed(generated), floor_speed(generated)
+        rows.append(row)
+    atomic_write_text(Path(args.out), json.dumps(rows, indent=1) + "\n")
+    print(f"{args.out}: {len(rows)} songs")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -551,6 +594,15 @@ def build_parser() -> argparse.ArgumentParser:
     sh.add_argument("--results", required=True, help="results.json written by evaluate")
     sh.add_argument("--out", required=True, help="model folder; its name becomes the model's name")
     sh.set_defaults(func=cmd_ship)
+
+    mv = sub.add_parser("movement", help="limb speed and floor travel of generated vs real motion (test songs)")
+    mv.add_argument("--model", action="append", required=True, help="model folder (repeat)")
+    mv.add_argument("--label", action="append", required=True, help="its label in the output (repeat, same order)")
+    mv.add_argument("--out", required=True, help="JSON file")
+    mv.add_argument("--seconds", type=float, default=60.0, help="first S seconds of each song (default 60)")
+    mv.add_argument("--tang", default=None)
+    mv.add_argument("--limit", type=int, default=None, help="at most N songs")
+    mv.set_defaults(func=cmd_movement)
     return parser
 
 

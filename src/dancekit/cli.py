@@ -68,8 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_synth_parser(sub)
     from dancekit.data.cli import add_parser as add_dedup_parser
+    from dancekit.evaluation.cli import add_parser as add_evaluate_parser
 
     add_dedup_parser(sub)
+    add_evaluate_parser(sub)
     from dancekit.motion.cli import add_parser as add_generate_parser
     from dancekit.video.cli import add_parser as add_video_parser
     from dancekit.web.cli import add_parser as add_serve_parser

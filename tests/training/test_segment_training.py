@@ -39,3 +39,15 @@ def test_training_reduces_the_loss_on_toy_dances():
     assert len(losses) == 40
     assert np.mean(losses[-8:]) < 0.5 * np.mean(losses[:8])
     assert not network.training  # left in eval mode, ready for inference
+
+
+def test_a_recording_shorter_than_one_segment_still_gives_one_looped_segment():
+    """A 29.98 s GTZAN clip against BBNN's 30 s segment must be trained on and scored, not dropped."""
+    from dancekit.training.spectrograms import SpectrogramSet
+
+    short, long = torch.arange(640.0).repeat(2, 1), torch.zeros(2, 1400)
+    data = SpectrogramSet([short, long], [0, 1], ["a", "b"], ["x", "y"])
+    index = data.segment_index(647, 647)
+    assert index == [(0, 0), (1, 0), (1, 647)]
+    looped = data.segment(0, 0, 647)
+    assert looped.shape == (2, 647) and torch.equal(looped[:, :640], short) and torch.equal(looped[:, 640:], short[:, :7])

@@ -36,7 +36,7 @@ class SpectrogramSet:
     def segment_index(self, length: int, stride: int) -> list[tuple[int, int]]:
         """``(recording, start frame)`` of every segment; a short recording gives one padded segment."""
         return [(i, s) for i, spec in enumerate(self.spectrograms)
-                for s in segment_starts(spec.shape[-1], length, stride)]
+                for s in (segment_starts(spec.shape[-1], length, stride) or [0])]
 
     def segment(self, recording: int, start: int, length: int) -> torch.Tensor:
         spec = self.spectrograms[recording]

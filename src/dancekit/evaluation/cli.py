@@ -1,0 +1,76 @@
+"""``dancekit evaluate TABLE``: cross-validate a paper table's models on your copy of its dataset.
+
+Every missing fold of every model is trained (finished folds are
+kept, so rerunning resumes), then the markdown report is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from dancekit.cli import _positive_int
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Register the ``evaluate`` sub-command on ``subparsers`` (from ``ArgumentParser.add_subparsers``)."""
+    p = subparsers.add_parser(
+        "evaluate", help="reproduce a paper table by cross-validation on your copy of its dataset",
+        description="Cross-validate the models of a paper table on a dataset you own (resumable fold by fold) "
+                    "and write the markdown report. 'dancekit evaluate --list' shows the tables.")
+    p.add_argument("table", nargs="?", metavar="TABLE", help="table id (see --list)")
+    p.add_argument("--list", action="store_true", help="list the tables with their datasets and models")
+    p.add_argument("--data", metavar="PATH", help="dataset root in the table's public layout")
+    p.add_argument("--folders", action="store_true", help="read --data as a folder per class instead")
+    p.add_argument("--work", metavar="DIR", help="folder for fold results; rerun with it to resume")
+    p.add_argument("--out", metavar="REPORT_DIR", help="report folder (default: WORK/report)")
+    p.add_argument("--models", metavar="a,b", help="models to run (default: the table's)")
+    p.add_argument("--only-folds", metavar="K,K", help="run these folds only (0-based)")
+    p.add_argument("--folds", type=_positive_int, metavar="N", help="number of folds (stratified splits; default 10)")
+    p.add_argument("--seed", type=int, default=0, help="split and training seed (default 0)")
+    p.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda (default cpu)")
+    p.add_argument("--max-epochs", type=_positive_int, metavar="N", help="cap on training epochs (quick runs)")
+    p.set_defaults(func=cmd_evaluate)
+    return p
+
+
+def list_tables() -> str:
+    from dancekit.evaluation.tables import DATASETS, TABLES
+
+    lines = []
+    for table in TABLES.values():
+        lines += [f"{table.id:<26} {table.title}",
+                  f"{'':<26} data: {table.dataset}: {DATASETS[table.dataset].layout}",
+                  f"{'':<26} split: {table.split}; models: {', '.join(table.models)}"]
+    return "\n".join(lines)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from dancekit.evaluation.tables import (EvaluationInputError, data_facts, evaluate, get_table, select_models,
+                                            write_table_report)
+
+    if args.list:
+        print(list_tables())
+        return 0
+    if not args.table:
+        raise EvaluationInputError("name a table (dancekit evaluate --list shows them)")
+    table = get_table(args.table)
+    names = select_models(table, args.models)
+    for option in ("data", "work"):
+        if not getattr(args, option):
+            raise EvaluationInputError(f"--{option} is required")
+    if not Path(args.data).is_dir():
+        raise EvaluationInputError(f"data folder not found: {args.data}")
+
+    def log(line: str) -> None:
+        from tqdm import tqdm
+
+        tqdm.write(line, file=sys.stdout)
+
+    prep = evaluate(table, args.data, args.work, models=names, only_folds=args.only_folds, n_folds=args.folds,
+                    seed=args.seed, device=args.device, max_epochs=args.max_epochs, folders=args.folders, log=log)
+    note = f"{table.note}\n\n{data_facts(prep.work)}"
+    report = write_table_report(prep.work, args.out or prep.work / "report", table.title, note, models=names)
+    print(f"report: {report}")
+    return 0
