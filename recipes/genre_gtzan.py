@@ -19,8 +19,9 @@ import sys
 from pathlib import Path
 
 from dancekit.data.labels import GTZAN_GENRES
-from dancekit.evaluation.tables import (DATASETS, MODELS, TABLES, evaluate,  # noqa: F401
-                                        make_folds, recipe_for, write_table_report)
+from dancekit.evaluation.table_report import write_table_report
+from dancekit.evaluation.table_runs import evaluate
+from dancekit.evaluation.tables import DATASETS, MODELS, TABLES, make_folds, recipe_for  # noqa: F401
 from dancekit.training.spectrograms import compute_spectrograms
 
 TABLE = TABLES["gtzan-mini"]  # MODELS (re-exported above) names every network a ``cv`` run may train

@@ -10,9 +10,11 @@ from evaluation_fixtures import (make_ballroom, make_extended_ballroom, make_fol
 
 from dancekit.data.splits import Fold, leak_summary
 from dancekit.evaluation import tables
+from dancekit.evaluation.table_report import data_facts, write_table_report
+from dancekit.evaluation.table_runs import evaluate, prepare
 from dancekit.evaluation.tables import (DATASETS, MODELS, SPLITS, SVM, TABLES, EvaluationInputError,
-                                        UnknownModelError, UnknownTableError, evaluate, get_table, make_folds,
-                                        parse_folds, prepare, recipe_for, select_models, write_table_report)
+                                        UnknownModelError, UnknownTableError, get_table, make_folds, parse_folds,
+                                        recipe_for, select_models)
 from dancekit.training.recipes import TrainingRecipe
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -108,7 +110,7 @@ def test_published_extended_ballroom_folds_count_their_leaks(tmp_path):
     expected = sum(leak_summary(Fold(tuple(recs[i] for i in f.train), (), tuple(recs[i] for i in f.test)))
                    ["test_recordings"] for f in prep.folds)
     assert prep.facts["published_fold_leaks"] == expected > 0
-    assert "also trained on" in tables.data_facts(tmp_path / "work")
+    assert "also trained on" in data_facts(tmp_path / "work")
     with pytest.raises(EvaluationInputError, match="fixed fold"):
         make_folds("extended-ballroom-published", recs, data, n_folds=5)
 

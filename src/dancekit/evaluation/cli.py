@@ -47,8 +47,9 @@ def list_tables() -> str:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from dancekit.evaluation.tables import (EvaluationInputError, data_facts, evaluate, get_table, select_models,
-                                            write_table_report)
+    from dancekit.evaluation.table_report import data_facts, write_table_report
+    from dancekit.evaluation.table_runs import evaluate
+    from dancekit.evaluation.tables import EvaluationInputError, get_table, select_models
 
     if args.list:
         print(list_tables())
