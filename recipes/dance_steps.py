@@ -192,7 +192,7 @@ def cmd_train(args) -> int:
                                 batch_size=args.batch, sequence=args.sequence, seed=args.seed, amp=args.amp,
                                 learning_rate=args.lr, val_every=args.val_every,
                                 checkpoint_every=args.checkpoint_every, teacher_updates=args.teacher_updates,
-                                grad_noise_eta=args.grad_noise)
+                                grad_noise_eta=args.grad_noise, speed_weight=args.speed_weight)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     started = time.time()
@@ -564,6 +564,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--amp", action="store_true", help="bf16 autocast on CUDA (slower for this launch-bound net)")
     t.add_argument("--grad-noise", type=float, default=0.0, metavar="ETA",
                    help="annealed gradient noise (the paper's code: 0.01, for a loss summed over the window)")
+    t.add_argument("--speed-weight", type=float, default=0.0, metavar="W",
+                   help="weight of the phase-free speed-matching loss against damped motion (0 = off)")
     t.add_argument("--half", action="store_true", help="store the weights as float16 (half the file)")
     t.add_argument("--teacher-updates", type=int, default=0, metavar="N",
                    help="scheduled-sampling warm-up: ground-truth inputs fading out over the first N updates")

@@ -17,6 +17,7 @@ from dancekit.training.steps import (
     contrastive_loss,
     direction_labels,
     sample_batch,
+    speed_loss,
     train_steps,
 )
 
@@ -125,6 +126,24 @@ def test_s2s_has_no_contrastive_term_and_mc_has_one(data):
     r2 = train_steps(tiny_model(), data, None, config(variant="s2s-mc", steps=2))
     assert all(h.contrastive == 0 for h in r1.history) and all(h.contrastive > 0 for h in r2.history)
     assert r2.history[0].loss == pytest.approx(r2.history[0].mse + r2.history[0].contrastive / 12, rel=1e-5)
+
+
+def test_speed_loss_ignores_phase_and_punishes_a_frozen_figure():
+    t = torch.arange(40.0)
+    dancer = torch.stack([torch.sin(t / 3), torch.cos(t / 5)], dim=-1)[None]  # [1, 40, 2]
+    late = torch.stack([torch.sin((t + 7) / 3), torch.cos((t + 7) / 5)], dim=-1)[None]  # the same steps, later
+    frozen = dancer.mean(dim=1, keepdim=True).expand_as(dancer)
+    assert speed_loss(dancer, dancer) == 0
+    assert speed_loss(late, dancer) < 0.01 * speed_loss(frozen, dancer)
+    assert speed_loss(frozen, dancer) > 0.02
+
+
+def test_speed_term_enters_the_loss_only_when_asked(data):
+    plain = train_steps(tiny_model(), data, None, config(variant="s2s", steps=1))
+    lively = train_steps(tiny_model(), data, None, config(variant="s2s", steps=1, speed_weight=5.0))
+    assert plain.history[0].loss == pytest.approx(plain.history[0].mse, rel=1e-6)
+    assert lively.history[0].mse == pytest.approx(plain.history[0].mse, rel=1e-6)  # same model, same batch
+    assert lively.history[0].loss > lively.history[0].mse
 
 
 def test_dance_conditioned_model_trains(data):
