@@ -523,6 +523,8 @@ def cmd_movement(args) -> int:
     from dancekit.motion.generate import generate_steps
     from dancekit.paths import shared_data_dir
 
+    if len(args.label) != len(args.model):
+        raise SystemExit("error: give one --label per --model")
     root = Path(args.tang or shared_data_dir() / "tang_dance")
     split = tang_split(tang_recordings(root))
     folders = [f for f in tang_motion_folders(root) if split[f.name] == "test"][: args.limit]
@@ -618,12 +620,17 @@ def _cuda() -> bool:
 
 
 def main(argv=None) -> int:
+    from dancekit.errors import DancekitError
+
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except KeyboardInterrupt:
         print("interrupted (training: the checkpoint is saved; rerun the same command to resume)", file=sys.stderr)
         return 130
+    except (DancekitError, OSError, json.JSONDecodeError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

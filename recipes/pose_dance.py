@@ -44,9 +44,15 @@ def eval_windows(songs, seed: int):
     return np.concatenate(xs), np.concatenate([np.full(len(x), i) for i, x in enumerate(xs)])
 
 
-def balanced_recall(y_true, y_pred, n: int) -> float:
-    present = [c for c in range(n) if np.any(y_true == c)]
-    return float(np.mean([np.mean(y_pred[y_true == c] == c) for c in present]))
+def balanced_recall(y_true, y_pred) -> float:
+    """Mean recall over the classes present (scikit-learn's balanced accuracy)."""
+    import warnings
+
+    from sklearn.metrics import balanced_accuracy_score
+
+    with warnings.catch_warnings():  # a predicted class absent from y_true is left out, as wanted
+        warnings.simplefilter("ignore")
+        return float(balanced_accuracy_score(y_true, y_pred))
 
 
 def train_model(train_songs, train_labels, epochs: int, seed: int, per_class: int, val=None, log=print):
@@ -68,7 +74,7 @@ def train_model(train_songs, train_labels, epochs: int, seed: int, per_class: in
         row = {"epoch": epoch, "loss": round(loss, 4)}
         if val is not None:
             pred = predict_proba(model, val[0]).argmax(1)
-            row["val_balanced"] = round(balanced_recall(val[1], pred, len(CLASSES)), 4)
+            row["val_balanced"] = round(balanced_recall(val[1], pred), 4)
             row["val_acc"] = round(float(np.mean(pred == val[1])), 4)
             if row["val_balanced"] > best[0]:
                 best = (row["val_balanced"], epoch, {k: v.clone() for k, v in model.state_dict().items()})
@@ -101,11 +107,11 @@ def score(probs, y_win, song_of_win, song_labels, names) -> dict:
         "windows_per_class": dict(zip(CLASSES, win_counts.tolist())),
         "songs_per_class": dict(zip(CLASSES, song_counts.tolist())),
         "window_accuracy": float(np.mean(pred == y_win)),
-        "window_balanced_accuracy": balanced_recall(y_win, pred, n),
+        "window_balanced_accuracy": balanced_recall(y_win, pred),
         "window_recall": {c: (float(np.mean(pred[y_win == i] == i)) if win_counts[i] else None) for i, c in enumerate(CLASSES)},
         "window_chance_majority": float(win_counts.max() / win_counts.sum()),
         "song_accuracy": float(np.mean(song_pred == song_true)),
-        "song_balanced_accuracy": balanced_recall(song_true, song_pred, n),
+        "song_balanced_accuracy": balanced_recall(song_true, song_pred),
         "song_recall": {c: (float(np.mean(song_pred[song_true == i] == i)) if song_counts[i] else None) for i, c in enumerate(CLASSES)},
         "song_chance_majority": float(song_counts.max() / song_counts.sum()),
         "window_confusion": confusion(y_win, pred),
@@ -256,7 +262,7 @@ def write_report(out: Path, results: dict) -> None:
         f"Best epoch {s['best_epoch']} of {results['config']['epochs']}; training {s['train_s']:.0f} s on CPU.",
         "Song predictions: " + ", ".join(f"{n} -> {p}" for n, p in t["song_predictions"].items()) + ".",
         "",
-        f"Control without motion order (logistic regression on each window's mean and spread of every keypoint",
+        "Control without motion order (logistic regression on each window's mean and spread of every keypoint",
         f"coordinate): window accuracy {pct(ctl['window_accuracy'])} %, balanced {pct(ctl['window_balanced_accuracy'])} %;",
         f"song accuracy {pct(ctl['song_accuracy'])} %, balanced {pct(ctl['song_balanced_accuracy'])} %."
         f" The gap between this and the network ({pct(t['window_balanced_accuracy'])} % balanced on windows) is what",

@@ -19,3 +19,16 @@ def toy_spectrogram_set(n_per_class: int, seed: int, bins: int = 64, frames: int
             labels.append(label)
     groups = [f"s{seed}_{i}" for i in range(len(specs))]
     return SpectrogramSet(specs, np.asarray(labels), groups, ["low", "high"])
+
+
+def losses_of_a_few_steps(net: torch.nn.Module, x: torch.Tensor, y: torch.Tensor, lr: float, steps: int) -> list[float]:
+    """Cross-entropy after each of ``steps`` Adam updates on one batch: a network that can learn drops it fast."""
+    opt = torch.optim.Adam(net.parameters(), lr=lr)
+    losses = []
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(net(x), y)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    return losses

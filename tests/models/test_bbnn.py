@@ -2,6 +2,7 @@
 
 import pytest
 import torch
+from toy_spectrograms import losses_of_a_few_steps
 from torch import nn
 
 from dancekit.errors import ModelError
@@ -73,14 +74,7 @@ def test_a_few_steps_reduce_the_loss_on_a_separable_batch():
     torch.manual_seed(0)
     net = build_bbnn(2).train()
     x, y = _toy_batch()
-    opt = torch.optim.Adam(net.parameters(), lr=0.01)  # the paper's learning rate
-    losses = []
-    for _ in range(6):
-        opt.zero_grad()
-        loss = nn.functional.cross_entropy(net(x), y)
-        loss.backward()
-        opt.step()
-        losses.append(loss.item())
+    losses = losses_of_a_few_steps(net, x, y, lr=0.01, steps=6)  # the paper's learning rate
     assert losses[-1] < 0.5 * losses[0]
 
 

@@ -242,6 +242,23 @@ def test_recipe_trains_without_audio_libraries_and_writes_a_loadable_model(data,
     assert card["training"]["validated_on"] == ["DANCE_W_1"] and card["training"]["split"]["DANCE_W_1"] == "val"
     assert (tmp_path / "model" / "checkpoint.pt").is_file()
 
+    # ship: the held-out scores go into the card of a float16 copy named after its folder
+    row = {"song": "DANCE_W_9", "dance": "Slow Waltz", "trained": False, "condition": "clean", "f_score": 0.2,
+           "f_chance": 0.1, "motion_beats": 30, "seconds": 60.0, "bas": 0.4}
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps([{**row, "method": "Dancer"}]))
+    shipped = tmp_path / "dance_steps"
+    argv = ["ship", "--model", str(tmp_path / "model"), "--results", str(results), "--out", str(shipped)]
+    with pytest.raises(SystemExit, match="no rows of S2S-MC"):
+        recipe.main(argv)
+    results.write_text(json.dumps([{**row, "method": "Dancer"}, {**row, "method": "S2S-MC", "f_score": 0.15}]))
+    assert recipe.main(argv) == 0
+    card = json.loads((shipped / "model.json").read_text())
+    assert card["name"] == "dance_steps" and card["metrics"]["evaluation"]["S2S-MC"]["clean"]["f_score"] == 0.15
+    assert card["metrics"]["evaluation"]["Dancer"]["clean"]["motion_beats_per_min"] == 30
+    assert load_dance_rnn(shipped).card.name == "dance_steps"
+    assert recipe.main([*argv[:3], "--results", str(tmp_path / "missing.json"), "--out", str(shipped)]) == 2
+
 
 def test_recipe_evaluation_measures_behave():
     recipe = _recipe()
