@@ -5,6 +5,10 @@
     # 2. train the three networks on the paper's frame split and on the video (song) split,
     #    write the report (Figs. 4-8) and a model folder for `dancekit video`
     python recipes/video_classification.py train --data DATA/frames.npz --out RUN [--device cuda] [--model-out MODEL]
+    # photos (a folder of <class>/<photo>.jpg, e.g. ../shared/data/video_smoke/photos): near-duplicate
+    # groups, the paper's random 80/20 split, 5-fold cross-validation by group, and the shipped model
+    python recipes/video_classification.py photos --data PHOTOS --out RUN --report reports/video_photos \
+        --model-out src/dancekit/models/builtin/video_dance --threads 1
 
 ``--data`` may also be a folder of labelled videos (``<class>/<video>.mp4``, e.g. the paper's
 TikTok set; frames are extracted at 1 fps and filtered) or of frames (``<class>/<video>__t<ms>.jpg``).
@@ -15,6 +19,7 @@ PyAV or Pillow can run it). Both steps resume: rerun the same command after an i
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -126,6 +131,105 @@ def cmd_train(args) -> None:
               f"{100 * metrics['video']['video_accuracy']:.1f} %)")
 
 
+#: SqueezeNet 1.0 has no batch norm: from scratch at 1e-3 its training loss sticks at ln(3) after two
+#: epochs (every output unit dead, one class for every photo); at 3e-4 it falls steadily
+PHOTO_ARCH_LR = {"squeezenet1_0": 3e-4}
+
+
+def _arch_rate(text: str) -> tuple[str, float]:
+    arch, _, rate = text.partition("=")
+    if arch not in ARCHS:
+        raise SystemExit(f"--arch-lr: unknown network {arch!r} (choose from {', '.join(ARCHS)})")
+    try:
+        return arch, float(rate)
+    except ValueError:
+        raise SystemExit(f"--arch-lr: not a learning rate: {text!r} (use NETWORK=RATE)") from None
+
+
+def cmd_photos(args) -> None:
+    """Photos: group near-duplicates, paper split, k-fold CV by group, held-out split of the shipped model."""
+    import torch
+
+    from dancekit.fileio import atomic_write_text
+    from dancekit.training.checkpoint import load_checkpoint
+    from dancekit.training.video import VideoRecipe, run_experiment
+    from dancekit.video.crossval import (choose_architecture, cross_validate, cv_summary, holdout_sides,
+                                         run_scores)
+    from dancekit.video.datasets import load_image_folder, split_mask
+    from dancekit.video.near_duplicates import group_near_duplicates, group_summary, merge_heights, regroup
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    data = load_image_folder(args.data, args.size)
+    found = group_near_duplicates(data.images, data.labels, args.scene_mad, args.copy_bits, videos=data.videos)
+    data = regroup(data, found)
+    same = data.labels[:, None] == data.labels[None, :]
+    apart = same & (found.groups[:, None] != found.groups[None, :])
+    grouping = {"scene_mad": args.scene_mad, "copy_bits": args.copy_bits, "groups": found.count,
+                "per_class": group_summary(data, found),
+                "merge_heights": {data.classes[y]: [round(float(v), 2) for v in h]
+                                  for y, h in merge_heights(found.distances, data.labels).items()},
+                "closest_distinct_same_class_mad": float(found.distances[apart].min()),
+                "closest_other_class_mad": float(found.distances[~same].min()),
+                "closest_other_class_bits": int(found.hash_bits[~same & (found.hash_bits > args.copy_bits)].min()),
+                "conflicts": [[data.video_names[data.videos[i]], data.video_names[data.videos[j]]]
+                              for i, j in found.conflicts],
+                "closest_distinct_same_class_bits": int(found.hash_bits[apart].min())}
+    print(json.dumps({"data": data.summary(), "grouping": {k: grouping[k] for k in ("groups", "per_class")}}),
+          flush=True)
+    recipe = VideoRecipe(epochs=args.epochs, batch_size=args.batch, learning_rate=args.lr, seed=args.seed)
+    rates = {**PHOTO_ARCH_LR, **dict(_arch_rate(text) for text in args.arch_lr)}
+    recipes = {a: dataclasses.replace(recipe, learning_rate=rates.get(a, args.lr)) for a in args.archs}
+    out = Path(args.out)
+    paper, cv = {}, {}
+    for a in args.archs:
+        runs = run_experiment(data, out / "paper", [a], ["frame"], recipes[a], args.device, progress=True)
+        paper[a] = runs[("frame", a)]
+    for a in args.archs:
+        runs, folds = cross_validate(data, out / "cv", [a], recipes[a], args.folds, args.seed, args.device, True)
+        cv.update(runs)
+    summary = cv_summary(cv, data)
+    for arch in args.archs:
+        s = summary[arch]
+        print(f"{arch:<14} paper split {100 * paper[arch].frame_accuracy:5.1f} %   {args.folds}-fold group CV "
+              f"{100 * s['mean_accuracy']:5.1f} +- {100 * s['std_accuracy']:4.1f} %  (balanced "
+              f"{100 * s['mean_balanced_accuracy']:5.1f} +- {100 * s['std_balanced_accuracy']:4.1f} %)", flush=True)
+    arch = args.ship_arch or choose_architecture(summary)
+    sides = holdout_sides(data, recipe.val_fraction, recipe.seed)
+    ship = run_experiment(data, out / "ship", [arch], ["video"], recipes[arch], args.device, progress=True,
+                          keep_networks=True, video_sides=sides)[("video", arch)]
+    held = run_scores(ship, data)
+    print(f"shipped {arch}: held-out accuracy {100 * held['accuracy']:.1f} % on {held['val_images']} photos "
+          f"(majority baseline {100 * held['majority_baseline']:.1f} %)", flush=True)
+    results = {"data": {"source": str(args.data), "image_size": args.size, **data.summary(),
+                        "names": data.video_names, "groups": data.video_groups},
+               "grouping": grouping, "recipe": recipe.to_dict(), "learning_rates": {a: r.learning_rate
+                                                                                      for a, r in recipes.items()},
+               "threads": args.threads, "folds": folds.tolist(),
+               "paper": {a: r.to_dict() for a, r in paper.items()},
+               "paper_scores": {a: run_scores(r, data) for a, r in paper.items()},
+               "cv": {f"{f}/{a}": r.to_dict() for (f, a), r in cv.items()}, "cv_summary": summary,
+               "ship": {"architecture": arch, "result": ship.to_dict(), "scores": held,
+                        "val_groups": sorted(g for g, s in sides.items() if s == "val")},
+               }
+    if args.model_out:
+        from dancekit.models.video_cnn import build_video_cnn
+        from dancekit.video.photo_model import save_photo_model
+
+        network = build_video_cnn(arch, len(data.classes))
+        network.load_state_dict(load_checkpoint(out / "ship" / "video" / arch / "network.pt"))
+        mask = split_mask(data, "video", sides=sides)
+        path = save_photo_model(network, results, args.model_out, held_out=[data.video_names[v]
+                                                                             for v in data.videos[mask]])
+        results["ship"]["model_bytes"] = sum(p.stat().st_size for p in Path(path).iterdir())
+        print(f"model: {path} ({results['ship']['model_bytes'] / 1e6:.2f} MB)")
+    atomic_write_text(out / "results.json", json.dumps(results) + "\n")
+    if args.report:
+        from dancekit.video.photo_report import write_photo_report
+
+        print(f"report: {write_photo_report(results, data, args.report, args.note)}")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="step", required=True)
@@ -156,7 +260,33 @@ def main(argv=None) -> None:
     t.add_argument("--model-out", type=Path, default=None, help="write the model folder for `dancekit video`")
     t.add_argument("--ship-arch", default=None, choices=ARCHS, help="network of the model folder (default: best)")
     t.set_defaults(func=cmd_train)
+    ph = sub.add_parser("photos", help="photo folder: near-duplicate groups, paper split, CV by group, shipped model")
+    ph.add_argument("--data", type=Path, required=True, help="folder of <class>/<photo>.jpg")
+    ph.add_argument("--out", type=Path, required=True, help="run folder (resumes)")
+    ph.add_argument("--archs", nargs="+", default=list(ARCHS), choices=ARCHS)
+    ph.add_argument("--size", type=int, default=128, help="image side (photos are squashed to it)")
+    ph.add_argument("--epochs", type=int, default=10)
+    ph.add_argument("--batch", type=int, default=16, help="16: a few hundred photos give 4 steps per epoch at 64")
+    ph.add_argument("--lr", type=float, default=1e-3)
+    ph.add_argument("--arch-lr", nargs="*", default=[], metavar="NETWORK=RATE",
+                    help="learning rate of one network (default: squeezenet1_0=3e-4, see PHOTO_ARCH_LR)")
+    ph.add_argument("--folds", type=int, default=5)
+    ph.add_argument("--seed", type=int, default=0)
+    ph.add_argument("--scene-mad", type=float, default=None, help="near-duplicate threshold (thumbnail grey levels)")
+    ph.add_argument("--copy-bits", type=int, default=None, help="near-duplicate threshold (perceptual-hash bits)")
+    ph.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
+    ph.add_argument("--device", default=None)
+    ph.add_argument("--report", type=Path, default=None, help="write report.md and figures here")
+    ph.add_argument("--note", default="", help="a sentence about the data for the report")
+    ph.add_argument("--model-out", type=Path, default=None, help="write the model folder for `dancekit video`")
+    ph.add_argument("--ship-arch", default=None, choices=ARCHS, help="network to ship (default: chosen by CV)")
+    ph.set_defaults(func=cmd_photos)
     args = parser.parse_args(argv)
+    if getattr(args, "scene_mad", 0) is None or getattr(args, "copy_bits", 0) is None:
+        from dancekit.video.near_duplicates import DEFAULT_COPY_BITS, DEFAULT_SCENE_MAD
+
+        args.scene_mad = DEFAULT_SCENE_MAD if args.scene_mad is None else args.scene_mad
+        args.copy_bits = DEFAULT_COPY_BITS if args.copy_bits is None else args.copy_bits
     if getattr(args, "device", "cpu") is None:
         import torch
 

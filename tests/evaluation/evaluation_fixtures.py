@@ -83,3 +83,20 @@ def make_folders(root: Path, classes=("fast", "slow"), per_class: int = 3) -> Pa
         for n in range(per_class):
             write_tone(root / name / f"{n}.flac", seed=c, fmt="FLAC")
     return root
+
+
+def run_cli(argv):
+    """Dispatch as ``dancekit.cli.main`` does: ``args.func(args)``, a DancekitError is one line + its exit code."""
+    import argparse
+
+    from dancekit.errors import DancekitError
+    from dancekit.evaluation.cli import add_parser
+
+    parser = argparse.ArgumentParser(prog="dancekit")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except DancekitError as err:
+        print(f"error: {err}")
+        return err.exit_code

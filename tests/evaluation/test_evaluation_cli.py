@@ -1,26 +1,10 @@
-import argparse
 import json
 import math
 
 import pytest
-from evaluation_fixtures import make_gtzan
-
-from dancekit.errors import DancekitError
-from dancekit.evaluation.cli import add_parser
+from evaluation_fixtures import make_gtzan, run_cli
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
-
-
-def run_cli(argv):
-    """Dispatch as ``dancekit.cli.main`` does: ``args.func(args)``, a DancekitError is one line + its exit code."""
-    parser = argparse.ArgumentParser(prog="dancekit")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        return args.func(args)
-    except DancekitError as err:
-        print(f"error: {err}")
-        return err.exit_code
 
 
 def test_list_names_every_table(capsys):

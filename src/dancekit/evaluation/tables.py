@@ -15,6 +15,7 @@ from typing import Callable, Sequence
 from dancekit.data.labels import (BALLROOM, DANCE_CNN, EXTENDED_BALLROOM, EXTENDED_BALLROOM_TO_DANCE_CNN,
                                   GTZAN_GENRES, LabelSet)
 from dancekit.data.recordings import Recording
+from dancekit.data.synth_corpus import DANCE_CNN_OTHER, synth_label_set, synth_recordings
 from dancekit.data.splits import IndexFold
 from dancekit.errors import DancekitError
 from dancekit.training.recipes import TrainingRecipe, get_recipe
@@ -105,6 +106,7 @@ class DatasetAdapter:
     read: Callable[[Path], list[Recording]]
     classes: LabelSet | None  # None: the class folders found (a user's own set)
     mapping_for_folders: object = None  # a LabelMapping when folder names are source classes
+    classes_of: Callable[[Sequence[Recording]], LabelSet] | None = None  # when the data picks among fixed sets
 
     def recordings(self, root: str | Path, folders: bool = False) -> list[Recording]:
         from dancekit.data.folders import folder_recordings
@@ -116,6 +118,8 @@ class DatasetAdapter:
         return self.read(Path(root))
 
     def label_set(self, recordings: Sequence[Recording]) -> LabelSet:
+        if self.classes_of is not None:
+            return self.classes_of(recordings)
         return self.classes if self.classes is not None else LabelSet.of(self.name, recordings)
 
 
@@ -130,6 +134,9 @@ DATASETS = {d.name: d for d in (
                    "(Waltz + Slowwaltz merged, Salsa and Wcswing left out)", _extended_ballroom_10, DANCE_CNN,
                    EXTENDED_BALLROOM_TO_DANCE_CNN),
     DatasetAdapter("tang", "DANCE_<C|R|T|W>_<n>/audio.mp3 (Dance with Melody songs)", _tang, TANG_CLASSES),
+    DatasetAdapter("synthetic", "manifest.csv + audio/<clip>.<ext> from dancekit synth (10 dances, + Other if "
+                   "rendered; a clip and its phone copy are one song)",
+                   synth_recordings, DANCE_CNN_OTHER, classes_of=synth_label_set),
     DatasetAdapter("folders", "<class>/<file> (a folder per class, any audio format)", None, None),
 )}
 
@@ -137,7 +144,7 @@ DATASETS = {d.name: d for d in (
 # --- splits -------------------------------------------------------------------------------------------
 
 SPLITS = {
-    "stratified": "stratified k-fold, train/validation/test 8/1/1 at k=10, groups kept whole, each recording "
+    "stratified": "stratified k-fold, train/validation/test folds (k-2)/1/1 (8/1/1 at k=10), groups kept whole, each recording "
                   "tested once",
     "extended-ballroom-published": "the 10 published artist/disc-filtered Extended Ballroom folds "
                                    "(f<i>_train/test.txt), a stratified ninth of each training side validates",
@@ -218,6 +225,13 @@ TABLES = {t.id: t for t in (
                "Papers 2 and 3's genre networks, paper 1's backbones and the SVM baseline on the same folds."),
     PaperTable("tang-songs", "Dance recognition on the Dance with Melody songs (split by song)", "tang",
                "tang-songs", ("resnet18", SVM), "Paper 1's recipe and its SVM baseline on Tang's four dances."),
+    PaperTable("synthetic", "Paper 1's backbones, BBNN, PRCNN and the SVM on the synthetic ballroom corpus (10 dances)",
+               "synthetic", "stratified", ("resnet18", "densenet161", "resnext50_32x4d", "vgg16", "bbnn", "prcnn_add",
+                                           SVM),
+               "Clips rendered by dancekit synth (MMA grooves played through General MIDI soundfonts), so each "
+               "clip's dance and tempo are known by construction. A clip and its phone-in-the-hall copy are one "
+               "song and sit on one side of every fold. Paper 1's recipe for the backbones, paper 2's for BBNN, "
+               "paper 3's for PRCNN (additive fusion)."),
     PaperTable("folders", "Your own folder-per-class dataset: 10-fold cross-validation", "folders", "stratified",
                ("resnet18", "bbnn", SVM), "A folder per class; each file is its own group."),
 )}

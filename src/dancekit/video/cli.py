@@ -46,8 +46,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def format_result(result, top: int) -> str:
     minutes, seconds = divmod(int(round(result.duration_s)), 60)
     lines = [f"{result.source}  ({minutes}:{seconds:02d})"]
+    width = max([16, *map(len, result.classes)])
     for rank, (name, prob) in enumerate(result.top(top), 1):
-        lines.append(f"  {rank}. {name:<16} {prob:6.1%}")
+        lines.append(f"  {rank}. {name:<{width}} {prob:6.1%}")
     dropped = ", ".join(f"{n} {k}" for k, n in result.dropped.items())
     lines.append(f"  frames: {len(result.frame_times_s)} of {result.frames_extracted} used"
                  + (f" (dropped: {dropped})" if dropped else ""))
