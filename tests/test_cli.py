@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 import soundfile as sf
 from toy_audio import CLASSES, SR, toy_recording
 
@@ -51,10 +52,11 @@ def test_missing_model_is_a_one_line_model_error(tmp_path, capsys):
     assert err.startswith("error: no model named or found at") and "\n" not in err
 
 
-def test_console_script_gives_no_traceback_on_bad_input(toy_model, tmp_path):
+@pytest.mark.parametrize("module", ["dancekit.cli", "dancekit"])
+def test_console_script_gives_no_traceback_on_bad_input(toy_model, tmp_path, module):
     empty = tmp_path / "empty.wav"
     empty.write_bytes(b"")
-    proc = subprocess.run([sys.executable, "-m", "dancekit.cli", "identify", str(empty), "--model",
+    proc = subprocess.run([sys.executable, "-m", module, "identify", str(empty), "--model",
                            str(toy_model.path)], capture_output=True, text=True)
     assert proc.returncode == EXIT_AUDIO
     assert "Traceback" not in proc.stderr
