@@ -138,6 +138,17 @@ def test_speed_loss_ignores_phase_and_punishes_a_frozen_figure():
     assert speed_loss(frozen, dancer) > 0.02
 
 
+def test_speed_loss_is_not_met_by_jitter():
+    t = torch.arange(60.0)
+    dancer = torch.sin(t / 4)[None, :, None]  # [1, 60, 1]: smooth swings
+    frame_speed = dancer.diff(dim=1).abs().mean()
+    shaking = (0.5 * frame_speed * (-1) ** t)[None, :, None]  # the dancer's frame-to-frame speed, all jitter
+    assert (shaking.diff(dim=1).abs().mean() - frame_speed).abs() < 1e-6  # a lag-1 match...
+    frozen = torch.zeros_like(dancer)
+    assert speed_loss(shaking, dancer) > 0.5 * speed_loss(frozen, dancer)  # ...is no better than standing still
+    assert speed_loss(shaking, dancer) > 20 * speed_loss(0.9 * dancer, dancer)
+
+
 def test_speed_term_enters_the_loss_only_when_asked(data):
     plain = train_steps(tiny_model(), data, None, config(variant="s2s", steps=1))
     lively = train_steps(tiny_model(), data, None, config(variant="s2s", steps=1, speed_weight=5.0))
