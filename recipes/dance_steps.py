@@ -5,6 +5,7 @@
         --fold-val --batch 128 --lr 5e-4 --teacher-updates 600 --half      # the shipped model's recipe
     python recipes/dance_steps.py evaluate --model S2S_DIR --model S2S_MC_DIR --out REPORT_DIR [--songs test,train]
     python recipes/dance_steps.py ship --model RUN_DIR --results REPORT_DIR/results.json --out MODEL_DIR
+    python recipes/dance_steps.py beatphase --model MODEL_DIR [--model ...] --out beat_phase.json [--other-songs]
 
 ``prepare`` (needs the audio decoders) turns every Tang song with motion into one compact file:
 per 30 fps motion frame the clean 16 kHz power patch of paper IV-B as uint8 codes of 0.5 dB
@@ -24,6 +25,10 @@ F-score (70 ms) of motion beats against the music beats of ``dancekit.rhythm`` f
 (baseline), S2S and S2S-MC, with the music clean, under white noise, claps and crowd noise at
 20 dB SNR; the cross entropy between generated and real motion; and the beat-alignment score of
 the AIST++ work. It writes ``report.md``, ``results.json`` and PNG plots.
+
+``beatphase`` tests dancer and generated motion for beat-phase locking (``dancekit.motion.beat_phase``):
+the bar-synchronous modulation of foot speed and the phase concentration of motion beats against
+null beat grids, per song, on the first 60 s of the dancers' songs and of the models' held-out songs.
 
 ``movement`` measures how much generated figures move against the dancer (limb speed, floor
 travel) on the test songs. ``ship`` re-saves a trained run under its folder's name with float16 weights (22 MB instead of
@@ -543,6 +548,170 @@ def cmd_movement(args) -> int:
     return 0
 
 
+# ------------------------------------------------------------------------------------------------
+# beat-phase locking: do dancer and generated motion keep their place in the beat and the bar?
+
+
+def other_song_grids(name: str, rhythms: dict, starts: dict, dances: dict, anchor: float,
+                     max_tempo_diff: float = 0.03) -> list[np.ndarray]:
+    """The beats of the other songs of the same dance within ``max_tempo_diff`` of this song's tempo,
+    each moved so that its danced span starts where this clip starts (a null of the same tempo)."""
+    period = float(np.median(np.diff(rhythms[name].beats)))
+    grids = []
+    for other, rhythm in rhythms.items():
+        if other == name or dances[other] != dances[name]:
+            continue
+        if abs(float(np.median(np.diff(rhythm.beats))) / period - 1) > max_tempo_diff:
+            continue
+        grid = rhythm.beats[rhythm.beats >= starts[other]] - starts[other] + anchor
+        if len(grid) >= 8:
+            grids.append(grid)
+    return grids
+
+
+def beat_phase_row(base: dict, method: str, clip, rhythm, meter: int, joints, tolerances, n_null: int,
+                   seed: int, other_grids=None) -> dict:
+    """One song and one motion: every statistic at every clock tolerance (and against other songs' beats)."""
+    from dancekit.motion.beat_phase import clip_beat_phase
+
+    row = {**base, "method": method, "beats_per_bar": meter, "tests": {}}
+    for tol in tolerances:
+        result = clip_beat_phase(clip, rhythm.beats, meter, joints=joints, clock_tolerance=tol, n_null=n_null,
+                                 seed=seed)
+        row["tests"][f"stretched@{tol:g}"] = result.to_dict()
+    if other_grids:
+        result = clip_beat_phase(clip, rhythm.beats, meter, joints=joints, clock_tolerance=max(tolerances),
+                                 null_grids=other_grids)
+        row["tests"][f"other_songs@{max(tolerances):g}"] = result.to_dict()
+    return row
+
+
+def beat_phase_summary(rows: list[dict]) -> dict:
+    """Per song group, method, dance ('all' too) and test: songs, share passing (p < 0.05) per statistic,
+    median z, median value and median best clock."""
+    out = {}
+    for row in rows:
+        for dance in ("all", row["dance"]):
+            for test, result in row["tests"].items():
+                cell = out.setdefault(row["group"], {}).setdefault(row["method"], {}).setdefault(dance, {})
+                cell.setdefault(test, []).append(result)
+    for group in out.values():
+        for method in group.values():
+            for dance, tests in method.items():
+                for test, results in tests.items():
+                    summary = {"songs": len(results)}
+                    for stat in results[0]["stats"]:
+                        values = [r["stats"][stat] for r in results]
+                        summary[stat] = {
+                            "pass_share": float(np.mean([v["passed"] for v in values])),
+                            "passed": int(sum(v["passed"] for v in values)),
+                            "median_z": float(np.median([v["z"] for v in values])),
+                            "median_value": float(np.median([v["value"] for v in values])),
+                            "median_null": float(np.median([v["null_mean"] for v in values])),
+                            "median_clock": float(np.median([v["clock"] for v in values]))}
+                    tests[test] = summary
+    return out
+
+
+def beat_phase_markdown(summary: dict, statistic: str = "speed") -> str:
+    """A table: songs passing (p < 0.05) and median z of one statistic, per group, method and test."""
+    lines = [f"| songs | method | dance | test | passed ({statistic}) | median z | median depth / null | "
+             "median clock |", "|---|---|---|---|---|---|---|---|"]
+    for group, methods in summary.items():
+        for method, dances in methods.items():
+            for dance, tests in dances.items():
+                for test, s in tests.items():
+                    st = s[statistic]
+                    lines.append(f"| {group} | {method} | {dance} | {test} | {st['passed']}/{s['songs']} | "
+                                 f"{st['median_z']:.1f} | {st['median_value']:.3f} / {st['median_null']:.3f} | "
+                                 f"{st['median_clock']:.4f} |")
+    return "\n".join(lines) + "\n"
+
+
+def cmd_beatphase(args) -> int:
+    """Beat-phase locking of the dancers (song groups) and of each model (held-out songs), first S seconds."""
+    import torch
+    from tqdm import tqdm
+
+    from dancekit import audio
+    from dancekit.data.tang import tang_recordings, tang_split
+    from dancekit.dances import dance_by_name
+    from dancekit.fileio import atomic_write_text
+    from dancekit.models.dance_rnn import load_dance_rnn
+    from dancekit.motion import load_tang_motion, tang_motion_folders
+    from dancekit.motion.beat_phase import BeatPhaseError
+    from dancekit.motion.beats import TANG_FEET, song_rhythm
+    from dancekit.motion.generate import generate_steps
+    from dancekit.paths import shared_data_dir
+
+    labels = args.label or [Path(m).name for m in args.model]
+    if len(labels) != len(args.model):
+        raise BeatPhaseError("give one --label per --model")
+    try:
+        tolerances = sorted({float(t) for t in args.tolerance.split(",")})
+    except ValueError:
+        raise BeatPhaseError(f"--tolerance wants comma-separated numbers, got {args.tolerance!r}") from None
+    if args.null < 10:
+        raise BeatPhaseError(f"--null needs at least 10 grids, got {args.null}")
+    torch.set_num_threads(args.threads)
+    models = [(label, load_dance_rnn(path)) for label, path in zip(labels, args.model)]
+    root = Path(args.tang or shared_data_dir() / "tang_dance")
+    split = tang_split(tang_recordings(root))
+    groups = args.songs.split(",")
+    model_groups = args.model_songs.split(",")
+    every = tang_motion_folders(root)
+    folders = [f for f in every if split[f.name] in groups][: args.limit]
+    wanted = {f.name for f in folders}
+    if args.other_songs:  # the null of other songs needs every song's beats, not only the tested ones
+        wanted = {f.name for f in every}
+    joints = TANG_FEET if args.joints == "feet" else None
+    rhythms, starts, dances, clips = {}, {}, {}, {}
+    for folder in tqdm([f for f in every if f.name in wanted], desc="music", unit="song"):
+        clip = load_tang_motion(folder)
+        rhythms[folder.name], starts[folder.name], dances[folder.name] = song_rhythm(clip), clip.start_s, \
+            clip.meta["dance"]
+        clips[folder.name] = clip
+    rows = []
+    for folder in tqdm(folders, desc="songs", unit="song"):
+        name, side = folder.name, split[folder.name]
+        clip = clips[name].resampled(FPS)
+        if args.seconds:
+            clip = clip.cropped(0, int(args.seconds * FPS))
+        rhythm = rhythms[name]
+        meter = rhythm.beats_per_bar if args.meter == "rhythm" else dance_by_name(clip.meta["dance"]).beats_per_bar
+        base = {"song": name, "dance": clip.meta["dance"], "group": side, "seconds": len(clip) / FPS,
+                "tempo_bpm": float(rhythm.tempo_bpm), "rhythm_beats_per_bar": int(rhythm.beats_per_bar)}
+        seed = zlib.crc32(name.encode())
+        others = other_song_grids(name, rhythms, starts, dances, clip.start_s) if args.other_songs else None
+        rows.append(beat_phase_row(base, "Dancer", clip, rhythm, meter, joints, tolerances, args.null, seed, others))
+        if side not in model_groups:
+            continue
+        y = audio.load(clip.meta["audio"], sr=16000)
+        first = int(round(clip.start_s * 16000))
+        danced = y[first:first + int(round(len(clip) / FPS * 16000))]
+        for label, model in models:
+            known = model.card.classes if model.network.conditioned else []
+            generated = generate_steps(danced, model=model, sample_rate=16000,
+                                       dance=clip.meta["dance"] if clip.meta["dance"] in known else None)
+            generated.start_s = clip.start_s
+            generated = generated.cropped(0, len(clip))
+            rows.append(beat_phase_row(base, label, generated, rhythm, meter, joints, tolerances, args.null, seed,
+                                       others))
+    summary = beat_phase_summary(rows)
+    settings = {"data": "Tang et al. 2018 'Dance with Melody' motion capture with its music",
+                "split": "dancekit.data.tang.tang_split", "groups": groups, "model_groups": model_groups,
+                "seconds": args.seconds or "whole danced span", "fps": FPS, "meter": args.meter,
+                "joints": args.joints, "clock_tolerances": tolerances, "null_grids": args.null,
+                "models": dict(zip(labels, args.model)),
+                "music_beats": "dancekit.rhythm.analyze of the whole song",
+                "generation": "the song's danced span (from config start) fed to dancekit.motion.generate"}
+    atomic_write_text(Path(args.out), json.dumps({"settings": settings, "summary": summary, "rows": rows},
+                                                 indent=1) + "\n")
+    print(beat_phase_markdown(summary), end="")
+    print(f"{args.out}: {len(rows)} rows")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -607,6 +776,26 @@ def build_parser() -> argparse.ArgumentParser:
     mv.add_argument("--tang", default=None)
     mv.add_argument("--limit", type=int, default=None, help="at most N songs")
     mv.set_defaults(func=cmd_movement)
+
+    bp = sub.add_parser("beatphase", help="beat-phase locking of dancers and generated motion (JSON)")
+    bp.add_argument("--model", action="append", default=[], help="model folder (repeat; none: dancers only)")
+    bp.add_argument("--label", action="append", default=None, help="its label (repeat; default: folder name)")
+    bp.add_argument("--out", required=True, help="JSON file")
+    bp.add_argument("--songs", default="test,train", help="song groups for the dancers (default test,train)")
+    bp.add_argument("--model-songs", default="test", help="song groups generated by the models (default test)")
+    bp.add_argument("--seconds", type=float, default=60.0, help="first S seconds of each dance (0: all; default 60)")
+    bp.add_argument("--tolerance", default="0,0.04",
+                    help="clock tolerances to test, comma-separated (default 0,0.04)")
+    bp.add_argument("--meter", choices=("rhythm", "dance"), default="rhythm",
+                    help="beats per bar from dancekit.rhythm (default) or from the song's dance")
+    bp.add_argument("--joints", choices=("feet", "all"), default="feet", help="speed of the feet or all joints")
+    bp.add_argument("--null", type=int, default=200, help="stretched null grids per test (default 200)")
+    bp.add_argument("--other-songs", action="store_true",
+                    help="also test against other songs' beats of the same dance and tempo (within 3 %%)")
+    bp.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
+    bp.add_argument("--tang", default=None)
+    bp.add_argument("--limit", type=int, default=None, help="at most N songs")
+    bp.set_defaults(func=cmd_beatphase)
     return parser
 
 

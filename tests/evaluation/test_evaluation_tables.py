@@ -1,12 +1,11 @@
-import importlib.util
 import json
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 import pytest
 from evaluation_fixtures import (make_ballroom, make_extended_ballroom, make_folders, make_gtzan, make_tang,
                                  write_tone)
+from recipe_loader import load_recipe
 
 from dancekit.data.splits import Fold, leak_summary
 from dancekit.evaluation import tables
@@ -42,10 +41,7 @@ def test_every_table_names_known_data_split_and_models():
 
 
 def test_the_gtzan_recipe_uses_the_shared_model_mapping():
-    path = Path(__file__).resolve().parents[2] / "recipes" / "genre_gtzan.py"
-    spec = importlib.util.spec_from_file_location("genre_gtzan_recipe", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_recipe("genre_gtzan")
     assert module.MODELS is MODELS and module.TABLE is TABLES["gtzan-mini"]
 
 

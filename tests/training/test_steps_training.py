@@ -6,6 +6,7 @@ import signal
 import numpy as np
 import pytest
 import torch
+from recipe_loader import RECIPES, load_recipe
 
 from dancekit.features.step_audio import N_BINS, N_STFT, quantise_power, slice_power
 from dancekit.models.dance_rnn import build_dance_rnn
@@ -207,17 +208,12 @@ def test_checkpoint_of_another_recipe_is_refused(data, tmp_path):
 
 # --- the recipe's train step on a machine with torch and numpy only ------------------------------
 
-RECIPE = os.path.join(os.path.dirname(__file__), "..", "..", "recipes", "dance_steps.py")
+RECIPE = str(RECIPES / "dance_steps.py")
 AUDIO_LIBS = ("librosa", "soundfile", "av", "soxr", "mir_eval", "scipy", "matplotlib", "torchvision", "sklearn")
 
 
 def _recipe():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("dance_steps_recipe", RECIPE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_recipe("dance_steps")
 
 
 def test_recipe_trains_without_audio_libraries_and_writes_a_loadable_model(data, tmp_path):

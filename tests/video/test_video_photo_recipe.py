@@ -1,22 +1,18 @@
 """`recipes/video_classification.py photos` end to end on a generated photo folder (tiny, 1 epoch)."""
 
-import importlib.util
 import json
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
+from recipe_loader import load_recipe
 
 from dancekit.video.frames import resize
 
-RECIPE = Path(__file__).resolve().parents[2] / "recipes" / "video_classification.py"
 
 
 def _recipe():
-    spec = importlib.util.spec_from_file_location("video_classification_recipe", RECIPE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_recipe("video_classification")
 
 
 def _photo_folder(root: Path) -> Path:

@@ -97,8 +97,8 @@ def beats_in_span(beats, start_s: float, stop_s: float) -> np.ndarray:
     return beats[(beats >= start_s) & (beats <= stop_s)]
 
 
-def music_beats_for_clip(clip: MotionClip, audio_path=None) -> np.ndarray:
-    """Music beats (s, song clock) inside the span a clip covers, by :func:`dancekit.rhythm.analyze`.
+def song_rhythm(clip: MotionClip, audio_path=None):
+    """:func:`dancekit.rhythm.analyze` of the whole song a clip belongs to (beats on the song clock, meter).
 
     The whole song is analysed (a beat tracker needs the context; on the danced span alone it
     lost whole stretches of beats in a Tang Cha-cha); ``audio_path`` defaults to ``clip.meta["audio"]``.
@@ -110,7 +110,12 @@ def music_beats_for_clip(clip: MotionClip, audio_path=None) -> np.ndarray:
     path = audio_path or clip.meta.get("audio")
     if not path:
         raise AudioError("the clip names no audio file; pass audio_path")
-    beats = analyze(audio.load(path, sr=22050), 22050).beats
+    return analyze(audio.load(path, sr=22050), 22050)
+
+
+def music_beats_for_clip(clip: MotionClip, audio_path=None) -> np.ndarray:
+    """Music beats (s, song clock) inside the span a clip covers (see :func:`song_rhythm`)."""
+    beats = song_rhythm(clip, audio_path).beats
     return beats_in_span(beats, clip.start_s, clip.start_s + clip.duration_s)
 
 
