@@ -22,7 +22,7 @@ KW = dict(clips_per_dance=1, workers=1, duration=15.0, degrade_fraction=0.5, inc
 
 @pytest.fixture(autouse=True)
 def _fast_soundfonts(monkeypatch):
-    monkeypatch.setenv("DANCEKIT_SOUNDFONTS", ":".join(FAST_FONTS))  # MuseScore's sf3 takes ~6 s to load
+    monkeypatch.setenv("DANCEKIT_SOUNDFONTS", ":".join(FAST_FONTS))  # MuseScore's sf3 takes ~4 s to decode per process
 
 
 def _hashes(root: Path) -> dict[str, str]:

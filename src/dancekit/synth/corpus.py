@@ -15,6 +15,7 @@ import multiprocessing
 import shutil
 import sys
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from dancekit.synth.render import available_soundfonts, fluidsynth, produce
 from dancekit.synth.song import SynthToolError, compile_midi, random_song, song_text
 
 FORMAT_VERSION = 1
+MANIFEST_EVERY_S = 30.0
 MANIFEST_FIELDS = ("file", "label", "bpm", "beats_per_bar", "meter", "groove", "groove_file", "style", "key",
                    "soundfont", "seed", "song", "degraded", "duration")
 
@@ -111,7 +113,7 @@ def render_clip(job: ClipJob, settings: CorpusSettings, out: Path) -> list[dict]
     song = random_song(job.label, family, bpm, settings.duration * rng.uniform(1.1, 1.5) + 1.0, rng)
     with tempfile.TemporaryDirectory(prefix="dancekit-synth-") as tmp:
         midi = compile_midi(song_text(song), Path(tmp))
-        stereo = fluidsynth(midi, soundfont, Path(tmp) / "song.wav", sr, gain=float(rng.uniform(0.3, 0.8)))
+        stereo = fluidsynth(midi, soundfont, sr, gain=float(rng.uniform(0.3, 0.8)))
     start = int(rng.integers(0, max(1, len(stereo) - n)))
     stereo = stereo[start:start + n]
     if len(stereo) < n:
@@ -139,14 +141,16 @@ def render_clip(job: ClipJob, settings: CorpusSettings, out: Path) -> list[dict]
     return rows
 
 
-def _is_done(out: Path, job: ClipJob) -> bool:
+def _finished_rows(out: Path, job: ClipJob) -> list[dict] | None:
+    """The manifest rows of a clip whose files are all there, else None."""
     meta = _meta_path(out, job)
     if not meta.exists():
-        return False
+        return None
     try:
-        return all((out / r["file"]).exists() for r in json.loads(meta.read_text()))
+        rows = json.loads(meta.read_text())
+        return rows if all((out / r["file"]).exists() for r in rows) else None
     except (ValueError, KeyError):
-        return False
+        return None
 
 
 def _sweep_tmp(out: Path) -> int:
@@ -158,12 +162,15 @@ def _sweep_tmp(out: Path) -> int:
 
 def write_manifest(out: Path, jobs: list[ClipJob]) -> Path:
     """``manifest.csv`` of every finished clip, in plan order (atomic, so readers never see half a file)."""
+    return _write_rows(out, [rows for job in jobs if (rows := _finished_rows(out, job))])
+
+
+def _write_rows(out: Path, clips: list[list[dict]]) -> Path:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=MANIFEST_FIELDS, lineterminator="\n")
     writer.writeheader()
-    for job in jobs:
-        if _is_done(out, job):
-            writer.writerows(json.loads(_meta_path(out, job).read_text()))
+    for rows in clips:
+        writer.writerows(rows)
     return atomic_write_text(out / "manifest.csv", buf.getvalue())
 
 
@@ -221,7 +228,8 @@ def build_corpus(out_dir: str | Path, clips_per_dance: int, seed: int = 0, worke
     _check_settings(out, settings)
     swept = _sweep_tmp(out)
     jobs = plan(settings, clips_per_dance)
-    todo = [j for j in jobs if not _is_done(out, j)]
+    done = {j.index: rows for j in jobs if (rows := _finished_rows(out, j))}  # for the interim manifests
+    todo = [j for j in jobs if j.index not in done]
     failures: list[str] = []
     from tqdm import tqdm
 
@@ -234,12 +242,16 @@ def build_corpus(out_dir: str | Path, clips_per_dance: int, seed: int = 0, worke
         else:
             pool = multiprocessing.get_context("spawn").Pool(min(workers, len(todo)))
             results = pool.imap_unordered(_work, args)
-        for k, (job, _rows, err) in enumerate(results, 1):
+        last = time.monotonic()
+        for job, rows, err in results:
             if err:
                 failures.append(f"clip {job.index} ({job.label}): {err}")
+            else:
+                done[job.index] = rows
             bar.update(1)
-            if k % 50 == 0:
-                write_manifest(out, jobs)
+            if time.monotonic() - last > MANIFEST_EVERY_S:  # for readers of a corpus still being built
+                _write_rows(out, [done[i] for i in sorted(done)])
+                last = time.monotonic()
         if pool is not None:
             pool.close()
             pool.join()

@@ -7,6 +7,7 @@ keyboard; real records differ in EQ, dynamics, room and loudness, and a model mu
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -16,15 +17,17 @@ import numpy as np
 import soundfile as sf
 from scipy import signal
 
+from dancekit.synth import fluid
 from dancekit.synth.song import SynthToolError
 
-#: Soundfonts looked for, with their sampling weight (MuseScore loads slowly: ~6 s per call).
+#: Soundfonts looked for, with their sampling weight (MuseScore's sf3 takes ~4 s to decode, once per process).
 SOUNDFONTS: tuple[tuple[str, float], ...] = (
     ("/usr/share/sounds/sf2/FluidR3_GM.sf2", 0.4),
     ("/usr/share/sounds/sf2/TimGM6mb.sf2", 0.3),
     ("/usr/share/sounds/sf3/MuseScore_General.sf3", 0.3),
 )
 SOUNDFONT_ENV = "DANCEKIT_SOUNDFONTS"
+ENGINE_ENV = "DANCEKIT_FLUIDSYNTH"  # "cli": the fluidsynth command, one process per song (the old way)
 
 
 def available_soundfonts() -> list[tuple[str, float]]:
@@ -37,8 +40,37 @@ def available_soundfonts() -> list[tuple[str, float]]:
     return found
 
 
-def fluidsynth(midi: Path, soundfont: str, out_wav: Path, sr: int, gain: float) -> np.ndarray:
-    """Render ``midi`` dry (no built-in reverb/chorus: we add our own) to float32 stereo."""
+def fluidsynth(midi: Path, soundfont: str, sr: int, gain: float) -> np.ndarray:
+    """Render ``midi`` dry (no built-in reverb/chorus: we add our own) to float32 stereo.
+
+    In-process through libfluidsynth (:mod:`dancekit.synth.fluid`); ``$DANCEKIT_FLUIDSYNTH=cli``,
+    or a libfluidsynth that will not load, runs the ``fluidsynth`` command instead. Both give the
+    same samples (sf3: within 1e-5, see :mod:`~dancekit.synth.fluid`), rounded to 16 bits as the
+    command's WAV file always was.
+    """
+    audio = None
+    if os.environ.get(ENGINE_ENV) != "cli":
+        try:
+            audio = _pcm16(fluid.render(midi.read_bytes(), soundfont, sr, gain=float(f"{gain:.3f}")))
+        except fluid.FluidUnavailable:
+            pass
+        except fluid.FluidError as err:
+            raise SynthToolError(f"fluidsynth failed on {Path(soundfont).name}: {err}") from None
+    if audio is None:
+        audio = _fluidsynth_command(midi, soundfont, midi.with_suffix(".wav"), sr, gain)
+    if not audio.any():  # a file that is no MIDI, or a soundfont without its instruments
+        raise SynthToolError(f"fluidsynth failed on {Path(soundfont).name}: {midi.name} plays only silence")
+    return audio
+
+
+def _pcm16(stereo: np.ndarray) -> np.ndarray:
+    """Round as libsndfile did when the command wrote 16-bit WAV (clipped), so a seed keeps its audio."""
+    raw = io.BytesIO()
+    sf.write(raw, np.clip(stereo, -1.0, 32767 / 32768), 8000, format="RAW", subtype="PCM_16")
+    return np.frombuffer(raw.getbuffer(), "<i2").reshape(-1, 2).astype(np.float32) / np.float32(32768)
+
+
+def _fluidsynth_command(midi: Path, soundfont: str, out_wav: Path, sr: int, gain: float) -> np.ndarray:
     if shutil.which("fluidsynth") is None:
         raise SynthToolError("fluidsynth not found: install the Debian/Ubuntu package 'fluidsynth'")
     cmd = ["fluidsynth", "-ni", "-q", "-R", "0", "-C", "0", "-g", f"{gain:.3f}", "-r", str(sr),
