@@ -230,7 +230,7 @@ def cmd_photos(args) -> None:
         print(f"report: {write_photo_report(results, data, args.report, args.note)}")
 
 
-def main(argv=None) -> None:
+def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="step", required=True)
     p = sub.add_parser("prepare", help="render the Tang motion as a frame dataset")
@@ -291,8 +291,15 @@ def main(argv=None) -> None:
         import torch
 
         args.device = "cuda" if torch.cuda.is_available() else "cpu"
-    args.func(args)
+    from dancekit.errors import DancekitError
+
+    try:
+        args.func(args)
+    except (DancekitError, OSError) as err:  # bad data or paths: one line, exit 2
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -41,7 +41,7 @@ def test_photo_recipe_groups_trains_reports_and_ships_a_loadable_model(tmp_path,
     argv = ["photos", "--data", str(photos), "--out", str(tmp_path / "run"), "--archs", "squeezenet1_0",
             "--size", "32", "--epochs", "1", "--folds", "2", "--threads", "1", "--report", str(tmp_path / "report"),
             "--model-out", str(tmp_path / "model")]
-    _recipe().main(argv)
+    assert _recipe().main(argv) == 0
     out = capsys.readouterr().out
     assert '"groups": 21' in out  # 3 recordings + 18 distinct photos
     results = json.loads((tmp_path / "run" / "results.json").read_text())
@@ -65,3 +65,9 @@ def test_photo_recipe_groups_trains_reports_and_ships_a_loadable_model(tmp_path,
     _recipe().main(argv)
     again = json.loads((tmp_path / "run" / "results.json").read_text())
     assert again["ship"]["result"]["seconds"] == results["ship"]["result"]["seconds"]
+
+
+def test_photo_recipe_bad_folder_is_one_line_and_exit_2(tmp_path, capsys):
+    assert _recipe().main(["photos", "--data", str(tmp_path / "missing"), "--out", str(tmp_path / "run")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and "missing" in err[0]
