@@ -31,6 +31,7 @@ import numpy as np
 import torch
 
 from dancekit.dances import DANCE_NAMES
+from dancekit.errors import DancekitError
 from dancekit.data.tang import tang_recordings, tang_split
 from dancekit.features import DANCE_CNN_MEL, build_frontend
 from dancekit.inference.segments import segment_starts
@@ -156,6 +157,14 @@ def main() -> None:
     parser.add_argument("--max-minutes", type=float, default=None, help="stop training after this long (keeps the best step)")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     args = parser.parse_args()
+    try:
+        train(args)
+    except (DancekitError, OSError) as err:  # bad corpus, Tang folder or output path: one line, exit 2
+        raise SystemExit(f"error: {err}") from None
+
+
+def train(args) -> None:
+    """Read the corpora and the real songs, train, keep the best real-validation step, save the model."""
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     device = torch.device(args.device)
