@@ -20,7 +20,6 @@ for the final report, written with the model card.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import time
 import zlib
@@ -32,6 +31,7 @@ import torch
 
 from dancekit.dances import DANCE_NAMES
 from dancekit.errors import DancekitError
+from dancekit.data.synth_corpus import synth_recordings
 from dancekit.data.tang import tang_recordings, tang_split
 from dancekit.features import DANCE_CNN_MEL, build_frontend
 from dancekit.inference.segments import segment_starts
@@ -49,11 +49,10 @@ def read_audio(path: Path, sr: int) -> np.ndarray:
 
 
 def synthetic_recordings(corpus: Path) -> list[dict]:
-    with open(corpus / "manifest.csv", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    return [{"path": corpus / r["file"], "label": r["label"], "group": f"synth-{r['song']}",
-             "split": "val" if zlib.crc32(r["song"].encode()) % 10 == 0 else "train"}
-            for r in rows if r["label"] in DANCE_NAMES or r["label"] == OTHER_LABEL]
+    """The corpus's clips (read by the library's adapter); one song in 10, by hash, validates."""
+    return [{"path": r.path, "label": r.label, "group": r.group,
+             "split": "val" if zlib.crc32(r.group.removeprefix("song-").encode()) % 10 == 0 else "train"}
+            for r in synth_recordings(corpus)]
 
 
 AUDIO_SUFFIXES = {".wav", ".flac", ".mp3", ".ogg", ".opus", ".au", ".m4a"}
