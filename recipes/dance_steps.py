@@ -109,17 +109,31 @@ def cmd_prepare(args) -> int:
     from dancekit.data.tang import tang_recordings, tang_split
     from dancekit.features import step_audio
     from dancekit.motion import load_tang_motion, tang_motion_folders
+    from dancekit.dances import dance_by_name
+    from dancekit.motion.beat_phase import capture_clock
+    from dancekit.motion.beats import TANG_FEET, song_rhythm
     from dancekit.motion.features import MotionNormalizer, motion_to_features
     from dancekit.paths import shared_data_dir
 
     root = Path(args.tang or shared_data_dir() / "tang_dance")
     split = tang_split(tang_recordings(root))
+    folders = [f for f in tang_motion_folders(root) if args.include_test or split[f.name] != "test"]
+    clips = {f.name: load_tang_motion(f) for f in folders}
+    clocks = {}
+    if args.retime:
+        for name, clip in tqdm(clips.items(), desc="capture clocks", unit="song"):
+            clocks[name] = capture_clock(clip, song_rhythm(clip).beats,
+                                         dance_by_name(clip.meta["dance"]).beats_per_bar, joints=TANG_FEET,
+                                         seed=zlib.crc32(name.encode()))
+    known = [c for c in clocks.values() if c is not None]
+    fallback = float(np.median(known)) if known else 1.0  # the capture system's typical drift
     songs = []
-    for folder in tqdm(tang_motion_folders(root), desc="songs", unit="song"):
+    for folder in tqdm(folders, desc="songs", unit="song"):
         side = split[folder.name]
-        if side == "test" and not args.include_test:
-            continue
-        clip = load_tang_motion(folder).resampled(FPS)
+        clip = clips[folder.name]
+        if args.retime:
+            clip = clip.retimed(clocks[folder.name] or fallback)
+        clip = clip.resampled(FPS)
         features = np.asarray(motion_to_features(clip), dtype=np.float32)
         y = audio.load(clip.meta["audio"], sr=step_audio.SAMPLE_RATE)
         y = y / max(float(np.abs(y).max()), 1e-12)
@@ -139,6 +153,7 @@ def cmd_prepare(args) -> int:
     meta = {"source": str(root), "fps": FPS, "dances": TANG_ORDER, "split": split,
             "normaliser": normaliser.to_dict(), "mean_pose": mean_pose.tolist(),
             "start_s": {s["name"]: s["start_s"] for s in songs},
+            "capture_clock": clocks, "capture_clock_fallback": fallback if args.retime else None,
             "audio": {"sample_rate": step_audio.SAMPLE_RATE, "win": step_audio.WIN, "hop": step_audio.HOP,
                       "n_fft": step_audio.N_FFT, "n_stft": step_audio.N_STFT, "slice": step_audio.SLICE_SAMPLES,
                       "db_step": step_audio.DB_STEP, "floor_db": step_audio.FLOOR_DB}}
@@ -719,6 +734,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out", metavar="OUT.npz")
     p.add_argument("--tang", default=None, help="Tang dance folder (default ../shared/data/tang_dance)")
     p.add_argument("--include-test", action="store_true", help="also store the test songs")
+    p.add_argument("--no-retime", dest="retime", action="store_false",
+                   help="keep each capture's own clock (default: retime it onto its music's bars where the "
+                        "dancer's bar-synchronous speed is significant)")
     p.set_defaults(func=cmd_prepare)
 
     t = sub.add_parser("train", help="train S2S or S2S-MC from a prepared file (torch + numpy only)")

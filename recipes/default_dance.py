@@ -32,7 +32,7 @@ import torch
 from dancekit.dances import DANCE_NAMES
 from dancekit.errors import DancekitError
 from dancekit.data.synth_corpus import synth_recordings
-from dancekit.data.tang import tang_recordings, tang_split
+from dancekit.data.tang import tang_cross_split, tang_recordings, tang_split
 from dancekit.features import DANCE_CNN_MEL, build_frontend
 from dancekit.inference.segments import segment_starts
 from dancekit.models import ModelCard, build_dance_cnn, save_model
@@ -122,7 +122,7 @@ def recording_probabilities(network, data: Spectrograms, stride: int = 200) -> n
 def segment_accuracy(network, data: Spectrograms, rng: np.random.Generator, n: int = 2000) -> float:
     correct = 0
     for start in range(0, n, 250):
-        x, y = sample_batch(data, 250, rng)
+        x, y = sample_batch(data, min(250, n - start), rng)
         with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=x.device.type == "cuda"):
             correct += int((network(x).argmax(-1) == y).sum())
     return correct / n
@@ -152,6 +152,13 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=5e-4)
     parser.add_argument("--real-fraction", type=float, default=0.25)
     parser.add_argument("--eval-every", type=int, default=250)
+    parser.add_argument("--eval-segments", type=int, default=2000, help="synthetic validation segments per evaluation")
+    parser.add_argument("--tang-folds", type=int, default=0, metavar="K",
+                        help="split the Tang songs by a K-fold rotation instead of the fixed split (see --tang-fold)")
+    parser.add_argument("--tang-fold", type=int, default=None, metavar="I",
+                        help="with --tang-folds: test on song group I, validate on the next; "
+                             "left out: no test songs, group 0 validates (the model to ship)")
+    parser.add_argument("--half", action="store_true", help="store the weights as float16 (half the file)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-minutes", type=float, default=None, help="stop training after this long (keeps the best step)")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
@@ -176,15 +183,16 @@ def train(args) -> None:
     classes = list(DANCE_NAMES) + ([OTHER_LABEL] if has_other else [])
     synth_train = Spectrograms([s for s in synth if s["split"] == "train"], frontend, device, classes)
     synth_val = Spectrograms([s for s in synth if s["split"] == "val"], frontend, device, classes)
-    real = {}
+    real, side = {}, {}
     if args.tang:
         recs = tang_recordings(args.tang)
-        side = tang_split(recs)
+        side = tang_split(recs) if not args.tang_folds else tang_cross_split(recs, args.tang_folds, args.tang_fold)
         for part in ("train", "val", "test"):
             items = [{"path": r.path, "label": r.label, "group": r.group} for r in recs if side[r.group] == part]
             if part == "train":
                 items += [{"path": p, "label": OTHER_LABEL, "group": p.stem} for p in other_train]
-            real[part] = Spectrograms(items, frontend, device, classes)
+            if items:
+                real[part] = Spectrograms(items, frontend, device, classes)
     print(f"spectrograms: synthetic {len(synth_train)} train / {len(synth_val)} val; real "
           + ", ".join(f"{k} {len(v)}" for k, v in real.items()) + f" ({time.time() - t0:.0f} s)", flush=True)
 
@@ -211,7 +219,8 @@ def train(args) -> None:
         schedule.step()
         if step % args.eval_every == 0 or step == args.steps or out_of_time:
             network.eval()
-            entry = {"step": step, "loss": loss.item(), "synth_val_segment_acc": segment_accuracy(network, synth_val, rng)}
+            entry = {"step": step, "loss": loss.item(), "synth_val_segment_acc": segment_accuracy(network, synth_val, rng,
+                                                                                          args.eval_segments)}
             if "val" in real:
                 probs = recording_probabilities(network, real["val"])
                 entry["real_val_recording_acc"] = float((probs.argmax(1) == real["val"].labels_np).mean())
@@ -230,9 +239,10 @@ def train(args) -> None:
     metrics = {"synthetic_val": report(recording_probabilities(network, synth_val), synth_val.labels_np, classes)}
     for part in ("val", "test"):
         if part in real:
-            metrics[f"tang_{part}"] = report(recording_probabilities(network, real[part]), real[part].labels_np,
-                                             classes)
+            probs = recording_probabilities(network, real[part])
+            metrics[f"tang_{part}"] = report(probs, real[part].labels_np, classes)
             metrics[f"tang_{part}"]["songs"] = real[part].groups
+            metrics[f"tang_{part}"]["probabilities"] = np.round(probs, 5).tolist()
     card = ModelCard(
         name="ballroom", task="dance", architecture=args.arch, classes=classes,
         frontend=DANCE_CNN_MEL.to_dict(),
@@ -240,11 +250,13 @@ def train(args) -> None:
         training={"recipe": "recipes/default_dance.py", "args": {k: str(v) for k, v in vars(args).items()},
                   "synthetic_recordings": {"train": len(synth_train), "val": len(synth_val)},
                   "real_recordings": {k: len(v) for k, v in real.items()}, "best_step_score": list(best),
+                  "tang_sides": side,
                   "other_real_train": [str(p.name) for p in other_train],
                   "history": history},
         metrics=metrics,
     )
-    save_model(network.to(memory_format=torch.contiguous_format).cpu(), card, args.out)
+    save_model(network.to(memory_format=torch.contiguous_format).cpu(), card, args.out,
+               weights_dtype=torch.float16 if args.half else None)
     print(json.dumps(metrics, indent=1))
 
 

@@ -48,3 +48,38 @@ def test_tang_fold_is_the_same_split_as_a_fold(shared_data):
     side = tang_split(recs)
     assert {r.group for r in fold.validation} == {g for g, s in side.items() if s == "val"}
     assert len(fold.train) + len(fold.validation) + len(fold.test) == len(recs)
+
+
+def _songs(tmp_path, counts):
+    for letter, n in counts.items():
+        for i in range(1, n + 1):
+            (tmp_path / f"DANCE_{letter}_{i}").mkdir()
+            (tmp_path / f"DANCE_{letter}_{i}" / "audio.mp3").write_bytes(b"x")
+    return tang_recordings(tmp_path)
+
+
+def test_cross_split_tests_every_song_once_and_never_leaks(tmp_path):
+    from dancekit.data import tang_cross_split
+
+    recs = _songs(tmp_path, {"W": 30, "R": 10, "C": 7, "T": 3})
+    tested = {}
+    for fold in range(5):
+        side = tang_cross_split(recs, 5, fold)
+        assert set(side) == {r.group for r in recs}
+        for song in (g for g, s in side.items() if s == "test"):
+            tested[song] = tested.get(song, 0) + 1
+        waltz = [side[r.group] for r in recs if r.label == "Slow Waltz"]
+        assert waltz.count("test") == 6 and waltz.count("val") == 6 and waltz.count("train") == 18
+    assert tested == {r.group: 1 for r in recs}
+    ship = tang_cross_split(recs, 5, None)  # the model to ship: no test side
+    assert "test" not in ship.values() and list(ship.values()).count("val") == 6 + 2 + 2 + 1
+
+
+def test_cross_split_rejects_bad_folds(tmp_path):
+    from dancekit.data import tang_cross_split
+
+    recs = _songs(tmp_path, {"W": 4})
+    with pytest.raises(DancekitError, match="at least 3 folds"):
+        tang_cross_split(recs, 2, 0)
+    with pytest.raises(DancekitError, match="fold must be in 0..4"):
+        tang_cross_split(recs, 5, 5)

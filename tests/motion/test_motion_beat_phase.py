@@ -8,7 +8,7 @@ from recipe_loader import load_recipe
 
 from dancekit.motion import MotionClip
 from dancekit.motion.beat_phase import (BeatPhaseError, beat_phase, beat_phase_locking, circular_mean,
-                                        clip_beat_phase, harmonic_coefficients, modulation_depth, rayleigh_p,
+                                        capture_clock, clip_beat_phase, harmonic_coefficients, modulation_depth, rayleigh_p,
                                         stretched_grids, synchronous_profile)
 
 FPS = 30.0
@@ -129,6 +129,16 @@ def test_clock_tolerance_recovers_a_drifting_capture():
     assert tolerant.passed and tolerant.stats["speed"].clock == pytest.approx(1.025, abs=0.005)
     assert tolerant.stats["events_beat"].value > 0.9
     assert strict.stats["events_beat"].value < 0.5 < tolerant.stats["events_beat"].value
+
+
+def test_capture_clock_puts_a_drifting_capture_back_on_the_beat():
+    beats = music_grid()
+    drifting = locked_clip(beats, clock=1.025)
+    clock = capture_clock(drifting, beats, 3, tolerance=0.04, n_null=40)
+    assert clock == pytest.approx(1.025, abs=0.005)
+    fixed = clip_beat_phase(drifting.retimed(clock).resampled(FPS), beats, 3, clock_tolerance=0.0, n_null=40)
+    assert fixed.stats["events_beat"].value > 0.9  # on the beat without any clock search
+    assert capture_clock(random_clip(3), beats, 3, tolerance=0.04, n_null=40) is None  # no locking, no clock
 
 
 def test_null_grids_leave_the_clock_search_behind():

@@ -62,3 +62,14 @@ def test_grounding_puts_the_floor_at_zero_despite_a_glitch():
     clip = MotionClip(joints, root, fps=25.0)
     assert clip.floor_height() == pytest.approx(7.0)
     assert clip.grounded().world_joints()[0, 1, 1] == pytest.approx(0.0)
+
+
+def test_retiming_moves_each_frame_to_its_corrected_song_time():
+    clip = MotionClip(np.zeros((101, 2, 3)), np.c_[np.arange(101.0), np.zeros(101), np.zeros(101)], 25.0, start_s=3.0)
+    slow = clip.retimed(1.02)  # the capture ran 2 % fast: its 4 s take 4.08 s of music
+    assert slow.start_s == 3.0 and slow.duration_s == pytest.approx(clip.duration_s * 1.02)
+    again = slow.resampled(25.0)
+    assert len(again) == 103 and again.root[51, 0] == pytest.approx(50.0, abs=1e-3)  # frame 50 moved to 2.04 s
+    for bad in (0.0, -1.0, float("nan")):
+        with pytest.raises(ValueError, match="clock"):
+            clip.retimed(bad)

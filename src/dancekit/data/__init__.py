@@ -15,7 +15,7 @@ from dancekit.data.labels import (BALLROOM, DANCE_CNN, EXTENDED_BALLROOM, EXTEND
                                   GTZAN_GENRES, LabelMapping, LabelSet, label_set)
 from dancekit.data.recordings import Recording, label_counts
 from dancekit.data.splits import Fold, check_no_leak, extended_ballroom_folds, gtzan_split, stratified_folds
-from dancekit.data.tang import TANG_DANCES, tang_fold, tang_recordings, tang_split
+from dancekit.data.tang import TANG_DANCES, tang_cross_split, tang_fold, tang_recordings, tang_split
 
 __all__ = [
     "BALLROOM",
@@ -43,6 +43,7 @@ __all__ = [
     "label_counts",
     "label_set",
     "stratified_folds",
+    "tang_cross_split",
     "tang_fold",
     "tang_recordings",
     "tang_split",

@@ -45,6 +45,24 @@ def tang_split(recordings: list[Recording]) -> dict[str, str]:
     return side
 
 
+def tang_cross_split(recordings: list[Recording], folds: int, fold: int | None) -> dict[str, str]:
+    """Song -> side for fold ``fold`` of a ``folds``-fold rotation by song: per dance in sorted order,
+    song i is in group i % folds; group ``fold`` is test, the next group validation, the rest train.
+    Over the folds every song is tested exactly once. ``fold=None`` leaves no test side (the model
+    to ship): group 0 validates, the rest trains."""
+    if folds < 3:
+        raise DancekitError(f"a Tang rotation needs at least 3 folds (train, validation, test), got {folds}")
+    if fold is not None and not 0 <= fold < folds:
+        raise DancekitError(f"fold must be in 0..{folds - 1}, got {fold}")
+    val_group = 0 if fold is None else (fold + 1) % folds
+    side = {}
+    for label in sorted({r.label for r in recordings}):
+        for i, rec in enumerate(r for r in recordings if r.label == label):
+            group = i % folds
+            side[rec.group] = "test" if group == fold else "val" if group == val_group else "train"
+    return side
+
+
 def tang_fold(recordings: list[Recording]):
     """``tang_split`` as a ``Fold`` of recordings (train / validation / test), like every other split."""
     from dancekit.data.splits import Fold

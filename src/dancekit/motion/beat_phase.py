@@ -322,3 +322,16 @@ def clip_beat_phase(clip: MotionClip, beats, beats_per_bar: int, joints=None, **
     speed = motion_speed(clip, joints=joints)
     times = clip.start_s + np.arange(len(speed)) / clip.fps
     return beat_phase_locking(speed, times, beats, beats_per_bar, motion_beats(clip, joints=joints), **options)
+
+
+def capture_clock(clip: MotionClip, beats, beats_per_bar: int, joints=None, *, tolerance: float = CLOCK_TOLERANCE,
+                  n_null: int = 100, alpha: float = 0.05, seed: int = 0) -> float | None:
+    """The clock ratio that puts a danced capture back on its music's bars, or None where the
+    dancer's bar-synchronous speed is not significant (p >= ``alpha``) and the clock is a guess.
+
+    Feed it to :meth:`MotionClip.retimed` before training on the capture.
+    """
+    result = clip_beat_phase(clip, beats, beats_per_bar, joints=joints, clock_tolerance=tolerance, n_null=n_null,
+                             seed=seed)
+    stat = result.stats[PRIMARY]
+    return stat.clock if stat.p < alpha else None

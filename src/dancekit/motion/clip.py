@@ -40,6 +40,16 @@ class MotionClip:
         """Joint positions in world coordinates [T, J, 3]."""
         return self.joints + self.root[:, None, :]
 
+    def retimed(self, clock: float) -> "MotionClip":
+        """The same frames on a corrected clock: frame k falls at ``start_s + k / fps * clock`` in its song.
+
+        A capture whose clock runs fast against its music (``clock`` > 1, see
+        :mod:`dancekit.motion.beat_phase`) drifts off the beat over a minute; retimed, it stays on it.
+        """
+        if not np.isfinite(clock) or clock <= 0:
+            raise ValueError(f"clock must be a positive number, got {clock}")
+        return MotionClip(self.joints, self.root, self.fps / clock, self.start_s, dict(self.meta))
+
     def resampled(self, fps: float) -> "MotionClip":
         """Linear interpolation to a new frame rate (the paper works at 30 fps, Tang records 25)."""
         if fps == self.fps:

@@ -1,0 +1,95 @@
+"""Real-audio accuracy pooled over a K-fold rotation of the Tang songs (every song tested once).
+
+Each MODEL was trained by ``recipes/default_dance.py --tang-folds K --tang-fold I``; its card names
+the songs it never saw (``training.tang_sides``). Each of those songs is identified with the full
+pipeline (``dancekit.identify``: decoding, sliding window, mean softmax, rhythm), and scored with the
+network alone and with the tempo and meter prior. Prints a table; writes JSON (atomically).
+
+    python benchmarks/tang_crossval.py MODEL_DIR [MODEL_DIR ...] [--tang DIR] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from dancekit.data.tang import tang_recordings
+from dancekit.errors import DancekitError
+from dancekit.fileio import atomic_write_text
+from dancekit.inference import Identifier
+from dancekit.inference.tempo_prior import fuse
+from dancekit.paths import shared_data_dir
+
+RESULTS = Path(__file__).resolve().parent / "results" / "tang_crossval.json"
+
+
+def held_out_songs(identifier: Identifier) -> list[str]:
+    sides = identifier.model.card.training.get("tang_sides") or {}
+    if not sides:
+        raise DancekitError(f"model {identifier.model.card.name!r} records no Tang split (train it with --tang-folds)")
+    return sorted(song for song, side in sides.items() if side == "test")
+
+
+def score(rows: list[dict], key: str) -> dict:
+    truth = [r["truth"] for r in rows]
+    pred = [r[key] for r in rows]
+    top2 = [r["truth"] in r[f"{key}_top2"] for r in rows]
+    return {"n": len(rows), "top1": float(np.mean([t == p for t, p in zip(truth, pred)])),
+            "top2": float(np.mean(top2)),
+            "per_dance": {t: float(np.mean([p == t for tt, p in zip(truth, pred) if tt == t])) for t in sorted(set(truth))},
+            "confusion": {t: dict(Counter(p for tt, p in zip(truth, pred) if tt == t)) for t in sorted(set(truth))}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("models", nargs="+", help="fold model folders")
+    parser.add_argument("--tang", type=Path, default=None, help="Tang folder (default: the shared data's tang_dance)")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--device", default="cpu")
+    args = parser.parse_args()
+    root = args.tang or shared_data_dir() / "tang_dance"
+    try:
+        recordings = {r.group: r for r in tang_recordings(root)}
+        rows, seen = [], Counter()
+        for model in args.models:
+            identifier = Identifier(model, device=args.device)
+            classes = identifier.classes
+            for song in held_out_songs(identifier):
+                if song not in recordings:
+                    raise DancekitError(f"song {song} of {model} is not in {root}")
+                seen[song] += 1
+                result = identifier.identify(recordings[song].path)
+                row = {"model": str(model), "song": song, "truth": recordings[song].label,
+                       "tempo_bpm": float(result.rhythm.tempo_bpm) if result.rhythm else None,
+                       "beats_per_bar": int(result.rhythm.beats_per_bar) if result.rhythm else None}
+                for key, probs in (("network", result.network_probabilities),
+                                   ("fused", fuse(result.network_probabilities, classes, result.rhythm))):
+                    order = np.argsort(-np.asarray(probs))
+                    row[key], row[f"{key}_top2"] = classes[order[0]], [classes[i] for i in order[:2]]
+                    row[f"{key}_probability"] = round(float(probs[order[0]]), 4)
+                rows.append(row)
+                print(f"{song:<12} {row['truth']:<12} network {row['network']:<15} fused {row['fused']:<15}"
+                      f" {row['tempo_bpm'] or 0:6.1f} BPM  ({Path(model).name})", flush=True)
+    except DancekitError as err:
+        raise SystemExit(f"error: {err}") from None
+    twice = [s for s, n in seen.items() if n > 1]
+    if twice:
+        raise SystemExit(f"error: songs tested by more than one model: {', '.join(sorted(twice))}")
+    summary = {"songs": len(rows), "models": len(args.models), "network": score(rows, "network"),
+               "fused": score(rows, "fused")}
+    print(f"\n{len(rows)} held-out Tang songs over {len(args.models)} models: network alone top-1 "
+          f"{summary['network']['top1']:.1%} (top-2 {summary['network']['top2']:.1%}); with the tempo and meter "
+          f"prior top-1 {summary['fused']['top1']:.1%} (top-2 {summary['fused']['top2']:.1%})")
+    for dance, counts in summary["fused"]["confusion"].items():
+        print(f"  {dance:<12} -> {counts}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(args.out, json.dumps({"summary": summary, "songs": rows}, indent=1) + "\n")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
