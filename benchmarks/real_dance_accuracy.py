@@ -1,12 +1,13 @@
 """How well does a dance model recognise *real* recordings?
 
 Runs ``dancekit.identify`` (the full pipeline: decoding, sliding window, mean of softmax) on
-the real dance audio in the shared data: the Tang songs of the chosen split (by song; the
-default recipe never trains on its test songs), the annotated Ballroom waltz and the
-Creative-Commons waltz. Prints per-recording answers, top-1/top-2 and a confusion table, and
+the real dance audio in the shared data: the Tang songs of the chosen side of the model's own
+split by song (its card's ``tang_sides``; ``tang_split`` for a model without one), by default
+every song it never trained on, plus the annotated Ballroom waltz and the Creative-Commons waltz,
+which no model trains on. Prints per-recording answers, top-1/top-2 and a confusion table, and
 writes benchmarks/results/real_dance_accuracy[_network_only].json.
 
-    python benchmarks/real_dance_accuracy.py [--model ballroom] [--split test|val|train|all]
+    python benchmarks/real_dance_accuracy.py [--model ballroom] [--split unseen|test|val|train|all]
 """
 
 from __future__ import annotations
@@ -29,20 +30,21 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="ballroom")
-    parser.add_argument("--split", default="test", choices=("test", "val", "train", "all"))
+    parser.add_argument("--split", default="unseen", choices=("unseen", "test", "val", "train", "all"),
+                        help="Tang songs to identify (unseen: validation and test songs of the model's split)")
     parser.add_argument("--no-tempo-prior", action="store_true", help="score the network alone")
     args = parser.parse_args()
     root = shared_data_dir()
     if not root.is_dir():
         raise SystemExit(f"real data not found at {root} (set DANCEKIT_DATA)")
-    items = []
+    identifier = Identifier(args.model, tempo_prior=not args.no_tempo_prior)
     recs = tang_recordings(root / "tang_dance")
-    side = tang_split(recs)
-    items += [(f"tang/{r.group}", r.path, r.label) for r in recs if args.split == "all" or side[r.group] == args.split]
+    side = identifier.model.card.training.get("tang_sides") or tang_split(recs)
+    wanted = {"unseen": {"val", "test"}, "all": {"train", "val", "test"}}.get(args.split, {args.split})
+    items = [(f"tang/{r.group}", r.path, r.label) for r in recs if side.get(r.group) in wanted]
     items.append(("ballroom/Media-105901", root / "ballroom_sample" / "Waltz_Media-105901.flac", "Slow Waltz"))
     items.append(("cc_music/sweet-waltz", next((root / "cc_music").glob("*sweet-waltz*")), "Slow Waltz"))
 
-    identifier = Identifier(args.model, tempo_prior=not args.no_tempo_prior)
     rows = []
     for name, path, truth in items:
         result = identifier.identify(path)

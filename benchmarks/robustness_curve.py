@@ -1,6 +1,7 @@
 """Paper 1 Fig. 4 on real audio: top-1/top-2 of the built-in dance model as hall noise is mixed in.
 
-Songs: the Tang test songs (real ballroom recordings never used in training; 30 s from 30 s in).
+Songs: the Tang songs the model never trained on (the validation and test sides of its own split by
+song; 30 s from 30 s in).
 Noise: crowd voices, white noise, clapping (``dancekit.synth.degrade.hall_noise``); intensity
 alpha as ``dancekit.evaluation.robustness``. Prints a table, writes JSON and a PNG.
 
@@ -35,9 +36,9 @@ def main() -> None:
     if not root.is_dir():
         raise SystemExit(f"error: Tang data not found at {root} (set DANCEKIT_DATA)")
     recs = tang_recordings(root)
-    side = tang_split(recs)
-    test = [r for r in recs if side[r.group] == "test"]
     identifier = Identifier(args.model)
+    side = identifier.model.card.training.get("tang_sides") or tang_split(recs)
+    test = [r for r in recs if side.get(r.group) in ("val", "test")]  # songs the model never trained on
     sr = identifier.sample_rate
     songs = [load(r.path, sr=sr, offset=30.0, duration=30.0) for r in test]
     labels = [identifier.classes.index(r.label) for r in test]

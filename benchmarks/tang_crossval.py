@@ -6,6 +6,7 @@ pipeline (``dancekit.identify``: decoding, sliding window, mean softmax, rhythm)
 network alone and with the tempo and meter prior. Prints a table; writes JSON (atomically).
 
     python benchmarks/tang_crossval.py MODEL_DIR [MODEL_DIR ...] [--tang DIR] [--out FILE]
+    python benchmarks/tang_crossval.py --merge FOLD.json [FOLD.json ...] [--out FILE]   # pool per-fold runs
 """
 
 from __future__ import annotations
@@ -46,24 +47,56 @@ def score(rows: list[dict], key: str) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("models", nargs="+", help="fold model folders")
+    parser.add_argument("models", nargs="*", help="fold model folders")
+    parser.add_argument("--merge", type=Path, nargs="+", default=None, help="pool the JSON of per-fold runs instead")
     parser.add_argument("--tang", type=Path, default=None, help="Tang folder (default: the shared data's tang_dance)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--card", type=Path, default=None, metavar="MODEL_DIR",
+                        help="also record the pooled figures in this model's card (the model trained on all folds)")
     args = parser.parse_args()
+    if bool(args.merge) == bool(args.models):
+        raise SystemExit("error: give model folders or --merge with per-fold results, not both or neither")
+    rows = merged_rows(args.merge) if args.merge else identify_rows(args)
+    summary = write_summary(rows, len(args.models) or len({r["model"] for r in rows}), args.out)
+    if args.card:
+        record_in_card(args.card, summary)
+
+
+def record_in_card(model_dir: Path, summary: dict) -> None:
+    """The pooled held-out figures go into the shipped model's card (metrics.tang_crossval)."""
+    path = model_dir / "model.json"
+    try:
+        card = json.loads(path.read_text())
+    except (OSError, ValueError) as err:
+        raise SystemExit(f"error: cannot read the model card {path}: {err}") from None
+    card.setdefault("metrics", {})["tang_crossval"] = {
+        "about": "Tang songs held out by song: K-fold rotation, each song identified by the fold model that "
+                 "never saw it (dancekit.identify, original audio)", **summary}
+    atomic_write_text(path, json.dumps(card, indent=2) + "\n")
+    print(f"recorded in {path}")
+
+
+def merged_rows(files: list[Path]) -> list[dict]:
+    try:
+        return [row for f in files for row in json.loads(f.read_text())["songs"]]
+    except (OSError, ValueError, KeyError) as err:
+        raise SystemExit(f"error: cannot read per-fold results: {err}") from None
+
+
+def identify_rows(args) -> list[dict]:
     root = args.tang or shared_data_dir() / "tang_dance"
     try:
         recordings = {r.group: r for r in tang_recordings(root)}
-        rows, seen = [], Counter()
+        rows = []
         for model in args.models:
             identifier = Identifier(model, device=args.device)
             classes = identifier.classes
             for song in held_out_songs(identifier):
                 if song not in recordings:
                     raise DancekitError(f"song {song} of {model} is not in {root}")
-                seen[song] += 1
                 result = identifier.identify(recordings[song].path)
-                row = {"model": str(model), "song": song, "truth": recordings[song].label,
+                row = {"model": Path(model).name, "song": song, "truth": recordings[song].label,
                        "tempo_bpm": float(result.rhythm.tempo_bpm) if result.rhythm else None,
                        "beats_per_bar": int(result.rhythm.beats_per_bar) if result.rhythm else None}
                 for key, probs in (("network", result.network_probabilities),
@@ -71,24 +104,31 @@ def main() -> None:
                     order = np.argsort(-np.asarray(probs))
                     row[key], row[f"{key}_top2"] = classes[order[0]], [classes[i] for i in order[:2]]
                     row[f"{key}_probability"] = round(float(probs[order[0]]), 4)
+                    row[f"{key}_probabilities"] = {c: round(float(p), 5) for c, p in zip(classes, probs)}
                 rows.append(row)
                 print(f"{song:<12} {row['truth']:<12} network {row['network']:<15} fused {row['fused']:<15}"
                       f" {row['tempo_bpm'] or 0:6.1f} BPM  ({Path(model).name})", flush=True)
     except DancekitError as err:
         raise SystemExit(f"error: {err}") from None
+    return rows
+
+
+def write_summary(rows: list[dict], n_models: int, out: Path) -> dict:
+    seen = Counter(r["song"] for r in rows)
     twice = [s for s, n in seen.items() if n > 1]
     if twice:
         raise SystemExit(f"error: songs tested by more than one model: {', '.join(sorted(twice))}")
-    summary = {"songs": len(rows), "models": len(args.models), "network": score(rows, "network"),
+    summary = {"songs": len(rows), "models": n_models, "network": score(rows, "network"),
                "fused": score(rows, "fused")}
-    print(f"\n{len(rows)} held-out Tang songs over {len(args.models)} models: network alone top-1 "
+    print(f"\n{len(rows)} held-out Tang songs over {n_models} models: network alone top-1 "
           f"{summary['network']['top1']:.1%} (top-2 {summary['network']['top2']:.1%}); with the tempo and meter "
           f"prior top-1 {summary['fused']['top1']:.1%} (top-2 {summary['fused']['top2']:.1%})")
     for dance, counts in summary["fused"]["confusion"].items():
         print(f"  {dance:<12} -> {counts}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(args.out, json.dumps({"summary": summary, "songs": rows}, indent=1) + "\n")
-    print(f"wrote {args.out}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(out, json.dumps({"summary": summary, "songs": rows}, indent=1) + "\n")
+    print(f"wrote {out}")
+    return summary
 
 
 if __name__ == "__main__":

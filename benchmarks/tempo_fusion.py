@@ -1,7 +1,8 @@
 """Does tempo knowledge help? Network alone vs fused with tempo and meter likelihoods.
 
 Identifies each recording once (network probabilities + rhythm), then scores fusion weights
-(tempo, meter) on: real Tang songs of the validation and test sides of ``tang_split``, the two
+(tempo, meter) on: real Tang songs of the validation and test sides of the model's own split
+(its card's ``tang_sides``; ``tang_split`` without one), the two
 other real waltzes, and, with ``--corpus``, the held-out synthetic songs of a ``dancekit synth``
 corpus (the recipe's 1-in-10 split). Prints a table; writes benchmarks/results/tempo_fusion.json.
 
@@ -29,10 +30,11 @@ RESULTS = Path(__file__).resolve().parent / "results" / "tempo_fusion.json"
 WEIGHTS = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (0.5, 0.5), (1.0, 1.0)]
 
 
-def sets(root: Path, corpus: Path | None) -> dict[str, list[tuple[Path, str]]]:
+def sets(root: Path, corpus: Path | None, sides: dict | None = None) -> dict[str, list[tuple[Path, str]]]:
+    """``sides``: the model's own split by song (its card's ``tang_sides``); ``tang_split`` without one."""
     recs = tang_recordings(root / "tang_dance")
-    side = tang_split(recs)
-    out = {part: [(r.path, r.label) for r in recs if side[r.group] == part] for part in ("val", "test")}
+    side = sides or tang_split(recs)
+    out = {part: [(r.path, r.label) for r in recs if side.get(r.group) == part] for part in ("val", "test")}
     out["test"] += [(root / "ballroom_sample" / "Waltz_Media-105901.flac", "Slow Waltz"),
                     (next((root / "cc_music").glob("*sweet-waltz*")), "Slow Waltz")]
     if corpus:
@@ -50,7 +52,7 @@ def main() -> None:
     identifier = Identifier(args.model)
     classes = identifier.classes
     table = {}
-    for name, items in sets(shared_data_dir(), args.corpus).items():
+    for name, items in sets(shared_data_dir(), args.corpus, identifier.model.card.training.get("tang_sides")).items():
         results = [(identifier.identify(path), label) for path, label in items]
         table[name] = {"n": len(results)}
         for tw, mw in WEIGHTS:

@@ -68,3 +68,8 @@ def test_a_rotation_fold_tests_only_unseen_songs_and_pools_through_the_pipeline(
     proc = _run(BENCHMARK, model, model, "--tang", tang, "--out", tmp_path / "twice.json")
     assert proc.returncode != 0 and "tested by more than one model" in proc.stderr
     assert "Traceback" not in proc.stderr and not (tmp_path / "twice.json").exists()
+
+    proc = _run(BENCHMARK, "--merge", out, out, "--out", tmp_path / "merged.json")
+    assert proc.returncode != 0 and "tested by more than one model" in proc.stderr
+    proc = _run(BENCHMARK, "--merge", out, "--out", tmp_path / "merged.json")
+    assert proc.returncode == 0 and json.loads((tmp_path / "merged.json").read_text())["summary"] == result["summary"]

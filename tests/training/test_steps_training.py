@@ -293,3 +293,16 @@ def test_time_budget_stops_and_validates_the_last_weights(data):
     result = train_steps(tiny_model(), data.subset([0, 2]), data.subset([1]),
                          config(steps=1000, val_every=500, max_minutes=1e-9))
     assert result.steps_done == 1 and result.history[-1].val_mse is not None and result.best_step == 1
+
+
+def test_smooth_share_tells_dancing_from_shaking():
+    from dancekit.motion import MotionClip
+
+    movement = load_recipe("dance_steps")
+    t = np.arange(300) / 30.0
+    swing = np.sin(2 * np.pi * 0.8 * t)[:, None, None] * np.ones((1, 4, 3)) * 20  # a smooth step every 1.25 s
+    shaking = np.random.default_rng(0).normal(0, 2, (300, 4, 3))
+    smooth, shaky = (MotionClip(j, np.zeros((300, 3)), 30.0) for j in (swing, shaking))
+    assert movement.smooth_share(smooth) > 0.9
+    assert movement.smooth_share(shaky) < 0.3
+    assert movement.smooth_share(MotionClip(np.zeros((30, 4, 3)), np.zeros((30, 3)), 30.0)) == 1.0
