@@ -3,6 +3,7 @@ cross-validation benchmark pools them through the full pipeline (tiny run on gen
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -73,3 +74,20 @@ def test_a_rotation_fold_tests_only_unseen_songs_and_pools_through_the_pipeline(
     assert proc.returncode != 0 and "tested by more than one model" in proc.stderr
     proc = _run(BENCHMARK, "--merge", out, "--out", tmp_path / "merged.json")
     assert proc.returncode == 0 and json.loads((tmp_path / "merged.json").read_text())["summary"] == result["summary"]
+
+
+def test_one_command_trains_every_fold_and_the_model_to_ship(tmp_path):
+    corpus, tang, work = _corpus(tmp_path / "corpus"), _tang(tmp_path / "tang"), tmp_path / "work"
+    env = {**os.environ, "CORPORA": str(corpus), "STEPS": "1", "DEVICE": "cpu",
+           "EXTRA": "--eval-every 1 --eval-segments 4 --batch 2"}
+    proc = subprocess.run(["bash", str(RECIPES / "default_dance.sh"), str(work), str(tang)], capture_output=True,
+                          text=True, timeout=900, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    pooled = json.loads((work / "tang_crossval.json").read_text())
+    assert sorted(r["song"] for r in pooled["songs"]) == sorted(p.name for p in tang.iterdir())  # each once
+    card = json.loads((work / "ship" / "model.json").read_text())
+    assert "test" not in card["training"]["tang_sides"].values()
+    assert card["metrics"]["tang_crossval"]["songs"] == 10
+    proc = subprocess.run(["bash", str(RECIPES / "default_dance.sh"), str(work), str(tmp_path / "absent")],
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 2 and proc.stderr.strip().startswith("error: Tang folder not found")
