@@ -176,8 +176,10 @@ def test_recipe_rejects_bad_options_in_one_line(tmp_path, capsys):
     assert recipe.main(["beatphase", "--out", str(tmp_path / "x.json"), "--tolerance", "a"]) == 2
     assert recipe.main(["beatphase", "--out", str(tmp_path / "x.json"), "--model", "m", "--label", "a",
                         "--label", "b"]) == 2
+    assert recipe.main(["beatphase", "--out", str(tmp_path / "x.json"), "--stretch", "3"]) == 2
     errors = capsys.readouterr().err.strip().splitlines()
-    assert len(errors) == 2 and all(line.startswith("error: ") for line in errors)
+    assert len(errors) == 3 and all(line.startswith("error: ") for line in errors)
+    assert "--stretch" in errors[2]
 
 
 def test_recipe_scores_a_real_dancer(shared_data, tmp_path):
