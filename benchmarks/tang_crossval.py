@@ -26,6 +26,8 @@ from dancekit.inference.tempo_prior import fuse
 from dancekit.paths import shared_data_dir
 
 RESULTS = Path(__file__).resolve().parent / "results" / "tang_crossval.json"
+#: (tempo, meter) fusion weights also scored, as in benchmarks/tempo_fusion.py; (1, 1) is the default.
+WEIGHTS = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (0.5, 0.5), (1.0, 1.0)]
 
 
 def held_out_songs(identifier: Identifier) -> list[str]:
@@ -108,6 +110,8 @@ def identify_rows(args) -> list[dict]:
                     row[key], row[f"{key}_top2"] = classes[order[0]], [classes[i] for i in order[:2]]
                     row[f"{key}_probability"] = round(float(probs[order[0]]), 4)
                     row[f"{key}_probabilities"] = {c: round(float(p), 5) for c, p in zip(classes, probs)}
+                row["weights"] = {f"tempo {tw:g}, meter {mw:g}": classes[int(np.argmax(
+                    fuse(result.network_probabilities, classes, result.rhythm, tw, mw)))] for tw, mw in WEIGHTS}
                 rows.append(row)
                 print(f"{song:<12} {row['truth']:<12} network {row['network']:<15} fused {row['fused']:<15}"
                       f" {row['tempo_bpm'] or 0:6.1f} BPM  ({Path(model).name})", flush=True)
@@ -123,9 +127,14 @@ def write_summary(rows: list[dict], n_models: int, out: Path) -> dict:
         raise SystemExit(f"error: songs tested by more than one model: {', '.join(sorted(twice))}")
     summary = {"songs": len(rows), "models": n_models, "network": score(rows, "network"),
                "fused": score(rows, "fused")}
+    if all("weights" in r for r in rows):
+        summary["top1_by_fusion_weights"] = {key: float(np.mean([r["weights"][key] == r["truth"] for r in rows]))
+                                             for key in rows[0]["weights"]}
     print(f"\n{len(rows)} held-out Tang songs over {n_models} models: network alone top-1 "
           f"{summary['network']['top1']:.1%} (top-2 {summary['network']['top2']:.1%}); with the tempo and meter "
           f"prior top-1 {summary['fused']['top1']:.1%} (top-2 {summary['fused']['top2']:.1%})")
+    for key, top1 in summary.get("top1_by_fusion_weights", {}).items():
+        print(f"  {key:<20} top-1 {top1:.1%}")
     for dance, counts in summary["fused"]["confusion"].items():
         print(f"  {dance:<12} -> {counts}")
     out.parent.mkdir(parents=True, exist_ok=True)

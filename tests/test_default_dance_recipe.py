@@ -65,6 +65,9 @@ def test_a_rotation_fold_tests_only_unseen_songs_and_pools_through_the_pipeline(
     result = json.loads(out.read_text())
     assert sorted(r["song"] for r in result["songs"]) == ["DANCE_C_3", "DANCE_W_3"]
     assert result["summary"]["songs"] == 2 and 0.0 <= result["summary"]["fused"]["top1"] <= 1.0
+    by_weights = result["summary"]["top1_by_fusion_weights"]  # the default weights are the fused answer
+    assert len(by_weights) == 5 and by_weights["tempo 1, meter 1"] == result["summary"]["fused"]["top1"]
+    assert by_weights["tempo 0, meter 0"] == result["summary"]["network"]["top1"]
 
     proc = _run(BENCHMARK, model, model, "--tang", tang, "--out", tmp_path / "twice.json")
     assert proc.returncode != 0 and "tested by more than one model" in proc.stderr
