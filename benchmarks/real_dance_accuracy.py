@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dancekit.data.tang import tang_recordings, tang_split
+from dancekit.data.tang import model_tang_sides, tang_recordings
 from dancekit.fileio import atomic_write_text
 from dancekit.inference import Identifier
 from dancekit.paths import shared_data_dir
@@ -39,7 +39,7 @@ def main() -> None:
         raise SystemExit(f"real data not found at {root} (set DANCEKIT_DATA)")
     identifier = Identifier(args.model, tempo_prior=not args.no_tempo_prior)
     recs = tang_recordings(root / "tang_dance")
-    side = identifier.model.card.training.get("tang_sides") or tang_split(recs)
+    side = model_tang_sides(identifier.model.card.training, recs)
     wanted = {"unseen": {"val", "test"}, "all": {"train", "val", "test"}}.get(args.split, {args.split})
     items = [(f"tang/{r.group}", r.path, r.label) for r in recs if side.get(r.group) in wanted]
     items.append(("ballroom/Media-105901", root / "ballroom_sample" / "Waltz_Media-105901.flac", "Slow Waltz"))

@@ -1,6 +1,6 @@
 """When should dancekit say "not sure"? Precision against coverage for confidence and margin rules.
 
-Identifies real dance recordings (the Tang validation and test songs, the Ballroom and
+Identifies real dance recordings (the Tang validation and test songs of the model's own split by song, the Ballroom and
 Creative-Commons waltzes) and real non-ballroom music (the GTZAN-mini clips the model did not
 train on), then sweeps
 a threshold on the top probability and on the margin between the two most probable dances
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dancekit.data.tang import tang_recordings, tang_split
+from dancekit.data.tang import model_tang_sides, tang_recordings
 from dancekit.fileio import atomic_write_text
 from dancekit.inference import Identifier
 from dancekit.paths import shared_data_dir
@@ -62,7 +62,7 @@ def main() -> None:
     root = shared_data_dir()
     identifier = Identifier(args.model)
     recs = tang_recordings(root / "tang_dance")
-    side = tang_split(recs)
+    side = model_tang_sides(identifier.model.card.training, recs)  # never score songs it trained on
     dances = [] if args.crossval else [(r.path, r.label) for r in recs if side[r.group] in ("val", "test")]
     dances += [(root / "ballroom_sample" / "Waltz_Media-105901.flac", "Slow Waltz"),
                (next((root / "cc_music").glob("*sweet-waltz*")), "Slow Waltz")]

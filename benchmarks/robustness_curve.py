@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from dancekit.audio import load
-from dancekit.data.tang import tang_recordings, tang_split
+from dancekit.data.tang import model_tang_sides, tang_recordings
 from dancekit.evaluation.robustness import robustness_curve
 from dancekit.fileio import atomic_write, atomic_write_text
 from dancekit.inference import Identifier
@@ -37,7 +37,7 @@ def main() -> None:
         raise SystemExit(f"error: Tang data not found at {root} (set DANCEKIT_DATA)")
     recs = tang_recordings(root)
     identifier = Identifier(args.model)
-    side = identifier.model.card.training.get("tang_sides") or tang_split(recs)
+    side = model_tang_sides(identifier.model.card.training, recs)
     test = [r for r in recs if side.get(r.group) in ("val", "test")]  # songs the model never trained on
     sr = identifier.sample_rate
     songs = [load(r.path, sr=sr, offset=30.0, duration=30.0) for r in test]

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from dancekit.dances import DANCE_NAMES
-from dancekit.data.tang import tang_recordings, tang_split
+from dancekit.data.tang import model_tang_sides, tang_recordings
 from dancekit.fileio import atomic_write_text
 from dancekit.inference import Identifier
 from dancekit.inference.tempo_prior import fuse
@@ -30,10 +30,10 @@ RESULTS = Path(__file__).resolve().parent / "results" / "tempo_fusion.json"
 WEIGHTS = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (0.5, 0.5), (1.0, 1.0)]
 
 
-def sets(root: Path, corpus: Path | None, sides: dict | None = None) -> dict[str, list[tuple[Path, str]]]:
-    """``sides``: the model's own split by song (its card's ``tang_sides``); ``tang_split`` without one."""
+def sets(root: Path, corpus: Path | None, training: dict) -> dict[str, list[tuple[Path, str]]]:
+    """``training``: the model card's training record, whose split by song decides the Tang sides."""
     recs = tang_recordings(root / "tang_dance")
-    side = sides or tang_split(recs)
+    side = model_tang_sides(training, recs)
     out = {part: [(r.path, r.label) for r in recs if side.get(r.group) == part] for part in ("val", "test")}
     out["test"] += [(root / "ballroom_sample" / "Waltz_Media-105901.flac", "Slow Waltz"),
                     (next((root / "cc_music").glob("*sweet-waltz*")), "Slow Waltz")]
@@ -52,7 +52,7 @@ def main() -> None:
     identifier = Identifier(args.model)
     classes = identifier.classes
     table = {}
-    for name, items in sets(shared_data_dir(), args.corpus, identifier.model.card.training.get("tang_sides")).items():
+    for name, items in sets(shared_data_dir(), args.corpus, identifier.model.card.training).items():
         results = [(identifier.identify(path), label) for path, label in items]
         table[name] = {"n": len(results)}
         for tw, mw in WEIGHTS:

@@ -1,6 +1,7 @@
 import pytest
 
 from dancekit.data import tang_recordings, tang_split
+from dancekit.data.tang import model_tang_sides
 from dancekit.errors import DancekitError
 
 
@@ -83,3 +84,10 @@ def test_cross_split_rejects_bad_folds(tmp_path):
         tang_cross_split(recs, 2, 0)
     with pytest.raises(DancekitError, match="fold must be in 0..4"):
         tang_cross_split(recs, 5, 5)
+
+
+def test_a_model_is_scored_on_its_own_split(tmp_path):
+    recs = _songs(tmp_path, {"W": 6, "C": 3})
+    own = {r.group: "train" for r in recs} | {"DANCE_W_1": "val"}
+    assert model_tang_sides({"tang_sides": own}, recs) == own
+    assert model_tang_sides({}, recs) == tang_split(recs)  # cards from before the rotation

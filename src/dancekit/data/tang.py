@@ -63,6 +63,12 @@ def tang_cross_split(recordings: list[Recording], folds: int, fold: int | None) 
     return side
 
 
+def model_tang_sides(training: dict, recordings: list[Recording]) -> dict[str, str]:
+    """A model's own split of the Tang songs (its card's ``training.tang_sides``), or ``tang_split``
+    for a model whose card records none: songs on its "train" side must not score it."""
+    return dict(training.get("tang_sides") or tang_split(recordings))
+
+
 def tang_fold(recordings: list[Recording]):
     """``tang_split`` as a ``Fold`` of recordings (train / validation / test), like every other split."""
     from dancekit.data.splits import Fold
