@@ -29,6 +29,15 @@ class DecodeError(AudioError):
     """A media file that starts to decode but is broken (truncated, corrupt)."""
 
 
+class UnsupportedAudioError(AudioError):
+    """A well-formed input that dancekit will not decode: an implausible sample rate, an unknown codec,
+    or a container that may name other files or URLs (a playlist)."""
+
+
+class TooLongError(AudioError):
+    """The recording decodes to more audio than the caller allows (``max_duration``)."""
+
+
 class ModelError(DancekitError):
     """A model file is missing, corrupt, or does not match its card."""
 

@@ -51,7 +51,7 @@ def test_text_file(tmp_path, name):
 
 def test_picture_and_directory(tmp_path, ffmpeg):
     pic = ffmpeg(tmp_path / "photo.jpg", "-f", "lavfi", "-i", "testsrc=size=64x64", "-frames:v", "1")
-    with pytest.raises(NotAudioError, match="^not an audio file: photo.jpg$"):
+    with pytest.raises(NotAudioError, match=r"^not an audio file: photo.jpg \(a picture\)$"):
         audio.load(pic)
     with pytest.raises(NotAudioError):
         audio.load(tmp_path)

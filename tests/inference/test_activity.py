@@ -36,3 +36,18 @@ def test_streaming_verdict_equals_whole_signal_verdict(chunk):
         x = (rng.standard_normal(SR * 3) * 10 ** (level_db / 20)).astype(np.float32)
         x[: SR * 2] = 0
         assert _meter(x, chunk).is_silent() == is_near_silent(x), level_db
+
+
+@pytest.mark.parametrize("chunk", [333, 4096])
+def test_music_band_verdict_streams_like_the_whole_signal(chunk):
+    rng = np.random.default_rng(3)
+    t = np.arange(SR * 3) / SR
+    for x in (np.full(SR * 3, 0.5, np.float32), (0.9 * np.sin(2 * np.pi * 5 * t)).astype(np.float32),
+              (rng.standard_normal(SR * 3) * 0.01).astype(np.float32)):
+        meter = ActivityMeter(sr=SR)
+        for i in range(0, len(x), chunk):
+            meter.update(x[i : i + chunk])
+        assert meter.is_silent() == is_near_silent(x, sr=SR)
+    assert is_near_silent(np.full(SR * 3, 0.5, np.float32), sr=SR)  # a DC offset is loud, not music
+    assert not is_near_silent(np.full(SR * 3, 0.5, np.float32))  # without a rate, levels are plain
+    assert not is_near_silent((rng.standard_normal(SR * 3) * 0.01).astype(np.float32), sr=SR)

@@ -63,7 +63,7 @@ def test_stride_changes_the_number_of_segments(toy_model):
 
 def test_short_and_silent_recordings_are_reported(toy_model):
     identifier = Identifier(toy_model, rhythm=False)
-    short = identifier.identify(toy_recording(0, 0.5, seed=5), sample_rate=SR)
+    short = identifier.identify(toy_recording(0, 2.0, seed=5), sample_rate=SR)
     assert short.status == "short" and len(short.segment_starts_s) == 1
     assert any("shorter than one" in w for w in short.warnings)
     silent = identifier.identify(np.zeros(SR * 10, np.float32), sample_rate=SR)

@@ -16,7 +16,8 @@ import numpy as np
 
 from dancekit.audio._mono import downmix_planar
 from dancekit.audio._source import Source
-from dancekit.errors import DecodeError, NoAudioStreamError, NotAudioError
+from dancekit.audio.samples import check_sample_rate
+from dancekit.errors import DecodeError, NoAudioStreamError, NotAudioError, UnsupportedAudioError
 
 BACKEND = "ffmpeg"
 log = logging.getLogger(__name__)
@@ -32,6 +33,18 @@ _SEEK_MIN_SECONDS = 30.0
 _SEEK_PREROLL_SECONDS = 1.0
 #: ffmpeg "formats" that are pictures or text: a file opened as one of these is not an audio file.
 _NON_MEDIA_FORMATS = {"image2", "tty", "gif", "apng", "webp", "srt", "ass", "webvtt", "subviewer", "lrc"}
+#: The demuxers ffmpeg may choose: containers of recordings and of videos with sound. Everything else is
+#: refused before its header is read: playlists and scripts (hls, concat) that open other files and URLs,
+#: devices and generators (alsa, x11grab, lavfi), network sessions (rtp, sdp, rtsp), pictures, subtitles.
+ALLOWED_DEMUXERS = ("aac", "ac3", "aiff", "amr", "amrnb", "amrwb", "ape", "asf", "au", "avi", "caf", "dsf", "dts",
+                    "dtshd", "eac3", "flac", "flv", "loas", "matroska", "mlp", "mov", "mp3", "mpc", "mpc8", "mpeg",
+                    "mpegts", "mxf", "nut", "ogg", "rm", "shn", "tak", "truehd", "tta", "voc", "w64", "wav", "wv",
+                    "xwma")
+#: ffmpeg options for an input read from its own bytes: only the allowed demuxers, and no protocol at all,
+#: so that no demuxer can open a second file or URL (an mp4's external data references, say).
+_OWN_BYTES_ONLY = {"format_whitelist": ",".join(ALLOWED_DEMUXERS), "protocol_whitelist": "none"}
+#: First bytes of playlists, named in their refusal so that a user knows what was refused and why.
+_PLAYLIST_MAGIC = (b"#EXTM3U", b"ffconcat", b"[playlist]", b"<?xml", b"<ASX", b"<asx")
 
 
 class FfmpegReader:
@@ -44,11 +57,15 @@ class FfmpegReader:
         self._source = source
         self._blocksize = blocksize
         self._container = None
-        self._open()
+        self._bytes = None
         try:
+            self._open()
             c, s = self._container, self._stream
             self.format = c.format.name
-            self.codec = s.codec_context.codec.canonical_name
+            context = s.codec_context
+            if context is None or context.codec is None:  # e.g. a WAV whose format tag names no codec
+                raise UnsupportedAudioError(f"could not decode {self.name}: unknown audio codec")
+            self.codec = context.codec.canonical_name
             self._at_top = True
             self._first = self._peek()  # the real rate / layout (HE-AAC headers can lie) and origin pts
             if self._first is not None:
@@ -56,28 +73,37 @@ class FfmpegReader:
                 self.channels = self._first.layout.nb_channels
                 self._origin_pts = self._first.pts
             else:
-                self.samplerate = s.codec_context.sample_rate
-                self.channels = s.codec_context.layout.nb_channels
+                self.samplerate = context.sample_rate
+                self.channels = context.layout.nb_channels
                 self._origin_pts = None
-            self.frames = round(self.duration * self.samplerate) if self.duration and self.samplerate else None
+            self.samplerate = check_sample_rate(self.samplerate, self.name)
+            if not self.channels or self.channels < 1:
+                raise DecodeError(f"could not decode {self.name}: no audio channels")
+            duration = self.duration
+            self.frames = round(duration * self.samplerate) if duration and duration > 0 else None
         except BaseException:
             self.close()
             raise
 
     # -- opening ----------------------------------------------------------------------------------------
     def _open(self) -> None:
-        self._source.rewind()
+        self._close_input()
+        source = self._source
         try:
-            self._container = av.open(self._source.target, mode="r", metadata_errors="replace")
+            if source.playlists:  # a local path its user asked to read as a playlist: ffmpeg's own rules
+                self._container = av.open(source.path, mode="r", metadata_errors="replace")
+            else:
+                self._bytes = source.nameless()
+                self._container = av.open(self._bytes, mode="r", metadata_errors="replace", options=_OWN_BYTES_ONLY)
         except av.error.FFmpegError as e:
-            raise _open_error(self._source, e) from None
+            raise _open_error(source, e) from None
         except OSError as e:
             raise DecodeError(f"could not decode {self.name}: {e.strerror or e}") from None
         audio = self._container.streams.audio
         if not audio:
             fmt = self._container.format.name
             has_video = bool(self._container.streams.video)
-            self._container.close()
+            self._close_input()
             if not has_video or fmt in _NON_MEDIA_FORMATS or fmt.endswith("_pipe"):
                 raise NotAudioError(f"not an audio file: {self.name}")
             raise NoAudioStreamError(f"no audio stream in {self.name}")
@@ -86,9 +112,9 @@ class FfmpegReader:
     @property
     def duration(self) -> float | None:
         s = self._stream
-        if s.duration is not None and s.time_base is not None:
+        if s.duration is not None and s.time_base is not None and s.duration > 0:
             return float(s.duration * s.time_base)
-        if self._container.duration is not None:
+        if self._container.duration is not None and self._container.duration > 0:
             return self._container.duration / av.time_base
         return None
 
@@ -171,7 +197,6 @@ class FfmpegReader:
 
     def _from_top(self) -> Iterator[av.AudioFrame]:
         if not self._at_top:  # consumed or seeked away: reopen
-            self._container.close()
             self._open()
             self._first = self._peek()
         self._at_top = False
@@ -197,9 +222,16 @@ class FfmpegReader:
         if pending:
             yield np.concatenate(pending)
 
-    def close(self) -> None:
+    def _close_input(self) -> None:
         if self._container is not None:
             self._container.close()
+            self._container = None
+        if self._bytes is not None:
+            self._bytes.close()
+            self._bytes = None
+
+    def close(self) -> None:
+        self._close_input()
 
 
 def _reason(err: Exception | None) -> str:
@@ -222,6 +254,10 @@ def looks_like_media(head: bytes) -> bool:
 
 
 def _open_error(source: Source, err: Exception) -> Exception:
-    if looks_like_media(source.head()):
+    head = source.head()
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(_PLAYLIST_MAGIC):
+        return UnsupportedAudioError(f"{source.name} is a playlist: dancekit decodes only a recording's own bytes, "
+                                     "never files or URLs that a playlist names")
+    if looks_like_media(head):
         return DecodeError(f"could not decode {source.name}: {_reason(err)}")
     return NotAudioError(f"not an audio file: {source.name}")

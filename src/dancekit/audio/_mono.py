@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 # Full-scale divisors for integer sample formats, so every backend yields floats in [-1, 1).
-_INT_SCALE = {np.dtype(np.int16): 2.0**15, np.dtype(np.int32): 2.0**31, np.dtype(np.int64): 2.0**63}
+_INT_SCALE = {np.dtype(np.int8): 2.0**7, np.dtype(np.int16): 2.0**15, np.dtype(np.int32): 2.0**31, np.dtype(np.int64): 2.0**63}
 
 
 def downmix_interleaved(block: np.ndarray) -> np.ndarray:
@@ -28,8 +28,9 @@ def to_float32(x: np.ndarray) -> np.ndarray:
         return x
     if x.dtype.kind == "f":
         return x.astype(np.float32)
-    if x.dtype == np.uint8:
-        return (x.astype(np.float32) - 128.0) / 128.0
+    if x.dtype.kind == "u":  # offset binary: mid-scale is silence
+        half = 2.0 ** (8 * x.dtype.itemsize - 1)
+        return ((x.astype(np.float64) - half) / half).astype(np.float32)
     scale = _INT_SCALE.get(x.dtype)
     if scale is None:
         raise TypeError(f"unsupported sample dtype {x.dtype}")

@@ -8,7 +8,7 @@ import numpy as np
 
 from dancekit.audio import _sndfile
 from dancekit.audio._source import AudioSource, open_source
-from dancekit.errors import DecodeError, EmptyAudioError
+from dancekit.errors import DecodeError, EmptyAudioError, NotAudioError, UnsupportedAudioError
 
 #: Input frames per decoded block: 2**16 (1.5 s at 44.1 kHz) keeps Python overhead negligible while a
 #: 6-channel float32 block stays at 1.5 MB.
@@ -55,10 +55,23 @@ class OpenedReader:
             self._source.close()
 
 
-def open_reader(source: AudioSource, blocksize: int = BLOCK_FRAMES) -> OpenedReader:
-    """Open ``source`` with the first backend that yields samples; raise a one-line ``AudioError`` if none."""
-    src = open_source(source)
+#: Inputs that are certainly not recordings, though ffmpeg's mp3 probe may find a frame inside them (a tar
+#: of mp3 files decoded as one song): (offset, magic, what).
+_NOT_MEDIA = ((257, b"ustar", "a tar archive"), (0, b"PK\x03\x04", "a zip archive"), (0, b"\x1f\x8b", "a gzip file"),
+              (0, b"7z\xbc\xaf\x27\x1c", "a 7-zip archive"), (0, b"Rar!", "a rar archive"), (0, b"%PDF", "a PDF"),
+              (0, b"\x7fELF", "a program"), (0, b"\x89PNG", "a picture"), (0, b"\xff\xd8\xff", "a picture"),
+              (0, b"GIF8", "a picture"))
+
+
+def open_reader(source: AudioSource, blocksize: int = BLOCK_FRAMES, playlists: bool = False) -> OpenedReader:
+    """Open ``source`` with the first backend that yields samples; raise a one-line ``AudioError`` if none.
+
+    ``playlists`` lets a local path be read as a playlist (HLS, ffconcat), which names other files or URLs;
+    off, they are refused, and uploads and bytes are always decoded from their own bytes alone.
+    """
+    src = open_source(source, playlists=playlists)
     try:
+        _refuse_non_media(src)
         reader = _open(src, blocksize)
     except BaseException:
         src.close()
@@ -66,11 +79,20 @@ def open_reader(source: AudioSource, blocksize: int = BLOCK_FRAMES) -> OpenedRea
     return OpenedReader(reader, src)
 
 
+def _refuse_non_media(src) -> None:
+    head = src.head(512)
+    for offset, magic, what in _NOT_MEDIA:
+        if head[offset : offset + len(magic)] == magic:
+            raise NotAudioError(f"not an audio file: {src.name} ({what})")
+
+
 def _open(src, blocksize: int) -> Reader:
     sf_reader = None
     if _sndfile.recognises(src.head()):
         try:
             sf_reader = _sndfile.SoundfileReader(src, blocksize)
+        except UnsupportedAudioError:
+            raise
         except Exception:  # cannot open, or opened but failed to decode: ffmpeg may do better
             pass
     if sf_reader is not None:

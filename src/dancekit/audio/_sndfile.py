@@ -17,6 +17,7 @@ import soundfile as sf
 
 from dancekit.audio._mono import downmix_interleaved
 from dancekit.audio._source import Source
+from dancekit.audio.samples import check_sample_rate
 from dancekit.errors import DecodeError
 
 BACKEND = "soundfile"
@@ -50,12 +51,14 @@ class SoundfileReader:
         try:
             if self._f.format in DEFER_FORMATS:
                 raise DeferToFfmpeg(self._f.format)
-            self.samplerate = int(self._f.samplerate)
+            self.samplerate = check_sample_rate(self._f.samplerate, self.name)
             self.channels = int(self._f.channels)
+            if self.channels < 1:
+                raise DecodeError(f"could not decode {self.name}: no audio channels")
             self.format = str(self._f.format).lower()
             self.codec = str(self._f.subtype).lower()
             # Exact for PCM/FLAC/Ogg; for mp3 an estimate from the Xing/LAME header (wrong if truncated).
-            self.frames = int(self._f.frames) if self._f.frames >= 0 else None
+            self.frames = int(self._f.frames) if self._f.frames > 0 else None
             self._first = self._read()  # proves that samples come out (None: none do)
         except BaseException:
             self._f.close()

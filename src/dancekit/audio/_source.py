@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +23,9 @@ AudioSource = Union[str, os.PathLike, bytes, bytearray, memoryview, BinaryIO]
 # Non-seekable inputs (pipes, sockets) are spooled: in memory up to this size, then to a temp file, so a
 # long WAV piped in does not need RAM proportional to its size.
 _SPOOL_MAX_BYTES = 32 * 1024 * 1024
+#: A pipe or stream longer than this is refused rather than spooled: 4 GB is over 6 hours of CD audio
+#: as WAV, and a stream that never ends (a device, ``yes | dancekit``) must not fill the disk.
+MAX_STREAM_BYTES = 4 * 1024 * 1024 * 1024
 
 
 class MissingFileError(AudioError, FileNotFoundError):
@@ -37,6 +40,9 @@ class Source:
     path: str | None = None
     fileobj: BinaryIO | None = None
     _owned: bool = False  # True when we created fileobj (BytesIO / spool) and must close it
+    #: Let ffmpeg open playlists (HLS, ffconcat) by the path's name: they make it read other files and
+    #: URLs. Only for a local path its user asked for explicitly; never for uploads or bytes.
+    playlists: bool = False
 
     def rewind(self) -> None:
         """Back to byte 0, so the next backend probes the whole input (the previous one may have read it)."""
@@ -55,8 +61,20 @@ class Source:
 
     @property
     def target(self):
-        """What to hand to ``soundfile.SoundFile`` / ``av.open``."""
+        """What to hand to ``soundfile.SoundFile``: it only ever reads the one file or object."""
         return self.path if self.path is not None else self.fileobj
+
+    def nameless(self) -> "NamelessReader":
+        """The input's bytes behind a file object with no name, for ffmpeg.
+
+        ffmpeg chooses a demuxer partly by the name it is given: an upload called ``x.m3u8`` was read
+        as a playlist, which made the server fetch the URLs and local files it listed. Without a name
+        the demuxer is chosen from the bytes alone.
+        """
+        if self.path is not None:
+            return NamelessReader(open(self.path, "rb"), owned=True)
+        self.rewind()
+        return NamelessReader(self.fileobj, owned=False)
 
     def close(self) -> None:
         if self._owned and self.fileobj is not None:
@@ -74,11 +92,16 @@ def display_name(source) -> str:
     return "<stream>"
 
 
-def open_source(source: AudioSource) -> Source:
-    """Validate ``source`` and wrap it; raises the one-line errors that need no decoder at all."""
+def open_source(source: AudioSource, playlists: bool = False) -> Source:
+    """Validate ``source`` and wrap it; raises the one-line errors that need no decoder at all.
+
+    ``playlists`` lets a local path be read as a playlist (see ``Source.playlists``).
+    """
     name = display_name(source)
     if isinstance(source, (str, os.PathLike)):
-        return _from_path(Path(source), name)
+        src = _from_path(Path(source), name)
+        src.playlists = playlists and src.path is not None
+        return src
     if isinstance(source, (bytes, bytearray, memoryview)):
         if len(source) == 0:
             raise EmptyAudioError(f"empty file: {name}")
@@ -88,6 +111,30 @@ def open_source(source: AudioSource) -> Source:
     raise TypeError(f"audio source must be a path, bytes or a binary file object, not {type(source).__name__}")
 
 
+class NamelessReader:
+    """Read, seek and tell over a binary file object, and nothing else: no ``name`` for ffmpeg to use."""
+
+    def __init__(self, fileobj: BinaryIO, owned: bool):
+        self._f = fileobj
+        self._owned = owned
+
+    def read(self, n: int = -1) -> bytes:
+        return self._f.read(n)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._f.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._f.tell()
+
+    def seekable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        if self._owned:
+            self._f.close()
+
+
 def _from_path(path: Path, name: str) -> Source:
     try:
         st = path.stat()
@@ -95,12 +142,22 @@ def _from_path(path: Path, name: str) -> Source:
         raise MissingFileError(f"file not found: {os.fspath(path)}") from None
     except OSError as e:
         raise AudioError(f"could not read {name}: {e.strerror or e}") from None
-    if path.is_dir():
+    if stat.S_ISDIR(st.st_mode):
         raise NotAudioError(f"not an audio file: {name} (a directory)")
-    if st.st_size == 0 and path.is_file():
-        raise EmptyAudioError(f"empty file: {name}")
+    if stat.S_ISSOCK(st.st_mode):
+        raise NotAudioError(f"not an audio file: {name} (a socket)")
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
+        raise NotAudioError(f"not an audio file: {name} (a device)")
     if not os.access(path, os.R_OK):
         raise AudioError(f"could not read {name}: permission denied")
+    if stat.S_ISFIFO(st.st_mode):  # a pipe can be read once: take its bytes now, as from a stream
+        try:
+            with open(path, "rb") as pipe:
+                return _from_fileobj(pipe, name)
+        except OSError as e:
+            raise AudioError(f"could not read {name}: {e.strerror or e}") from None
+    if st.st_size == 0:
+        raise EmptyAudioError(f"empty file: {name}")
     return Source(name=name, path=os.fspath(path))
 
 
@@ -119,7 +176,10 @@ def _from_fileobj(f: BinaryIO, name: str) -> Source:
         first = f.read(1 << 16)
         _require_binary(first)
         spool.write(first)
-        shutil.copyfileobj(f, spool)
+        while block := f.read(1 << 20):
+            spool.write(block)
+            if spool.tell() > MAX_STREAM_BYTES:
+                raise AudioError(f"could not read {name}: stream longer than {MAX_STREAM_BYTES >> 30} GB")
     except BaseException:
         spool.close()
         raise

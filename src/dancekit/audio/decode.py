@@ -20,12 +20,17 @@ import soxr
 
 from dancekit.audio._open import open_reader
 from dancekit.audio._source import AudioSource
-from dancekit.errors import EmptyAudioError
+from dancekit.audio.samples import make_finite
+from dancekit.errors import EmptyAudioError, TooLongError
 
 RESAMPLE_QUALITY = "HQ"
 #: Decoding for ``offset > 0`` starts this much earlier (in output seconds) and drops the extra, so the
 #: resampler has settled and ``load(x, offset=o)`` equals ``load(x)[round(o * sr):]``.
 _RESAMPLE_PREROLL_SECONDS = 0.25
+#: ``load`` preallocates what the header announces, but never more than this many output seconds: a
+#: header is the file's own word (a forged FLAC claimed 2**36 samples, an mp3's Xing header 4.5 TiB), so
+#: past it the array grows only as decoded samples really arrive.
+_PREALLOCATE_MAX_SECONDS = 600.0
 
 
 def stream(
@@ -35,35 +40,67 @@ def stream(
     *,
     offset: float = 0.0,
     duration: float | None = None,
+    max_duration: float | None = None,
+    playlists: bool = False,
 ) -> Iterator[np.ndarray]:
     """Yield consecutive mono float32 chunks of ``chunk_seconds`` at ``sr`` (the last may be shorter).
 
     ``sr=None`` keeps the file's own rate. The source is opened (and bad input raised) at call time,
     not at the first ``next``. Chunk boundaries do not change the samples: concatenating the chunks gives
     exactly ``load(source, sr, offset, duration)``.
+
+    Parameters
+    ----------
+    source : path, bytes or binary file object
+        The recording. Bytes and file objects are decoded from their own bytes alone.
+    sr : int or None
+        Output rate in Hz; None keeps the file's rate.
+    chunk_seconds : float
+        Length of each yielded chunk.
+    offset, duration : float
+        Seconds to skip, and to decode after them (None: to the end).
+    max_duration : float or None
+        Refuse a recording longer than this many seconds with ``TooLongError``: at open when its
+        header says so, else as soon as more is decoded (headers can lie). None: no limit.
+    playlists : bool
+        Read a local playlist file (HLS, ffconcat) and the files or URLs it names. Off, playlists are
+        refused; never turn it on for input that someone else chose.
     """
-    _check_args(sr, offset, duration)
+    _check_args(sr, offset, duration, max_duration)
     if not chunk_seconds > 0:
         raise ValueError(f"chunk_seconds must be > 0, got {chunk_seconds}")
-    opened = open_reader(source)
+    opened = open_reader(source, playlists=playlists)
+    try:
+        _check_header_duration(opened.reader, max_duration)
+    except BaseException:
+        opened.close()
+        raise
     out_sr = sr or opened.reader.samplerate
-    return _chunks(opened, out_sr, max(1, round(chunk_seconds * out_sr)), offset, duration)
+    return _chunks(opened, out_sr, max(1, round(chunk_seconds * out_sr)), offset, duration, max_duration)
 
 
 def load(
-    source: AudioSource, sr: int | None = 22050, offset: float = 0.0, duration: float | None = None
+    source: AudioSource,
+    sr: int | None = 22050,
+    offset: float = 0.0,
+    duration: float | None = None,
+    *,
+    max_duration: float | None = None,
+    playlists: bool = False,
 ) -> np.ndarray:
     """The whole (or ``offset``/``duration`` seconds of the) recording as one mono float32 array at ``sr``.
 
-    The output is preallocated from the header's length and filled in place, so memory peaks at the
-    result's size (plus one block), not twice it.
+    The output is preallocated from the header's length (up to ten minutes: headers can lie) and filled
+    in place, so memory peaks at the result's size (plus one block), not twice it. The parameters are
+    those of :func:`stream`.
     """
-    _check_args(sr, offset, duration)
-    with open_reader(source) as reader:
+    _check_args(sr, offset, duration, max_duration)
+    with open_reader(source, playlists=playlists) as reader:
+        _check_header_duration(reader, max_duration)
         out_sr = sr or reader.samplerate
         out = np.empty(_expected_length(reader, out_sr, offset, duration), dtype=np.float32)
         n = 0
-        for piece in _resampled(reader, out_sr, offset, duration):
+        for piece in _resampled(reader, out_sr, offset, duration, max_duration):
             if n + len(piece) > len(out):  # header underestimated the length: grow geometrically
                 out.resize(max(n + len(piece), int(len(out) * 1.5) + 1), refcheck=False)
             out[n : n + len(piece)] = piece
@@ -72,13 +109,31 @@ def load(
     return out
 
 
-def _check_args(sr, offset, duration) -> None:
-    if sr is not None and (not isinstance(sr, (int, np.integer)) or sr <= 0):
+def _check_args(sr, offset, duration, max_duration=None) -> None:
+    if sr is not None and (isinstance(sr, bool) or not isinstance(sr, (int, np.integer)) or sr <= 0):
         raise ValueError(f"sr must be a positive integer or None, got {sr!r}")
-    if not offset >= 0:
-        raise ValueError(f"offset must be >= 0 seconds, got {offset}")
-    if duration is not None and not duration >= 0:
-        raise ValueError(f"duration must be >= 0 seconds or None, got {duration}")
+    if not (offset >= 0 and math.isfinite(offset)):
+        raise ValueError(f"offset must be a finite number of seconds >= 0, got {offset}")
+    if duration is not None and not (duration >= 0 and math.isfinite(duration)):
+        raise ValueError(f"duration must be a finite number of seconds >= 0 or None, got {duration}")
+    if max_duration is not None and not max_duration > 0:
+        raise ValueError(f"max_duration must be > 0 seconds or None, got {max_duration}")
+
+
+def _check_header_duration(reader, max_duration: float | None) -> None:
+    if max_duration is not None and reader.duration is not None and reader.duration > max_duration + 1.0:
+        raise TooLongError(_too_long(reader.name, max_duration, f"{_clock(reader.duration)} long"))
+
+
+def _too_long(name: str, max_duration: float, what: str) -> str:
+    return f"recording too long: {name} is {what} (limit {_clock(max_duration)})"
+
+
+def _clock(seconds: float) -> str:
+    """``1:02:03`` or ``4:05``: a duration as a person reads it."""
+    minutes, secs = divmod(int(round(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def _expected_length(reader, out_sr: int, offset: float, duration: float | None) -> int:
@@ -89,15 +144,17 @@ def _expected_length(reader, out_sr: int, offset: float, duration: float | None)
     # and shrinking in place at the end is cheaper than growing (a copy) past a too-tight guess.
     total = math.ceil(reader.frames * out_sr / reader.samplerate) + out_sr // 2
     remaining = max(0, total - round(offset * out_sr))
-    return min(remaining, want) if want is not None else remaining
+    expected = min(remaining, want) if want is not None else remaining
+    return min(expected, round(_PREALLOCATE_MAX_SECONDS * out_sr))
 
 
-def _chunks(opened, out_sr: int, chunk_len: int, offset: float, duration: float | None) -> Iterator[np.ndarray]:
+def _chunks(opened, out_sr: int, chunk_len: int, offset: float, duration: float | None,
+            max_duration: float | None) -> Iterator[np.ndarray]:
     """Re-cut the resampler's variable-size output into fixed ``chunk_len`` pieces."""
     with opened as reader:
         buf = np.empty(chunk_len, dtype=np.float32)
         fill = 0
-        for piece in _resampled(reader, out_sr, offset, duration):
+        for piece in _resampled(reader, out_sr, offset, duration, max_duration):
             pos = 0
             while pos < len(piece):
                 take = min(chunk_len - fill, len(piece) - pos)
@@ -112,11 +169,16 @@ def _chunks(opened, out_sr: int, chunk_len: int, offset: float, duration: float 
             yield buf[:fill].copy()
 
 
-def _resampled(reader, out_sr: int, offset: float, duration: float | None) -> Iterator[np.ndarray]:
-    """Output samples ``[round(offset*sr), + round(duration*sr))`` in pieces of any size."""
+def _resampled(reader, out_sr: int, offset: float, duration: float | None,
+               max_duration: float | None = None) -> Iterator[np.ndarray]:
+    """Output samples ``[round(offset*sr), + round(duration*sr))`` in pieces of any size, all finite.
+
+    Decoding stops with ``TooLongError`` once the input passes ``max_duration`` seconds.
+    """
     in_sr = reader.samplerate
     first = round(offset * out_sr)
     want = None if duration is None else round(duration * out_sr)
+    max_input = None if max_duration is None else max_duration * in_sr
     if want == 0:
         return
     if in_sr == out_sr:
@@ -132,6 +194,7 @@ def _resampled(reader, out_sr: int, offset: float, duration: float | None) -> It
 
     got_input = False
     emitted = 0
+    consumed = start_in
 
     def take(y: np.ndarray):
         nonlocal skip, emitted
@@ -145,6 +208,10 @@ def _resampled(reader, out_sr: int, offset: float, duration: float | None) -> It
 
     for block in reader.blocks(start_in):
         got_input = True
+        consumed += len(block)
+        if max_input is not None and consumed > max_input + in_sr:
+            raise TooLongError(_too_long(reader.name, max_duration, "longer than that"))
+        block = make_finite(block)
         y = take(resampler.resample_chunk(block) if resampler is not None else block)
         if len(y):
             yield y

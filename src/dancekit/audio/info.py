@@ -26,9 +26,12 @@ class AudioInfo:
     backend: str
 
 
-def info(source: AudioSource) -> AudioInfo:
-    """Duration, rate, channels and format of ``source``; raises the same one-line errors as ``load``."""
-    with open_reader(source) as r:
+def info(source: AudioSource, playlists: bool = False) -> AudioInfo:
+    """Duration, rate, channels and format of ``source``; raises the same one-line errors as ``load``.
+
+    ``playlists`` is that of :func:`dancekit.audio.stream`.
+    """
+    with open_reader(source, playlists=playlists) as r:
         return AudioInfo(
             duration=r.duration,
             samplerate=int(r.samplerate),

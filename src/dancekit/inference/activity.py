@@ -9,6 +9,7 @@ from dancekit.audio.loudness import (
     DEFAULT_MIN_ACTIVE_FRACTION,
     DEFAULT_THRESHOLD_DBFS,
     frame_rms_dbfs,
+    music_band_filter,
     rms_dbfs,
 )
 
@@ -16,11 +17,18 @@ from dancekit.audio.loudness import (
 class ActivityMeter:
     """Counts active frames chunk by chunk, so a live or 2-hour stream is judged like a whole file.
 
-    Fed the chunks of a signal, ``is_silent()`` equals ``is_near_silent(signal)``.
+    Fed the chunks of a signal, ``is_silent()`` equals ``is_near_silent(signal, sr=sr)``. With ``sr``,
+    activity is measured in the music band (the high-pass runs on across chunks); ``level_dbfs`` is
+    always the plain level.
     """
 
     def __init__(self, threshold_dbfs: float = DEFAULT_THRESHOLD_DBFS,
-                 min_active_fraction: float = DEFAULT_MIN_ACTIVE_FRACTION, frame_length: int = DEFAULT_FRAME_LENGTH):
+                 min_active_fraction: float = DEFAULT_MIN_ACTIVE_FRACTION, frame_length: int = DEFAULT_FRAME_LENGTH,
+                 sr: int | None = None):
+        from scipy.signal import sosfilt_zi
+
+        self._sos = music_band_filter(sr) if sr is not None else None
+        self._zi = None if self._sos is None else sosfilt_zi(self._sos) * 0.0  # starts at rest, as sosfilt does
         self.threshold_dbfs = threshold_dbfs
         self.min_active_fraction = min_active_fraction
         self.frame_length = frame_length
@@ -31,7 +39,13 @@ class ActivityMeter:
         self._samples = 0
 
     def update(self, samples: np.ndarray) -> None:
-        x = np.concatenate([self._carry, samples]) if self._carry.size else np.asarray(samples)
+        banded = samples
+        if self._sos is not None and samples.size:
+            from scipy.signal import sosfilt
+
+            banded, self._zi = sosfilt(self._sos, np.asarray(samples, dtype=np.float64), zi=self._zi)
+            banded = banded.astype(np.float32)
+        x = np.concatenate([self._carry, banded]) if self._carry.size else np.asarray(banded)
         whole = (x.size // self.frame_length) * self.frame_length
         if whole:
             self._count(x[:whole])

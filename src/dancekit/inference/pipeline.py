@@ -15,6 +15,8 @@ from typing import BinaryIO, Union
 import numpy as np
 import torch
 
+from dancekit.audio.loudness import MUSIC_LOW_HZ
+from dancekit.audio.samples import make_finite
 from dancekit.errors import EmptyAudioError
 from dancekit.features import FrameStream, FrontEndConfig, build_frontend
 from dancekit.inference.activity import ActivityMeter
@@ -30,6 +32,9 @@ MIN_RHYTHM_SECONDS = 6.0
 #: Tempo and meter come from the first five minutes: a whole song in nearly every case, while
 #: the tempogram of a 2-hour set would alone cost gigabytes.
 MAX_RHYTHM_SECONDS = 300.0
+#: Shorter recordings are not classified ("no music detected"): a few milliseconds looped into a
+#: 5.2 s segment is a buzz the network still gave a dance with 92 % confidence.
+MIN_MUSIC_SECONDS = 1.0
 #: Decoding chunk: long enough for efficient batches, short enough to keep memory flat.
 CHUNK_SECONDS = 30.0
 
@@ -86,17 +91,38 @@ class Identifier:
         """
         return Session(self, name, live)
 
-    def identify(self, source: Source, sample_rate: int | None = None, name: str | None = None) -> IdentifyResult:
-        """Identify one recording: a path, bytes, a binary file object, or a mono array (with ``sample_rate``)."""
+    def identify(self, source: Source, sample_rate: int | None = None, name: str | None = None, *,
+                 max_duration: float | None = None, playlists: bool = False) -> IdentifyResult:
+        """Identify one recording.
+
+        Parameters
+        ----------
+        source : path, bytes, binary file object or array
+            The recording. An array is mono ``(n,)`` or 2-D with channels on its shorter axis.
+        sample_rate : int, optional
+            The array's rate in Hz (required for arrays, ignored otherwise).
+        name : str, optional
+            How results and messages name the recording.
+        max_duration : float, optional
+            Refuse recordings longer than this many seconds (``dancekit.errors.TooLongError``).
+        playlists : bool
+            Read a local playlist file and what it names (see :func:`dancekit.audio.stream`).
+        """
         from dancekit import audio
 
         session = self.session(name or _source_name(source), live=False)
         if isinstance(source, np.ndarray):
             if sample_rate is None:
                 raise ValueError("an array needs its sample_rate")
-            session.push(_to_rate(source, sample_rate, self.sample_rate))
+            samples = audio.from_array(source, sample_rate, self.sample_rate)
+            if max_duration is not None and samples.size > (max_duration + 1.0) * self.sample_rate:
+                from dancekit.errors import TooLongError
+
+                raise TooLongError(f"recording too long: {session.name} is longer than {max_duration:g} s")
+            session.push(samples)
         else:
-            for chunk in audio.stream(source, sr=self.sample_rate, chunk_seconds=CHUNK_SECONDS):
+            for chunk in audio.stream(source, sr=self.sample_rate, chunk_seconds=CHUNK_SECONDS,
+                                      max_duration=max_duration, playlists=playlists):
                 session.push(chunk)
         return session.result()
 
@@ -112,19 +138,21 @@ class Session:
         self.frames = FrameStream(identifier.frontend, identifier.frontend_config)
         self.cutter = SegmentCutter(identifier.segment_frames, identifier.stride)
         self.mean = IncrementalMean(len(identifier.classes))
-        self.activity = ActivityMeter()
+        self.activity = ActivityMeter(sr=identifier.sample_rate)
         self.samples_seen = 0
         self._starts: list[int] = []
         self._probs: list[np.ndarray] = []
         self._rhythm_frames: list[torch.Tensor] = []
         self._rhythm_frames_kept = 0
         self._finished = False
+        #: segments left out of the answer because nothing in them changes (see ``changes_in_time``)
+        self.still_segments = 0
 
     def push(self, samples: np.ndarray) -> np.ndarray:
         """Feed mono float32 audio at the model's rate; returns probabilities of segments completed now."""
         if self._finished:
             raise RuntimeError("session already finished")
-        samples = np.asarray(samples, dtype=np.float32).reshape(-1)
+        samples = make_finite(np.asarray(samples, dtype=np.float32).reshape(-1))
         self.samples_seen += samples.size
         self.activity.update(samples)
         return self._take_frames(self.frames.push(samples))
@@ -165,6 +193,13 @@ class Session:
         segments = torch.cat([s for s, _ in self._pending])
         starts = [t for _, group in self._pending for t in group]
         self._pending = []
+        moving = changes_in_time(segments)
+        if not bool(moving.all()):
+            self.still_segments += int((~moving).sum())
+            segments = segments[moving]
+            starts = [t for t, keep in zip(starts, moving.tolist()) if keep]
+            if not starts:
+                return np.zeros((0, len(self.identifier.classes)))
         probs = self.identifier.classify_segments(segments)
         self.mean.update(probs)
         self._starts.extend(starts)
@@ -205,9 +240,16 @@ class Session:
                 f"recording is {duration:.1f} s, shorter than one {segment_seconds:.1f} s segment: "
                 "classified from one looped segment, expect low accuracy"
             )
-        if self.activity.is_silent():
+        if duration < MIN_MUSIC_SECONDS:
             status = NO_MUSIC
-            warnings.append(f"no music detected (level {self.activity.level_dbfs():.0f} dBFS)")
+            warnings.append(f"no music detected: {duration * 1000:.0f} ms of audio is too short to tell "
+                            f"(at least {MIN_MUSIC_SECONDS:g} s needed)")
+        elif self.activity.is_silent():
+            status = NO_MUSIC
+            warnings.append(f"no music detected (level {self.activity.level_dbfs():.0f} dBFS above "
+                            f"{MUSIC_LOW_HZ:g} Hz)")
+        if self.still_segments and status != NO_MUSIC:
+            warnings.append(f"{self.still_segments} segment(s) without any change (silence) left out of the answer")
         rhythm = None
         if ident.rhythm and status != NO_MUSIC and duration >= MIN_RHYTHM_SECONDS:
             rhythm = self._analyze_rhythm()
@@ -236,6 +278,21 @@ class Session:
         )
 
 
+#: A segment whose every spectrogram bin stays within this many dB over time is "still".
+STILL_RANGE_DB = 1e-3
+
+
+def changes_in_time(segments: torch.Tensor) -> torch.Tensor:
+    """For segments ``[n, bins, frames]``: True where some bin changes over time, as any music does.
+
+    A still segment (digital silence, a constant offset) holds no rhythm or timbre to recognise:
+    the network's answer on it is a guess that would dilute the mean, and an hour of silence cost
+    about 20 s of network time. Still segments are left out of the mean and the timeline.
+    """
+    spread = segments.amax(dim=-1) - segments.amin(dim=-1)
+    return spread.amax(dim=-1) > STILL_RANGE_DB
+
+
 def _source_name(source: Source) -> str:
     if isinstance(source, (str, os.PathLike)):
         return os.fspath(source)
@@ -244,17 +301,6 @@ def _source_name(source: Source) -> str:
     if isinstance(source, np.ndarray):
         return "<array>"
     return getattr(source, "name", None) or "<stream>"
-
-
-def _to_rate(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
-    import soxr
-
-    samples = np.asarray(samples, dtype=np.float32)
-    if samples.ndim == 2:  # [samples, channels] as soundfile returns
-        samples = samples.mean(axis=1)
-    if rate != target:
-        samples = soxr.resample(samples, rate, target, quality="HQ").astype(np.float32)
-    return samples
 
 
 _CACHE: dict[tuple, Identifier] = {}
