@@ -83,7 +83,7 @@ class Server:
         env = dict(os.environ, OMP_NUM_THREADS=str(threads))
         self.process = subprocess.Popen(
             [sys.executable, "-m", "dancekit.web", "--port", str(self.port), "--model", model,
-             "--workers", str(workers), "--max-queue", "64"],
+             "--workers", str(workers), "--max-queue", "64", "--uploads-per-minute", "0"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
         self.samples: list[tuple[float, int]] = []
         self._stop = threading.Event()

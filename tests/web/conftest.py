@@ -35,6 +35,7 @@ def make_settings(toy_model, **overrides):
     from dancekit.web import WebSettings
 
     overrides.setdefault("genre_model", False)  # the built-in genre model is tested on its own
+    overrides.setdefault("allowed_hosts", ("testserver",))  # the Host of starlette's TestClient
     return WebSettings(model=toy_model, warm_up=False, **overrides)
 
 
@@ -79,12 +80,12 @@ def web_media(tmp_path_factory):
 
 
 class RunningServer:
-    """uvicorn serving an app on 127.0.0.1 in a thread of the test process."""
+    """uvicorn serving an app on 127.0.0.1 (or ``host``) in a thread of the test process."""
 
-    def __init__(self, app):
+    def __init__(self, app, host: str = "127.0.0.1"):
         from dancekit.web.server import bind_socket, make_server
 
-        self.sock = bind_socket("127.0.0.1", 0)
+        self.sock = bind_socket(host, 0)
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = make_server(app, self.sock, log_level="warning")

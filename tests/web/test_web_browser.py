@@ -202,3 +202,34 @@ def test_tempo_against_the_competition_range(page, bpm, meter, label, expected, 
     assert page.inner_text("#range") == expected
     assert page.get_attribute("#range", "class") == f"range {css}"
     assert page.inner_text("#bpm") == f"{bpm:.0f}" and page.inner_text("#meter") == f"{meter}/4"
+
+
+def test_page_passes_its_access_token_on(browser, make_app, tmp_path):
+    """A server started with --token: the page opened as /?token=... uploads and listens; without it, it says why."""
+    from conftest import RunningServer
+
+    token = "phone-token-1234"
+    with RunningServer(make_app(token=token)) as server:
+        context = browser.new_context(viewport={"width": 1000, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        errors = []
+        page.on("pageerror", lambda err: errors.append(str(err)))
+        page.goto(server.url)  # no token: the page loads, the API refuses it, and the page says so
+        page.wait_for_selector("body[data-state=error]")
+        assert page.inner_text("#error").startswith("The server refused the page: access token required")
+
+        page.goto(f"{server.url}/?token={token}")
+        page.wait_for_selector("body[data-state=idle]")
+        song = tmp_path / "waltz.wav"
+        song.write_bytes(wav_bytes(0, 8.0, seed=5))
+        page.set_input_files("#file", str(song))  # the upload carries the token as a header
+        page.wait_for_selector("body[data-state=done]")
+        assert page.inner_text("#answer") == "Toy Waltz"
+        page.click("#listen")  # the live socket carries it in its address
+        page.wait_for_selector("#live .progress-text:has-text('before the first answer')")
+        page.click("#listen")
+        page.wait_for_selector("body[data-state=done]")
+        assert page.inner_text("#error") == "" and page.is_hidden("#error")
+        context.close()
+        assert errors == [], errors

@@ -188,9 +188,12 @@ def test_live_protocol_errors(client, opening, then, pattern):
 
 
 def test_live_refuses_other_sites(client):
-    with pytest.raises(WebSocketDisconnect) as refused:
+    from starlette.testclient import WebSocketDenialResponse
+
+    with pytest.raises(WebSocketDenialResponse) as refused:  # the handshake itself is refused, in JSON
         with client.websocket_connect("/api/live", headers={"origin": "http://elsewhere.example"}):
             pass
-    assert refused.value.code == 1008
+    assert refused.value.status_code == 403
+    assert "http://elsewhere.example" in refused.value.json()["error"]
     with client.websocket_connect("/api/live", headers={"origin": "http://testserver"}) as ws:  # its own page
         assert start(ws)["type"] == "ready"

@@ -14,16 +14,24 @@ from dancekit.rhythm.tempo import estimate_tempo
 
 
 def analyze(y: np.ndarray, sr: int = SR) -> RhythmResult:
-    """Analyse a waveform (mono, or channels-first multi-channel) at any sample rate."""
-    y = np.asarray(y, dtype=np.float32)
+    """Analyse a waveform at any plausible sample rate.
+
+    Parameters
+    ----------
+    y : np.ndarray
+        Mono ``(n,)``, or 2-D with channels on the shorter axis; NaN or infinite samples are an error
+        here (a measurement must not guess). Mixed and resampled as the audio layer does every array.
+    sr : int
+        Its sample rate in Hz (checked: a 1 Hz rate would resample to gigabytes).
+    """
+    from dancekit.audio import from_array
+
+    y = np.asarray(y)
     if y.size == 0:
         raise EmptyAudioError("audio has no samples")
-    if not np.all(np.isfinite(y)):
+    if y.dtype.kind in "fc" and not np.all(np.isfinite(y)):
         raise AudioError("audio contains NaN or infinite samples")
-    if y.ndim > 1:
-        y = librosa.to_mono(y)
-    if sr != SR:
-        y = librosa.resample(y, orig_sr=sr, target_sr=SR)
+    y = from_array(y, sr, SR)
     if len(y) < 2 * HOP_LENGTH:
         raise EmptyAudioError(f"audio too short for rhythm analysis ({len(y)} samples at {SR} Hz)")
     spec = compute_mel_db(y, sr=SR, hop_length=HOP_LENGTH)

@@ -10,6 +10,10 @@ and returns a FastAPI app; ``dancekit serve`` runs it with uvicorn. Endpoints:
 - ``GET /healthz``        liveness plus queue and live-session counts
 - ``WS /api/live``        stream microphone PCM, get running results (see ``live_socket``)
 - ``GET /``, ``/static/*`` the page, from memory; ``/openapi.json`` the schema
+
+Every request first passes ``access.AccessGuard``: its Host and Origin must name this server
+(DNS rebinding), the token when one is set (all but the page and ``/healthz``), and the
+per-client upload rate.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dancekit.errors import AudioError
+from dancekit.web.access import AccessGuard
 from dancekit.web.engine import Engine
 from dancekit.web.errors import NoGenreModel, UploadTooLarge, WebError, error_body, status_for_audio_error
 from dancekit.web.live_socket import LiveRegistry, serve_live
@@ -41,7 +46,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     settings = settings or WebSettings()
     engine = Engine(settings)
     assets = load_assets()
-    live_sessions = LiveRegistry(settings.live_max_sessions)
+    live_sessions = LiveRegistry(settings.live_max_sessions, settings.live_sessions_per_client)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -52,6 +57,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
                   description="Which ballroom dance is this recording? Tempo, meter and a per-segment timeline.")
     app.state.engine, app.state.settings, app.state.live_sessions = engine, settings, live_sessions
     app.add_middleware(UploadSizeLimit, max_file_bytes=settings.max_upload_bytes, paths=UPLOAD_PATHS)
+    # outside the size limit (a refused client sends no body), inside CORS (a CORS page can read a refusal)
+    app.add_middleware(AccessGuard, settings=settings, upload_paths=UPLOAD_PATHS)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 

@@ -111,7 +111,8 @@ class Engine:
     def identify(self, source: BinaryIO, name: str, task: str = "dance", top: int | None = None,
                  tempo: bool = True, tempo_prior: bool = True) -> dict[str, Any]:
         """The CLI's JSON object for one recording (runs in a worker thread)."""
-        result = self.pipeline(task, tempo, tempo_prior).identify(source, name=name)
+        result = self.pipeline(task, tempo, tempo_prior).identify(source, name=name,
+                                                                  max_duration=self.settings.max_duration_s)
         return result.to_dict(top=top or self.settings.top)
 
     def warm_up(self) -> None:

@@ -7,7 +7,14 @@ program reads upload errors from the API exactly as it reads them from ``identif
 
 from __future__ import annotations
 
-from dancekit.errors import AudioError, DancekitError, NoAudioStreamError, NotAudioError
+from dancekit.errors import (
+    AudioError,
+    DancekitError,
+    NoAudioStreamError,
+    NotAudioError,
+    TooLongError,
+    UnsupportedAudioError,
+)
 
 
 class WebError(DancekitError):
@@ -51,8 +58,12 @@ class LiveProtocolError(WebError):
 
 
 def status_for_audio_error(err: AudioError) -> int:
-    """415 when the bytes are not a recording at all; 422 when a recording cannot be used."""
-    return 415 if isinstance(err, (NotAudioError, NoAudioStreamError)) else 422
+    """415 when the bytes are not a recording dancekit reads (not media, no audio, a playlist, an
+    implausible rate or unknown codec); 413 when it is longer than the server allows; 422 when a
+    recording is damaged or empty."""
+    if isinstance(err, TooLongError):
+        return 413
+    return 415 if isinstance(err, (NotAudioError, NoAudioStreamError, UnsupportedAudioError)) else 422
 
 
 def error_body(message: str, file: str | None = None) -> dict:

@@ -35,9 +35,9 @@ class LiveSession:
     def __init__(self, identifier, settings: WebSettings, sample_rate, sample_format="f32le", name="<live>"):
         if not isinstance(sample_rate, int) or isinstance(sample_rate, bool) or not MIN_RATE <= sample_rate <= MAX_RATE:
             raise LiveProtocolError(f"sample_rate must be a whole number of Hz from {MIN_RATE} to {MAX_RATE}, "
-                                    f"got {sample_rate!r}")
-        if sample_format not in FORMATS:
-            raise LiveProtocolError(f"format must be one of {', '.join(FORMATS)}, got {sample_format!r}")
+                                    f"got {sample_rate!r:.40}")
+        if not isinstance(sample_format, str) or sample_format not in FORMATS:  # a dict or list is unhashable
+            raise LiveProtocolError(f"format must be one of {', '.join(FORMATS)}, got {sample_format!r:.40}")
         self.identifier = identifier
         self.settings = settings
         self.client_rate = sample_rate

@@ -77,8 +77,8 @@ class Health(_Strict):
 
 
 ERROR_RESPONSES = {
-    413: {"model": ErrorRecord, "description": "the file is over the upload limit"},
-    415: {"model": ErrorRecord, "description": "not an audio or video file, or no audio stream in it"},
+    413: {"model": ErrorRecord, "description": "the file is over the upload limit, or the recording over the duration limit"},
+    415: {"model": ErrorRecord, "description": "not an audio or video file, no audio stream in it, a playlist, or an implausible sample rate or unknown codec"},
     422: {"model": ErrorRecord, "description": "a recording that cannot be decoded, an empty file, or no file"},
     503: {"model": ErrorRecord, "description": "every worker busy and the queue full: retry shortly"},
 }

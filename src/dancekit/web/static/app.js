@@ -1,4 +1,5 @@
 // The page: drop or choose a file (uploaded with progress), or listen live; show the answer.
+import { apiHeaders } from "/static/access.js";
 import { LiveListener } from "/static/live.js";
 import { drawTimeline, renderResult } from "/static/render.js";
 
@@ -50,6 +51,7 @@ function upload(file) {
   form.append("file", file, file.name);
   const request = new XMLHttpRequest();
   request.open("POST", "/api/identify");
+  for (const [name, value] of Object.entries(apiHeaders())) request.setRequestHeader(name, value);
   request.responseType = "json";
   setState("uploading");
   progress(0, `Uploading ${file.name}...`);
@@ -179,11 +181,14 @@ async function toggleListening() {
 // ---- start ----------------------------------------------------------------------------------
 async function main() {
   setState("loading");
+  let body = null;
   try {
-    const response = await fetch("/api/config");
-    config = await response.json();
+    const response = await fetch("/api/config", { headers: apiHeaders() });
+    body = await response.json();
+    if (!response.ok) throw new Error((body && body.error) || `The server answered ${response.status}.`);
+    config = body;
   } catch (err) {
-    showError("Could not reach the server.");
+    showError(body && body.error ? `The server refused the page: ${body.error}` : "Could not reach the server.");
     setState("error");
     return;
   }

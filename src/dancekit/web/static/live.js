@@ -4,6 +4,8 @@
 // microphone itself (Chromium does). A browser that refuses keeps its own rate; the start
 // message always names the rate actually used, and the server resamples when it differs.
 
+import { withToken } from "/static/access.js";
+
 const CHUNK_SECONDS = 0.25;
 
 export class LiveListener {
@@ -45,7 +47,7 @@ export class LiveListener {
 
   openSocket() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    this.socket = new WebSocket(`${scheme}//${location.host}${this.config.live.path}`);
+    this.socket = new WebSocket(withToken(`${scheme}//${location.host}${this.config.live.path}`));
     this.socket.binaryType = "arraybuffer";
     return new Promise((resolve, reject) => {
       this.socket.onopen = () => {
