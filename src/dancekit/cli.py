@@ -12,30 +12,26 @@ import os
 import sys
 from pathlib import Path
 
+from dancekit.cli_types import UsageError, check_output_file, positive_int, prepare_output_folder, torch_device
 from dancekit.errors import AudioError, DancekitError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_AUDIO, EXIT_MODEL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {text}")
-    return value
 
 
 def _add_classify_arguments(p: argparse.ArgumentParser, what: str, stride_help: str) -> None:
     """The options ``identify`` and ``genre`` share: files, model, top-k, JSON, plot, stride, device."""
     p.add_argument("files", nargs="+", metavar="FILE", help="audio or video files (anything ffmpeg reads)")
     p.add_argument("--model", default=None, help=f"built-in model name or model folder (default: the built-in {what} model)")
-    p.add_argument("--top", type=_positive_int, default=3, metavar="K", help=f"how many {what}s to list (default 3)")
+    p.add_argument("--top", type=positive_int, default=3, metavar="K", help=f"how many {what}s to list (default 3)")
     p.add_argument("--json", action="store_true", help="print a JSON array, one object per file (schema in README)")
-    p.add_argument("--plot", metavar="PNG", help="write the per-segment timeline; with several files, a folder")
-    p.add_argument("--stride", type=_positive_int, default=None, metavar="FRAMES", help=stride_help)
-    p.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda (default cpu)")
+    p.add_argument("--plot", metavar="PNG", help="write the per-segment timeline; with several files (or when "
+                                                 "PNG is an existing folder), a folder of them")
+    p.add_argument("--stride", type=positive_int, default=None, metavar="FRAMES", help=stride_help)
+    p.add_argument("--device", type=torch_device, default="cpu",
+                   help="torch device: cpu, cuda, cuda:N or mps (default cpu)")
+    p.add_argument("--playlists", action="store_true",
+                   help="read .m3u8/.m3u/ffconcat playlist files and the files or URLs they name "
+                        "(off: playlists are refused)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,6 +85,18 @@ def _plot_path(target: str, file: str, many: bool) -> Path:
     return Path(target) / f"{Path(file).stem}.timeline.png"
 
 
+def _plots_in_folder(args: argparse.Namespace) -> bool:
+    """Check --plot before any work (a bad path must not cost a whole run); True if it names a folder."""
+    if not args.plot:
+        return False
+    many = len(args.files) > 1 or Path(args.plot).is_dir()
+    if many:
+        prepare_output_folder(args.plot, "--plot")
+    else:
+        check_output_file(args.plot, "--plot")
+    return many
+
+
 def _format_result(result, top: int) -> str:
     from dancekit.inference.result import NO_MUSIC
 
@@ -110,6 +118,7 @@ def _format_result(result, top: int) -> str:
 def cmd_identify(args: argparse.Namespace) -> int:
     from dancekit.inference import Identifier
 
+    args.plot_folder = _plots_in_folder(args)
     identifier = Identifier(args.model, stride=args.stride, rhythm=not args.no_tempo,
                             tempo_prior=not args.no_tempo_prior, device=args.device)
     return _classify_files(identifier, args)
@@ -119,6 +128,7 @@ def cmd_genre(args: argparse.Namespace) -> int:
     from dancekit.inference import Identifier
     from dancekit.models import DEFAULT_GENRE_MODEL
 
+    args.plot_folder = _plots_in_folder(args)
     identifier = Identifier(args.model or DEFAULT_GENRE_MODEL, stride=args.stride, rhythm=args.tempo,
                             tempo_prior=False, device=args.device)
     return _classify_files(identifier, args)
@@ -129,13 +139,11 @@ def _classify_files(identifier, args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     many = len(args.files) > 1
-    if args.plot and many:
-        Path(args.plot).mkdir(parents=True, exist_ok=True)
     records, status = [], EXIT_OK
     bar = tqdm(args.files, unit="file", disable=not many, file=sys.stderr, leave=False)
     for file in bar:
         try:
-            result = identifier.identify(file)
+            result = identifier.identify(file, playlists=args.playlists)
         except AudioError as err:
             status = EXIT_AUDIO
             records.append({"file": file, "status": "error", "error": str(err)})
@@ -145,13 +153,17 @@ def _classify_files(identifier, args: argparse.Namespace) -> int:
         if args.plot:
             from dancekit.inference.timeline import plot_timeline
 
-            plot_timeline(result, _plot_path(args.plot, file, many))
+            target = _plot_path(args.plot, file, args.plot_folder)
+            try:
+                plot_timeline(result, target)
+            except OSError as err:  # checked before the work, but a disk can fill or a folder go
+                raise UsageError(f"--plot: cannot write {target} ({err.strerror or err})") from None
         if args.json:
             records.append(result.to_dict(top=args.top))
         else:
             tqdm.write(_format_result(result, args.top), file=sys.stdout)
     if args.json:
-        print(json.dumps(records, indent=2))
+        print(json.dumps(records, indent=2, allow_nan=False))  # NaN is not JSON: fail loudly, never print it
     return status
 
 

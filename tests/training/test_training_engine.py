@@ -49,6 +49,22 @@ def test_interrupted_training_resumes_to_the_same_weights(tmp_path, sampling):
         torch.testing.assert_close(resumed.state_dict()[key], value, rtol=0, atol=0)
 
 
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_interrupted_gpu_training_resumes_to_the_same_weights(tmp_path, monkeypatch):
+    """On a GPU dropout draws from the CUDA generator, which a resume must restore as well."""
+    monkeypatch.setattr(torch.backends.cudnn, "deterministic", True)
+    monkeypatch.setattr(torch.backends.cudnn, "benchmark", False)
+    train, val = toy_spectrogram_set(4, 0), toy_spectrogram_set(2, 1)
+    recipe = _recipe(plateau_patience=1, select_by="val_loss")
+    straight = _net()
+    fit(straight, recipe, train, val, checkpoint=tmp_path / "a.pt", device="cuda", amp=False)
+    resumed = _net()
+    fit(resumed, recipe, train, val, checkpoint=tmp_path / "b.pt", device="cuda", amp=False, max_epochs=2)
+    fit(resumed, recipe, train, val, checkpoint=tmp_path / "b.pt", device="cuda", amp=False)
+    for key, value in straight.state_dict().items():
+        torch.testing.assert_close(resumed.state_dict()[key], value, rtol=0, atol=0)
+
+
 def test_early_stopping_ends_training_before_max_epochs():
     train, val = toy_spectrogram_set(4, 0), toy_spectrogram_set(2, 1)
     recipe = _recipe(max_epochs=30, early_stop_patience=2, learning_rate=0.0)  # nothing can improve

@@ -6,7 +6,29 @@ import argparse
 import json
 import sys
 
+from dancekit.cli_types import torch_device
+from dancekit.data.errors import DatasetLayoutError
+
 EXIT_OK, EXIT_AUDIO = 0, 3
+
+
+class DedupInputError(DatasetLayoutError):
+    """TRAIN or TEST names nothing readable (missing, an empty folder, an unreadable list): the input's fault."""
+
+    exit_code = EXIT_AUDIO
+
+
+def _files(target: str, what: str) -> list:
+    """The audio files ``target`` names; a missing or empty input is the user's, not a bug (exit 3)."""
+    from dancekit.data.dedup import audio_files_in
+
+    try:
+        return audio_files_in(target)
+    except DatasetLayoutError as err:
+        raise DedupInputError(f"{what}: {err}") from None
+    except (OSError, UnicodeDecodeError) as err:  # a .txt list that cannot be read as text
+        reason = getattr(err, "strerror", None) or "not a text list of paths"
+        raise DedupInputError(f"{what}: cannot read {target} ({reason})") from None
 
 
 def _correlation(text: str) -> float:
@@ -45,7 +67,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                    help=f"report pairs whose best segment correlation is at least R (default {DEFAULT_THRESHOLD})")
     p.add_argument("--segment", type=_seconds, default=5.0, metavar="S",
                    help="length of the compared segments in seconds (default 5)")
-    p.add_argument("--device", default="cpu", help="torch device for the correlations, e.g. cuda (default cpu)")
+    p.add_argument("--device", type=torch_device, default="cpu",
+                   help="torch device for the correlations: cpu, cuda, cuda:N or mps (default cpu)")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object (threshold, counts, overlaps, unreadable)")
     p.set_defaults(func=cmd_dedup)
@@ -53,9 +76,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def cmd_dedup(args: argparse.Namespace) -> int:
-    from dancekit.data.dedup import DedupSettings, audio_files_in, find_overlaps, summarise
+    from dancekit.data.dedup import DedupSettings, find_overlaps, summarise
 
-    train, test = audio_files_in(args.train), audio_files_in(args.test)
+    train, test = _files(args.train, "TRAIN"), _files(args.test, "TEST")
     report = None if args.json else (lambda f, e: print(f"{f}  error: {e}", file=sys.stderr))
     result = find_overlaps(train, test, threshold=args.threshold, settings=DedupSettings(segment_s=args.segment),
                            progress=sys.stderr.isatty(), on_error=report, device=args.device)

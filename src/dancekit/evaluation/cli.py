@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from dancekit.cli import _positive_int
+from dancekit.cli_types import int_in, non_negative_int, positive_int, torch_device
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -27,10 +27,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="REPORT_DIR", help="report folder (default: WORK/report)")
     p.add_argument("--models", metavar="a,b", help="models to run (default: the table's)")
     p.add_argument("--only-folds", metavar="K,K", help="run these folds only (0-based)")
-    p.add_argument("--folds", type=_positive_int, metavar="N", help="number of folds (stratified splits; default 10)")
-    p.add_argument("--seed", type=int, default=0, help="split and training seed (default 0)")
-    p.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda (default cpu)")
-    p.add_argument("--max-epochs", type=_positive_int, metavar="N", help="cap on training epochs (quick runs)")
+    p.add_argument("--folds", type=int_in(3), metavar="N",
+                   help="number of folds, 3 or more (stratified splits; default 10)")
+    p.add_argument("--seed", type=non_negative_int, default=0, help="split and training seed (default 0)")
+    p.add_argument("--device", type=torch_device, default="cpu",
+                   help="torch device: cpu, cuda, cuda:N or mps (default cpu)")
+    p.add_argument("--max-epochs", type=positive_int, metavar="N", help="cap on training epochs (quick runs)")
     p.set_defaults(func=cmd_evaluate)
     return p
 
@@ -63,6 +65,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             raise EvaluationInputError(f"--{option} is required")
     if not Path(args.data).is_dir():
         raise EvaluationInputError(f"data folder not found: {args.data}")
+    from dancekit.cli_types import prepare_output_folder
+
+    prepare_output_folder(args.work, "--work", create=False)  # before hours of training, not after
+    if args.out:
+        prepare_output_folder(args.out, "--out", create=False)
 
     def log(line: str) -> None:
         from tqdm import tqdm

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from dancekit.cli_types import UsageError, check_output_file, non_negative_int, positive_float, torch_device
+
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register the ``generate`` sub-command on ``subparsers`` (from ``ArgumentParser.add_subparsers``)."""
@@ -19,9 +21,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default=None, metavar="BVH", help="BVH file to write (default: SONG.steps.bvh)")
     p.add_argument("--video", default=None, metavar="MP4", help="also render a stick-figure video with the music")
     p.add_argument("--model", default=None, help="step-generator folder or built-in name (default: the built-in one)")
-    p.add_argument("--seed", type=int, default=None, help="vary the starting pose (same seed, same steps)")
-    p.add_argument("--seconds", type=float, default=None, metavar="S", help="only the first S seconds of the song")
-    p.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda (default cpu)")
+    p.add_argument("--seed", type=non_negative_int, default=None,
+                   help="vary the starting pose (a whole number >= 0; same seed, same steps)")
+    p.add_argument("--seconds", type=positive_float, default=None, metavar="S",
+                   help="only the first S seconds of the song")
+    p.add_argument("--device", type=torch_device, default="cpu",
+                   help="torch device: cpu, cuda, cuda:N or mps (default cpu)")
     p.set_defaults(func=cmd_generate)
     return p
 
@@ -58,6 +63,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
         from dancekit.audio import MissingFileError
 
         raise MissingFileError(f"file not found: {args.song}")
+    output = Path(args.output) if args.output else Path(Path(args.song).stem + ".steps.bvh")
+    check_output_file(output, "-o" if args.output else "output")  # before the slow work
+    if args.video:
+        check_output_file(args.video, "--video")
     model = load_dance_rnn(args.model, args.device)
     dances = list(model.card.classes)
     dance = args.dance
@@ -68,7 +77,6 @@ def cmd_generate(args: argparse.Namespace) -> int:
     elif dances:
         dance, note = _closest_known_dance(args.song, dances)
         print(f"{args.song}: {note}", file=sys.stderr)
-    output = Path(args.output) if args.output else Path(Path(args.song).stem + ".steps.bvh")
     bar = tqdm(total=0, unit="frame", desc="generating", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False)
 
     def progress(done: int, total: int):
@@ -83,7 +91,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
         bar.close()
     from dancekit.motion.bvh import write_bvh
 
-    write_bvh(output, clip)
+    try:
+        write_bvh(output, clip)
+    except OSError as err:  # checked before the work, but a disk can fill or a folder go
+        raise UsageError(f"cannot write {output} ({err.strerror or err})") from None
     done = f"{output}: {len(clip)} frames ({clip.duration_s:.1f} s) of {clip.meta.get('dance') or 'dance'}"
     if args.video:
         from dancekit.motion.render import render_video

@@ -4,6 +4,10 @@ Why this shape: clip ``i`` depends only on ``(seed, i)`` (label = ``i`` modulo t
 so asking for more clips per dance extends a corpus without changing the clips already there).
 Each clip's audio and its manifest rows are written atomically, the rows last, so a killed run
 leaves whole clips or none; a rerun renders only what is missing and sweeps stale ``*.tmp``.
+``manifest.csv`` is written only by a build that tried every clip: while one runs (or after it
+was killed) the clips finished so far are listed in ``manifest.partial.csv``, so a reader never
+takes a corpus cut short for a whole one. A killed worker ends the build (no waiting forever for
+its clip), and workers end with the build.
 """
 
 from __future__ import annotations
@@ -12,10 +16,15 @@ import csv
 import io
 import json
 import multiprocessing
+import multiprocessing.connection
+import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -33,6 +42,7 @@ from dancekit.synth.song import SynthToolError, compile_midi, random_song, song_
 
 FORMAT_VERSION = 1
 MANIFEST_EVERY_S = 30.0
+PARTIAL_MANIFEST = "manifest.partial.csv"  # the clips finished so far, while a build runs or after it was killed
 MANIFEST_FIELDS = ("file", "label", "bpm", "beats_per_bar", "meter", "groove", "groove_file", "style", "key",
                    "soundfont", "seed", "song", "degraded", "duration")
 
@@ -165,13 +175,13 @@ def write_manifest(out: Path, jobs: list[ClipJob]) -> Path:
     return _write_rows(out, [rows for job in jobs if (rows := _finished_rows(out, job))])
 
 
-def _write_rows(out: Path, clips: list[list[dict]]) -> Path:
+def _write_rows(out: Path, clips: list[list[dict]], name: str = "manifest.csv") -> Path:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=MANIFEST_FIELDS, lineterminator="\n")
     writer.writeheader()
     for rows in clips:
         writer.writerows(rows)
-    return atomic_write_text(out / "manifest.csv", buf.getvalue())
+    return atomic_write_text(out / name, buf.getvalue())
 
 
 def _check_settings(out: Path, settings: CorpusSettings) -> None:
@@ -194,6 +204,27 @@ def _check_tools() -> None:
     available_soundfonts()
 
 
+def _end_with_parent() -> None:
+    """Worker initialiser: exit when the build process dies (SIGKILL), instead of rendering on unseen."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_when_ready, args=(parent.sentinel,), daemon=True).start()
+
+
+def _exit_when_ready(sentinel) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
+
+
+def _as_finished(futures: dict, lost: list[ClipJob]):
+    """Results as they come; the clips of a pool broken by a killed worker go to ``lost``."""
+    for future in as_completed(futures):
+        try:
+            yield future.result()
+        except BrokenProcessPool:
+            lost.append(futures[future])
+
+
 def _work(args):
     job, settings, out = args
     try:
@@ -207,8 +238,10 @@ def build_corpus(out_dir: str | Path, clips_per_dance: int, seed: int = 0, worke
                  sample_rate: int = 22050, audio_format: str = "flac", dances=None, progress: bool = True) -> dict:
     """Render the missing clips of a corpus into ``out_dir``; return a summary dict.
 
-    The manifest (``manifest.csv``) lists every finished clip, clean and degraded copies, with
-    file, label, bpm (beats per minute), beats_per_bar, meter, groove, soundfont and seed.
+    The manifest (``manifest.csv``, written once every clip was tried) lists every finished clip,
+    clean and degraded copies, with file, label, bpm (beats per minute), beats_per_bar, meter,
+    groove, soundfont and seed. A worker killed mid-build (out of memory, say) ends the build with
+    a :class:`SynthToolError`; the clips finished are kept and a rerun renders the rest.
     ``dances`` restricts the labels (display names or keys, e.g. for tests or a focused corpus).
     """
     if clips_per_dance < 1 or workers < 1 or not 0.0 <= degrade_fraction <= 1.0 or duration <= 0:
@@ -235,13 +268,15 @@ def build_corpus(out_dir: str | Path, clips_per_dance: int, seed: int = 0, worke
 
     bar = tqdm(total=len(todo), unit="clip", desc="synth", disable=not progress, file=sys.stderr)
     args = [(j, settings, str(out)) for j in todo]
+    lost: list[ClipJob] = []
+    pool = None
     try:
         if workers == 1 or len(todo) <= 1:
             results = map(_work, args)
-            pool = None
-        else:
-            pool = multiprocessing.get_context("spawn").Pool(min(workers, len(todo)))
-            results = pool.imap_unordered(_work, args)
+        else:  # not multiprocessing.Pool: it waits forever for the clip of a worker that was killed
+            pool = ProcessPoolExecutor(min(workers, len(todo)), mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_end_with_parent)
+            results = _as_finished({pool.submit(_work, a): a[0] for a in args}, lost)
         last = time.monotonic()
         for job, rows, err in results:
             if err:
@@ -249,15 +284,19 @@ def build_corpus(out_dir: str | Path, clips_per_dance: int, seed: int = 0, worke
             else:
                 done[job.index] = rows
             bar.update(1)
-            if time.monotonic() - last > MANIFEST_EVERY_S:  # for readers of a corpus still being built
-                _write_rows(out, [done[i] for i in sorted(done)])
+            if time.monotonic() - last >= MANIFEST_EVERY_S:  # for readers of a corpus still being built
+                _write_rows(out, [done[i] for i in sorted(done)], PARTIAL_MANIFEST)
                 last = time.monotonic()
-        if pool is not None:
-            pool.close()
-            pool.join()
     finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
         bar.close()
+    if lost:
+        _write_rows(out, [done[i] for i in sorted(done)], PARTIAL_MANIFEST)
+        raise SynthToolError(f"a worker process died (killed? out of memory?); {len(lost)} clip(s) not rendered, "
+                             f"{len(done)} kept: rerun the same command to finish the corpus")
     write_manifest(out, jobs)
+    (out / PARTIAL_MANIFEST).unlink(missing_ok=True)
     if failures and len(failures) == len(todo):
         raise SynthToolError(f"every clip failed; first: {failures[0]}")
     return {"planned": len(jobs), "rendered": len(todo) - len(failures), "skipped": len(jobs) - len(todo),

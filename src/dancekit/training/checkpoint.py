@@ -6,6 +6,7 @@ scheduler state, the history, the best weights so far and every random generator
 
 from __future__ import annotations
 
+import glob
 import os
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,19 @@ def save_checkpoint(path: str | os.PathLike, state: dict[str, Any]) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     return atomic_write(path, lambda tmp: torch.save(state, tmp))
+
+
+def resume_checkpoint(path: str | os.PathLike) -> dict[str, Any] | None:
+    """For the run that writes ``path``: drop what a kill mid-save left beside it, then load it.
+
+    A save cut short leaves its hidden temporary (``atomic_write``'s ``.<name>.*.tmp``), as big as
+    a checkpoint; nobody else would ever remove it. Readers that do not own the file use
+    :func:`load_checkpoint`, which never deletes anything.
+    """
+    path = Path(path)
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        stale.unlink(missing_ok=True)
+    return load_checkpoint(path)
 
 
 def load_checkpoint(path: str | os.PathLike) -> dict[str, Any] | None:

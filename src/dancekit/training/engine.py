@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from dancekit.training.checkpoint import load_checkpoint, save_checkpoint
+from dancekit.training.checkpoint import resume_checkpoint, save_checkpoint
 from dancekit.training.recipes import TrainingRecipe
 from dancekit.training.segments import SegmentSampler
 from dancekit.training.spectrograms import SpectrogramSet
@@ -149,7 +149,7 @@ def fit(network: nn.Module, recipe: TrainingRecipe, train: SpectrogramSet, val: 
     batches = _Batches(recipe, train, seed)
     history: list[EpochRecord] = []
     best_state, best_score, best_epoch, stale, seen, busy = None, None, 0, 0, 0, 0.0
-    state = load_checkpoint(checkpoint) if checkpoint else None
+    state = resume_checkpoint(checkpoint) if checkpoint else None
     if state is not None:
         network.load_state_dict(state["network"])
         optimiser.load_state_dict(state["optimiser"])
@@ -160,6 +160,8 @@ def fit(network: nn.Module, recipe: TrainingRecipe, train: SpectrogramSet, val: 
         stale, seen, busy = state["stale"], state["seen"], state["busy"]
         batches.restore(state["sampler"])
         torch.set_rng_state(state["torch_rng"])
+        if device.type == "cuda" and state.get("cuda_rng") is not None:  # dropout on a GPU draws from it
+            torch.cuda.set_rng_state(state["cuda_rng"], device)
     resumed = len(history)
     loss_fn = nn.NLLLoss()
     last_save = time.monotonic()
@@ -203,7 +205,8 @@ def fit(network: nn.Module, recipe: TrainingRecipe, train: SpectrogramSet, val: 
                 "scheduler": scheduler.state_dict() if scheduler is not None else None,
                 "history": [asdict(h) for h in history], "best_state": best_state, "best_score": best_score,
                 "best_epoch": best_epoch, "stale": stale, "seen": seen, "busy": busy,
-                "sampler": batches.state(), "torch_rng": torch.get_rng_state()})
+                "sampler": batches.state(), "torch_rng": torch.get_rng_state(),
+                "cuda_rng": torch.cuda.get_rng_state(device) if device.type == "cuda" else None})
         if recipe.early_stop_patience is not None and stale >= recipe.early_stop_patience:
             stopped = True
             break

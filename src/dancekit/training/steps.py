@@ -37,7 +37,7 @@ from torch.nn import functional as F
 
 from dancekit.errors import DancekitError
 from dancekit.features.step_audio import add_white_noise_power, dequantise_power, normalise_power
-from dancekit.training.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from dancekit.training.checkpoint import CheckpointError, resume_checkpoint, save_checkpoint
 
 VARIANTS = ("s2s", "s2s-mc")
 
@@ -328,7 +328,7 @@ def train_steps(model: nn.Module, train: StepData, val: StepData | None, cfg: St
     noise_rng = torch.Generator(device).manual_seed(cfg.seed + 1)
     history: list[StepRecord] = []
     step, busy, best = 0, 0.0, (None, 0, None)
-    saved = load_checkpoint(checkpoint) if checkpoint else None
+    saved = resume_checkpoint(checkpoint) if checkpoint else None
     if saved is not None:
         free = ("steps", "max_minutes", "checkpoint_every", "val_every")  # may change between runs
         mismatch = {k for k, v in cfg.to_dict().items() if k not in free and saved["config"].get(k) != v}

@@ -28,7 +28,7 @@ from torch import nn
 
 from dancekit.fileio import atomic_write_text
 from dancekit.models.video_cnn import VIDEO_ARCHITECTURES, build_video_cnn
-from dancekit.training.checkpoint import load_checkpoint, save_checkpoint
+from dancekit.training.checkpoint import resume_checkpoint, save_checkpoint
 from dancekit.video.datasets import FrameSet, split_mask
 from dancekit.video.decision import video_decisions
 
@@ -134,7 +134,7 @@ def train_frame_classifier(architecture: str, data: FrameSet, val_mask: np.ndarr
                                                    total_steps=max(8, recipe.epochs * steps_per_epoch))
     history: list[dict] = []
     busy = 0.0
-    state = load_checkpoint(checkpoint) if checkpoint else None
+    state = resume_checkpoint(checkpoint) if checkpoint else None
     if state is not None:
         network.load_state_dict(state["network"])
         optimiser.load_state_dict(state["optimiser"])

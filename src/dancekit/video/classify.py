@@ -1,8 +1,16 @@
-"""Name the dance in a video: frames at 1 fps -> filter -> frame classifier -> mean probability."""
+"""Name the dance in a video: frames at 1 fps -> filter -> frame classifier -> mean probability.
+
+The video is streamed: frames are decoded one at a time, judged by the streaming filter, and
+those that may be kept are classified in batches of ``BATCH_FRAMES``. Memory is bounded by a
+batch and the filter's window, not by the video's length (only each used frame's
+probabilities and time are kept, for the result); the answer is the one the whole-video
+path (extract every frame, ``filter_frames``, classify, average) gives.
+"""
 
 from __future__ import annotations
 
 import os
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,11 +18,14 @@ import numpy as np
 
 from dancekit.inference.aggregate import top_k
 from dancekit.video.decision import video_probabilities
-from dancekit.video.filtering import FilterSettings, filter_frames
-from dancekit.video.frames import extract_frames, to_square
+from dancekit.video.filtering import FilterSettings, FrameDecision, FrameFilter, measure_frame
+from dancekit.video.frames import FrameReader, to_square
 
 #: built-in model ``dancekit video`` uses when no --model is given
 DEFAULT_VIDEO_MODEL = "video_dance"
+
+#: frames classified together: the network's activations for a batch, not the frames, set the peak memory
+BATCH_FRAMES = 32
 
 
 @dataclass
@@ -66,22 +77,66 @@ class VideoClassifier:
     def classify(self, path: str | os.PathLike) -> VideoResult:
         from dancekit.training.video import predict_frames
 
-        frames = extract_frames(path, fps=self.fps, max_side=640)
-        extracted, warnings, dropped = len(frames), [], {}
-        if self.filter_settings is not None:
-            verdict = filter_frames(frames.images, self.filter_settings)
-            dropped = {k: v for k, v in verdict.counts().items() if k != "kept"}
-            if verdict.keep.any():
-                frames = frames.subset(verdict.kept)
-            else:
-                warnings.append("every frame looked uninformative (black, flat or blurred); used them all")
-                dropped = {}
-        probs = predict_frames(self.model.network, to_square(frames.images, self.size), self.device)
-        if len(probs) < 3:
-            warnings.append(f"only {len(probs)} frame(s) to judge from; the answer is weak")
+        settings = self.filter_settings
+        frame_filter = FrameFilter(settings) if settings is not None else None
+        times, probs = {}, {}  # index -> time, [C] (when classified) of the frames not yet decided
+        batch, batch_index, decided = [], [], deque()
+        kept_times, kept_probs, dropped_probs, dropped = [], [], [], {}
+
+        def settle() -> None:
+            """Move decided frames whose probabilities are known to the kept (or dropped) side."""
+            while decided and (not batch_index or decided[0].index < batch_index[0]):
+                d = decided.popleft()
+                t, p = times.pop(d.index), probs.pop(d.index, None)
+                if not d.reason:
+                    kept_times.append(t)
+                    kept_probs.append(p)
+                    dropped_probs.clear()
+                    continue
+                dropped[d.reason] = dropped.get(d.reason, 0) + 1
+                if not kept_times:  # until a frame is kept: a video of only such frames uses them all
+                    dropped_probs.append((t, p))
+
+        def flush() -> None:
+            if batch:
+                for i, p in zip(batch_index, predict_frames(self.model.network, np.stack(batch), self.device)):
+                    probs[i] = p
+                batch.clear()
+                batch_index.clear()
+            settle()
+
+        with FrameReader(path, fps=self.fps, max_side=640) as reader:
+            for index, (t, image) in enumerate(reader):
+                times[index] = t
+                if frame_filter is None:
+                    decided.append(FrameDecision(index, "", 0.0, 0))
+                    classify = True
+                else:
+                    measure = measure_frame(image)
+                    decided += frame_filter.push(measure)
+                    # until a frame is kept, classify every frame: if none is, all are used
+                    classify = not kept_times or measure.may_be_kept(settings)
+                if classify:
+                    batch.append(to_square(image, self.size))
+                    batch_index.append(index)
+                if len(batch) >= BATCH_FRAMES:
+                    flush()
+                else:
+                    settle()
+            if frame_filter is not None:
+                decided += frame_filter.finish()
+            flush()
+        warnings = []
+        if not kept_times:
+            warnings.append("every frame looked uninformative (black, flat or blurred); used them all")
+            kept_times, kept_probs, dropped = [t for t, _ in dropped_probs], [p for _, p in dropped_probs], {}
+        frame_probs = np.stack(kept_probs)
+        if len(frame_probs) < 3:
+            warnings.append(f"only {len(frame_probs)} frame(s) to judge from; the answer is weak")
         card = self.model.card
-        return VideoResult(str(path), list(card.classes), video_probabilities(probs, np.zeros(len(probs), int))[0],
-                           frames.times_s, probs, frames.duration_s, extracted, dropped,
+        mean = video_probabilities(frame_probs, np.zeros(len(frame_probs), int), 1)[0]
+        return VideoResult(str(path), list(card.classes), mean, np.asarray(kept_times, dtype=np.float64),
+                           frame_probs, reader.duration_s, reader.count, dropped,
                            {"name": card.name, "architecture": card.architecture}, warnings)
 
 

@@ -12,17 +12,7 @@ import argparse
 import json
 import sys
 
-from dancekit.cli import _positive_int
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be positive: {text}")
-    return value
+from dancekit.cli_types import positive_float, positive_int, torch_device
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -34,11 +24,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE", help="video files (anything FFmpeg reads)")
     p.add_argument("--model", default=None,
                    help=f"built-in model name or model folder (default: {DEFAULT_VIDEO_MODEL})")
-    p.add_argument("--top", type=_positive_int, default=3, metavar="K", help="how many dances to list (default 3)")
+    p.add_argument("--top", type=positive_int, default=3, metavar="K", help="how many dances to list (default 3)")
     p.add_argument("--json", action="store_true", help="print a JSON array, one object per file")
-    p.add_argument("--fps", type=_positive_float, default=1.0, help="frames per second to judge (default 1, as the paper)")
+    p.add_argument("--fps", type=positive_float, default=1.0, help="frames per second to judge (default 1, as the paper)")
     p.add_argument("--no-filter", action="store_true", help="keep black, flat, blurred and repeated frames")
-    p.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda (default cpu)")
+    p.add_argument("--device", type=torch_device, default="cpu",
+                   help="torch device: cpu, cuda, cuda:N or mps (default cpu)")
     p.set_defaults(func=cmd_video)
     return p
 

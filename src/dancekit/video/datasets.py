@@ -155,28 +155,53 @@ def load_video_folder(root: str | os.PathLike, size: int = 128, fps: float = 1.0
     Unreadable videos are skipped with a note in ``FrameSet.video_names`` left out; the group of
     a video is its file name (one participant per video, as in the paper).
     """
-    from dancekit.video.filtering import FilterSettings, filter_frames
-    from dancekit.video.frames import VideoError, extract_frames, to_square
+    from dancekit.video.frames import VideoError
 
     entries = video_folder(root)
     classes = sorted({c for _, c in entries})
     images, labels, video_of, names = [], [], [], []
     for path, cls in (progress(entries) if progress else entries):
         try:
-            frames = extract_frames(path, fps=fps, max_side=640)
+            squares = _kept_squares(path, size, fps, filter_settings)
         except VideoError:
             continue
-        if filter_settings is not False:
-            verdict = filter_frames(frames.images, filter_settings or FilterSettings())
-            if verdict.keep.any():
-                frames = frames.subset(verdict.kept)
         names.append(f"{cls}/{path.stem}")
-        images.append(to_square(frames.images, size))
-        labels += [classes.index(cls)] * len(frames)
-        video_of += [len(names) - 1] * len(frames)
+        images.append(squares)
+        labels += [classes.index(cls)] * len(squares)
+        video_of += [len(names) - 1] * len(squares)
     if not images:
         raise DatasetError(f"no readable videos under {root}")
     return FrameSet(np.concatenate(images), np.asarray(labels), np.asarray(video_of), classes, names, list(names))
+
+
+def _kept_squares(path: Path, size: int, fps: float, filter_settings) -> np.ndarray:
+    """The video's frames the filter keeps (all if it keeps none), as squares; streamed, so a long
+    video costs its kept squares, not its decoded frames."""
+    from dancekit.video.filtering import FilterSettings, FrameFilter
+    from dancekit.video.frames import FrameReader, to_square
+
+    frame_filter = None if filter_settings is False else FrameFilter(filter_settings or FilterSettings())
+    pending, kept, dropped = {}, [], []  # dropped: kept only until a frame is kept (then not needed)
+
+    def settle(decisions) -> None:
+        for d in decisions:
+            square = pending.pop(d.index)
+            if not d.reason:
+                kept.append(square)
+                dropped.clear()
+            elif not kept:
+                dropped.append(square)
+
+    with FrameReader(path, fps=fps, max_side=640) as reader:
+        for index, (_, image) in enumerate(reader):
+            if frame_filter is None:
+                kept.append(to_square(image, size))
+                continue
+            pending[index] = to_square(image, size)
+            settle(frame_filter.push(image))
+    if frame_filter is not None:
+        settle(frame_filter.finish())
+    return np.stack(kept or dropped)
 
 
 def group_split(groups: Sequence[str], labels: Sequence[int], val_fraction: float = 0.2, seed: int | None = 0,

@@ -9,6 +9,10 @@ on its long side, so the numbers do not depend on the video's resolution:
 * **blurred**: variance of the Laplacian (the usual focus measure) below ``blur_abs``, or below
   ``blur_rel`` times the median of the video's frames (a motion-blurred or out-of-focus frame
   among sharp ones; the relative test keeps soft-looking videos from losing every frame).
+  The median is taken over the frames within ``MEDIAN_WINDOW`` frames either side (5 minutes
+  at 1 fps), so a video of any length is judged frame by frame in bounded memory, and a long
+  video's scenes are each judged against their own sharpness; a video of up to
+  ``MEDIAN_WINDOW + 1`` frames is judged against its whole median.
 * **near-duplicate**: 64-bit perceptual hash (DCT of a 32x32 grey thumbnail, sign of the 8x8
   low frequencies against their median) within ``duplicate_bits`` bits of the last kept frame
   *and* a mean absolute grey difference of the 64x64 thumbnails below ``duplicate_mad`` (a
@@ -105,33 +109,122 @@ def hamming(a: int, b: int) -> int:
     return int(a ^ b).bit_count()
 
 
-def filter_frames(images: np.ndarray, settings: FilterSettings = FilterSettings()) -> FrameVerdict:
-    """Judge every frame of one video (in time order) by the tests above."""
-    n = len(images)
-    greys = [grey(im) for im in images]
-    mean = np.array([g.mean() for g in greys]) if n else np.zeros(0)
-    std = np.array([g.std() for g in greys]) if n else np.zeros(0)
-    sharp = np.array([laplacian_variance(g) for g in greys]) if n else np.zeros(0)
-    hashes = np.array([perceptual_hash(g) for g in greys], dtype=np.uint64) if n else np.zeros(0, np.uint64)
-    reasons = [""] * n
-    for i in range(n):
-        if mean[i] < settings.black_level:
-            reasons[i] = "black"
-        elif std[i] < settings.flat_std:
-            reasons[i] = "flat"
-    informative = [i for i in range(n) if not reasons[i]]
-    median_sharp = float(np.median(sharp[informative])) if informative else 0.0
-    for i in informative:
-        if sharp[i] < settings.blur_abs or sharp[i] < settings.blur_rel * median_sharp:
-            reasons[i] = "blurred"
-    last = None
-    for i in range(n):
-        if reasons[i]:
-            continue
-        if (last is not None and hamming(int(hashes[i]), int(hashes[last])) <= settings.duplicate_bits
-                and float(np.abs(thumbnail(greys[i]) - thumbnail(greys[last])).mean()) < settings.duplicate_mad):
-            reasons[i] = "duplicate"
+#: frames either side whose median sharpness the relative blur test uses (see the module notes)
+MEDIAN_WINDOW = 300
+
+
+@dataclass
+class FrameMeasure:
+    """What the filter needs to know of one frame, so the frame itself need not be kept.
+
+    ``thumbnail`` (64x64 uint8 grey) is only needed by the duplicate test.
+    """
+
+    mean: float
+    std: float
+    sharpness: float
+    hash: int
+    thumbnail: np.ndarray | None
+
+    def may_be_kept(self, settings: FilterSettings) -> bool:
+        """False if the frame is black, flat or below the absolute blur level: decided on its own."""
+        return (self.mean >= settings.black_level and self.std >= settings.flat_std
+                and self.sharpness >= settings.blur_abs)
+
+
+def measure_frame(image: np.ndarray) -> FrameMeasure:
+    """Grey level, contrast, sharpness, perceptual hash and thumbnail of one RGB uint8 frame."""
+    g = grey(image)
+    thumb = thumbnail(g).astype(np.uint8)  # whole grey levels: 4 kB instead of 16
+    return FrameMeasure(float(g.mean()), float(g.std()), laplacian_variance(g), perceptual_hash(g), thumb)
+
+
+@dataclass(frozen=True)
+class FrameDecision:
+    """The filter's verdict on one frame (``reason`` "" when kept)."""
+
+    index: int
+    reason: str
+    sharpness: float
+    hash: int
+
+
+class FrameFilter:
+    """The tests above, one frame at a time: push frames in time order, get verdicts in order.
+
+    A verdict on frame i waits for frame i + ``window`` (the relative blur test's median); only
+    measures (no frames) of those pending frames are held, so memory is bounded by the window.
+    """
+
+    def __init__(self, settings: FilterSettings = FilterSettings(), window: int | None = None):
+        from collections import deque
+
+        self.settings = settings
+        self.window = MEDIAN_WINDOW if window is None else int(window)
+        self._pending: deque = deque()  # (index, measure, reason so far) of the frames not yet decided
+        self._sharp: deque = deque()  # (index, sharpness) of the informative frames in reach
+        self._last: FrameMeasure | None = None  # the last kept frame
+        self._n = 0
+
+    def push(self, frame: np.ndarray | FrameMeasure) -> list[FrameDecision]:
+        """Add the next frame (RGB image or its measure); return the verdicts now decided."""
+        m = frame if isinstance(frame, FrameMeasure) else measure_frame(frame)
+        settings, index = self.settings, self._n
+        self._n += 1
+        reason = ""
+        if m.mean < settings.black_level:
+            reason = "black"
+        elif m.std < settings.flat_std:
+            reason = "flat"
         else:
-            last = i
-    keep = np.array([not r for r in reasons], dtype=bool)
-    return FrameVerdict(keep, reasons, sharp, hashes)
+            self._sharp.append((index, m.sharpness))
+            if m.sharpness < settings.blur_abs:
+                reason = "blurred"
+        if reason:  # out whatever comes: the thumbnail is not needed
+            m = FrameMeasure(m.mean, m.std, m.sharpness, m.hash, None)
+        self._pending.append((index, m, reason))
+        decided = []
+        while self._pending and self._pending[0][0] + self.window < self._n:
+            decided.append(self._decide(*self._pending.popleft()))
+        return decided
+
+    def finish(self) -> list[FrameDecision]:
+        """The verdicts on the frames still pending at the end of the video."""
+        return [self._decide(*self._pending.popleft()) for _ in range(len(self._pending))]
+
+    def _decide(self, index: int, m: FrameMeasure, reason: str) -> FrameDecision:
+        settings = self.settings
+        while self._sharp and self._sharp[0][0] < index - self.window:
+            self._sharp.popleft()
+        if not reason:
+            median = float(np.median([v for _, v in self._sharp]))
+            if m.sharpness < settings.blur_rel * median:
+                reason = "blurred"
+        if not reason:
+            last = self._last
+            if (last is not None and hamming(m.hash, last.hash) <= settings.duplicate_bits
+                    and _mean_abs_difference(m.thumbnail, last.thumbnail) < settings.duplicate_mad):
+                reason = "duplicate"
+            else:
+                self._last = m
+        return FrameDecision(index, reason, m.sharpness, m.hash)
+
+
+def _mean_abs_difference(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.abs(a.astype(np.float32) - b.astype(np.float32)).mean())
+
+
+def verdict_of(decisions: list[FrameDecision]) -> FrameVerdict:
+    """Collect the decisions on a whole video (in order) into one :class:`FrameVerdict`."""
+    reasons = [d.reason for d in decisions]
+    return FrameVerdict(np.array([not r for r in reasons], dtype=bool), reasons,
+                        np.array([d.sharpness for d in decisions], dtype=np.float64),
+                        np.array([d.hash for d in decisions], dtype=np.uint64))
+
+
+def filter_frames(images: np.ndarray, settings: FilterSettings = FilterSettings(),
+                  window: int | None = None) -> FrameVerdict:
+    """Judge every frame of one video (in time order) by the tests above."""
+    frame_filter = FrameFilter(settings, window)
+    decisions = [d for image in images for d in frame_filter.push(image)]
+    return verdict_of(decisions + frame_filter.finish())

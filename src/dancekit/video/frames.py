@@ -48,8 +48,12 @@ def _open(path: str | os.PathLike):
     import av
 
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise VideoError(f"no such file: {path}")
+    if path.is_dir():
+        raise VideoError(f"a folder, not a video file: {path}")
+    if not path.is_file():  # a FIFO or device: PyAV could block on it forever
+        raise VideoError(f"not a regular file: {path}")
     if path.stat().st_size == 0:
         raise VideoError(f"empty file: {path}")
     try:
@@ -62,47 +66,105 @@ def _open(path: str | os.PathLike):
     return container
 
 
+#: largest frame (width x height) decoded: 8192 x 8192, above 8K video. A header claiming more
+#: is refused before decoding, so a hostile or broken file cannot make us allocate gigabytes.
+MAX_FRAME_PIXELS = 8192 * 8192
+
+
+def _check_size(width: int, height: int, path) -> None:
+    if width * height > MAX_FRAME_PIXELS:
+        raise VideoError(f"frames of {width}x{height} pixels are too large to decode: {path} "
+                         f"(at most {MAX_FRAME_PIXELS // 1_000_000} megapixels)")
+
+
+class FrameReader:
+    """Frames of one video sampled at ``fps``, decoded one at a time (memory does not grow with length).
+
+    Iterate once for ``(time_s, rgb_image)``; ``duration_s`` is the container's duration (or,
+    once iterated, the last frame's time when the container does not say). Frames are all brought
+    to the size of the first (resolution changes mid-stream); ``max_side`` shrinks large frames
+    while decoding (keeps memory low for 4K phone videos).
+    """
+
+    def __init__(self, path: str | os.PathLike, fps: float = 1.0, max_frames: int | None = None,
+                 max_side: int | None = None):
+        if not fps > 0:
+            raise ValueError(f"fps must be positive, got {fps}")
+        self.path, self.fps, self.max_frames, self.max_side = path, fps, max_frames, max_side
+        self._container = _open(path)
+        stream = self._container.streams.video[0]
+        try:
+            _check_size(stream.codec_context.width or 0, stream.codec_context.height or 0, path)
+        except VideoError:
+            self._container.close()
+            raise
+        container_duration = self._container.duration
+        self.duration_s: float = float(container_duration / 1e6) if container_duration else 0.0
+        self._duration_known = bool(container_duration)
+        self.native_fps = float(stream.average_rate) if stream.average_rate else 0.0
+        self.count = 0  # frames yielded so far
+
+    def __enter__(self) -> "FrameReader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._container.close()
+
+    def __iter__(self):
+        import av
+
+        stream = self._container.streams.video[0]
+        stream.thread_type = "AUTO"
+        fps, path, shape = self.fps, self.path, None
+        next_t, last_t = 0.0, 0.0
+        try:
+            for frame in self._container.decode(stream):
+                _check_size(frame.width, frame.height, path)
+                t = float(frame.time) if frame.time is not None else (self.count / fps)
+                if t + 1e-6 < next_t:
+                    continue
+                if self.max_side and max(frame.width, frame.height) > self.max_side:
+                    scale = self.max_side / max(frame.width, frame.height)
+                    frame = frame.reformat(width=max(2, int(frame.width * scale) // 2 * 2),
+                                           height=max(2, int(frame.height * scale) // 2 * 2))
+                image = frame.to_ndarray(format="rgb24")
+                if shape is None:
+                    shape = image.shape
+                elif image.shape != shape:  # resolution changes mid-stream: bring all to the first
+                    image = resize(image, shape[0], shape[1])
+                self.count += 1
+                last_t = t
+                next_t = (np.floor(t * fps + 1e-6) + 1) / fps
+                yield t, image
+                if self.max_frames and self.count >= self.max_frames:
+                    break
+        except av.error.FFmpegError as err:
+            if not self.count:
+                raise VideoError(f"cannot decode {path}: {str(err).splitlines()[0]}") from None
+        finally:
+            if not self._duration_known:
+                self.duration_s = last_t
+            self.close()
+        if not self.count:
+            raise VideoError(f"no frames could be decoded from {path}")
+
+
 def extract_frames(path: str | os.PathLike, fps: float = 1.0, max_frames: int | None = None,
                    max_side: int | None = None) -> Frames:
-    """Frames of ``path`` sampled at ``fps`` per second as RGB arrays.
+    """Frames of ``path`` sampled at ``fps`` per second as RGB arrays, all in memory.
 
-    ``max_side`` shrinks large frames while decoding (keeps memory low for 4K phone videos).
+    For whole videos of any length use :class:`FrameReader`, which holds one frame at a time.
     """
-    import av
-
-    if fps <= 0:
-        raise ValueError(f"fps must be positive, got {fps}")
-    container = _open(path)
-    stream = container.streams.video[0]
-    stream.thread_type = "AUTO"
+    reader = FrameReader(path, fps, max_frames, max_side)
     images, times = [], []
-    next_t = 0.0
-    try:
-        for frame in container.decode(stream):
-            t = float(frame.time) if frame.time is not None else (len(times) / fps)
-            if t + 1e-6 < next_t:
-                continue
-            if max_side and max(frame.width, frame.height) > max_side:
-                scale = max_side / max(frame.width, frame.height)
-                frame = frame.reformat(width=max(2, int(frame.width * scale) // 2 * 2),
-                                       height=max(2, int(frame.height * scale) // 2 * 2))
-            images.append(frame.to_ndarray(format="rgb24"))
-            times.append(t)
-            next_t = (np.floor(t * fps + 1e-6) + 1) / fps
-            if max_frames and len(images) >= max_frames:
-                break
-    except av.error.FFmpegError as err:
-        if not images:
-            raise VideoError(f"cannot decode {path}: {str(err).splitlines()[0]}") from None
-    finally:
-        duration = float(container.duration / 1e6) if container.duration else (times[-1] if times else 0.0)
-        rate = float(stream.average_rate) if stream.average_rate else 0.0
-        container.close()
-    if not images:
-        raise VideoError(f"no frames could be decoded from {path}")
-    if len({im.shape for im in images}) > 1:  # resolution changes mid-stream: bring all to the first
-        images = [resize(im, images[0].shape[0], images[0].shape[1]) for im in images]
-    return Frames(np.stack(images), np.asarray(times, dtype=np.float64), str(path), duration, rate)
+    for t, image in reader:
+        images.append(image)
+        times.append(t)
+    return Frames(np.stack(images), np.asarray(times, dtype=np.float64), str(path), reader.duration_s,
+                  reader.native_fps)
 
 
 def resize(image: np.ndarray, height: int, width: int) -> np.ndarray:

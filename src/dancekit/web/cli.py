@@ -6,32 +6,10 @@ import argparse
 import os
 import sys
 
+from dancekit.cli_types import non_negative_int, positive_float, positive_int, torch_device
+
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
 TOKEN_ENV = "DANCEKIT_TOKEN"
-
-
-def _positive(kind):
-    def parse(text: str):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a number: {text}") from None
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"must be positive: {text}")
-        return value
-
-    return parse
-
-
-def _count(text: str) -> int:
-    """A whole number, 0 or more (0 turns a per-client limit off)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more: {text}")
-    return value
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -44,15 +22,17 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, help="built-in model name or model folder (default: the built-in dance model)")
     p.add_argument("--genre-model", default=None, metavar="MODEL", help="genre model for /api/genre (default: the built-in genre model)")
     p.add_argument("--no-genre", action="store_true", help="do not serve /api/genre")
-    p.add_argument("--max-upload-mb", type=_positive(float), default=50.0, metavar="MB",
+    p.add_argument("--max-upload-mb", type=positive_float, default=50.0, metavar="MB",
                    help="largest accepted upload (default 50)")
-    p.add_argument("--workers", type=_positive(int), default=1,
+    p.add_argument("--max-minutes", type=positive_float, default=30.0, metavar="MIN",
+                   help="longest recording identified, decoded (default 30; longer ones get 413)")
+    p.add_argument("--workers", type=positive_int, default=1,
                    help="recordings identified at the same time (default 1)")
     p.add_argument("--max-queue", type=int, default=32, metavar="N",
                    help="uploads that may wait for a worker before the server answers 503 (default 32)")
     p.add_argument("--live-max-sessions", type=int, default=4, metavar="N",
                    help="simultaneous live connections (default 4)")
-    p.add_argument("--live-max-minutes", type=_positive(float), default=20.0, metavar="MIN",
+    p.add_argument("--live-max-minutes", type=positive_float, default=20.0, metavar="MIN",
                    help="longest live connection (default 20)")
     p.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
                    help="let pages from ORIGIN call the API (repeatable; default: no CORS)")
@@ -64,14 +44,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                                                      f"(prefer --token-file or ${TOKEN_ENV}: others see the "
                                                      f"command line); open the page as /?token=TOKEN")
     token.add_argument("--token-file", default=None, metavar="PATH", help="read the access token from PATH")
-    p.add_argument("--uploads-per-minute", type=_count, default=30, metavar="N",
+    p.add_argument("--uploads-per-minute", type=non_negative_int, default=30, metavar="N",
                    help="uploads one client address may send a minute, then 429 (default 30; 0: no limit)")
-    p.add_argument("--live-sessions-per-client", type=_count, default=2, metavar="N",
+    p.add_argument("--live-sessions-per-client", type=non_negative_int, default=2, metavar="N",
                    help="live connections one client address may hold open (default 2; 0: no limit)")
     p.add_argument("--ssl-certfile", default=None, help="TLS certificate (browsers allow the microphone only "
                                                          "over https or on localhost)")
     p.add_argument("--ssl-keyfile", default=None, help="TLS private key")
-    p.add_argument("--device", default="cpu", help="torch device (default cpu)")
+    p.add_argument("--device", type=torch_device, default="cpu", help="torch device: cpu, cuda, cuda:N or mps (default cpu)")
     p.set_defaults(func=cmd_serve)
     return p
 
@@ -86,7 +66,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     genre_model = False if args.no_genre else args.genre_model
     token = read_token(args)
     settings = WebSettings(model=args.model, genre_model=genre_model, device=args.device,
-                           max_upload_mb=args.max_upload_mb, workers=args.workers, max_queue=args.max_queue,
+                           max_upload_mb=args.max_upload_mb, max_duration_s=args.max_minutes * 60,
+                           workers=args.workers, max_queue=args.max_queue,
                            live_max_sessions=args.live_max_sessions, live_max_seconds=args.live_max_minutes * 60,
                            cors_origins=tuple(args.cors_origin), allowed_hosts=allowed_hosts(args), token=token,
                            uploads_per_minute=args.uploads_per_minute,
