@@ -99,14 +99,12 @@ def load_step_audio(source, seconds: float | None = None, sample_rate: int | Non
 
         y = audio.load(source, sr=SAMPLE_RATE, duration=seconds)
     else:
-        y = np.asarray(source, dtype=np.float32)
+        from dancekit import audio
+
+        y = np.asarray(source)
         if y.ndim != 1:
             raise StepGenerationError(f"audio array must be mono [samples], got shape {y.shape}")
-        rate = sample_rate or SAMPLE_RATE
-        if rate != SAMPLE_RATE:
-            import soxr
-
-            y = soxr.resample(y, rate, SAMPLE_RATE, quality="HQ").astype(np.float32)
+        y = audio.from_array(y, sample_rate or SAMPLE_RATE, SAMPLE_RATE)
         if seconds is not None:
             y = y[: int(round(seconds * SAMPLE_RATE))]
     if y.size == 0:
