@@ -241,3 +241,36 @@ def test_sub_command_modules_do_not_import_the_main_cli():
             "dancekit.synth.cli; assert 'dancekit.cli' not in sys.modules, 'import cycle'")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_max_minutes_refuses_long_recordings_by_their_header(toy_model, tmp_path, capsys):
+    import numpy as np
+
+    path = tmp_path / "long.flac"
+    sf.write(path, np.zeros(SR * 150, np.int16), SR)
+    assert main(["identify", str(path), "--model", str(toy_model.path), "--max-minutes", "2"]) == EXIT_AUDIO
+    assert "recording too long: long.flac is 2:30 long (limit 2:00)" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_long_identification_stops_at_ctrl_c(toy_model, tmp_path):
+    """Bounded in memory and cancellable: SIGINT ends a long run at once, with exit 130."""
+    import signal
+    import time
+
+    import numpy as np
+
+    noise = (np.random.default_rng(0).standard_normal(SR) * 0.1).astype(np.float32)
+    path = tmp_path / "long.wav"
+    with sf.SoundFile(path, "w", SR, 1, subtype="PCM_16") as f:
+        for _ in range(40 * 60):  # 40 minutes of noise: far longer to identify than the test waits
+            f.write(noise)
+    proc = subprocess.Popen([sys.executable, "-m", "dancekit", "identify", str(path), "--model", str(toy_model.path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(10)
+    assert proc.poll() is None, "finished before it could be interrupted"
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    assert time.monotonic() - sent < 10

@@ -12,7 +12,14 @@ import os
 import sys
 from pathlib import Path
 
-from dancekit.cli_types import UsageError, check_output_file, positive_int, prepare_output_folder, torch_device
+from dancekit.cli_types import (
+    UsageError,
+    check_output_file,
+    positive_float,
+    positive_int,
+    prepare_output_folder,
+    torch_device,
+)
 from dancekit.errors import AudioError, DancekitError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_AUDIO, EXIT_MODEL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
@@ -29,6 +36,8 @@ def _add_classify_arguments(p: argparse.ArgumentParser, what: str, stride_help: 
     p.add_argument("--stride", type=positive_int, default=None, metavar="FRAMES", help=stride_help)
     p.add_argument("--device", type=torch_device, default="cpu",
                    help="torch device: cpu, cuda, cuda:N or mps (default cpu)")
+    p.add_argument("--max-minutes", type=positive_float, default=240.0, metavar="MIN",
+                   help="refuse recordings longer than this, by their header or once decoded (default 240)")
     p.add_argument("--playlists", action="store_true",
                    help="read .m3u8/.m3u/ffconcat playlist files and the files or URLs they name "
                         "(off: playlists are refused)")
@@ -143,7 +152,7 @@ def _classify_files(identifier, args: argparse.Namespace) -> int:
     bar = tqdm(args.files, unit="file", disable=not many, file=sys.stderr, leave=False)
     for file in bar:
         try:
-            result = identifier.identify(file, playlists=args.playlists)
+            result = identifier.identify(file, playlists=args.playlists, max_duration=args.max_minutes * 60)
         except AudioError as err:
             status = EXIT_AUDIO
             records.append({"file": file, "status": "error", "error": str(err)})

@@ -284,3 +284,28 @@ def test_sockets_and_devices_are_not_audio_files(tmp_path):
         server.close()
     with pytest.raises(NotAudioError, match="a device"):
         audio.load("/dev/zero")
+
+
+def test_a_pipe_nobody_writes_to_is_given_up(tmp_path, monkeypatch):
+    import time
+
+    from dancekit.audio import _source
+
+    monkeypatch.setattr(_source, "PIPE_WAIT_SECONDS", 0.5)
+    fifo = tmp_path / "idle.wav"
+    os.mkfifo(fifo)
+    start = time.monotonic()
+    with pytest.raises(AudioError, match="nothing wrote to the pipe"):
+        audio.load(fifo)
+    assert time.monotonic() - start < 5
+
+
+def test_64_bit_integer_wav_is_refused_in_one_line():
+    buf = io.BytesIO()
+    sf.write(buf, _tone(1.0), SR, format="WAV", subtype="PCM_16")
+    data = bytearray(buf.getvalue())
+    at = data.find(b"fmt ")
+    struct.pack_into("<HHIIHH", data, at + 8, 1, 1, SR, SR * 8, 8, 64)  # PCM, mono, 64-bit samples
+    with pytest.raises(AudioError) as err:
+        audio.load(bytes(data))
+    assert "\n" not in str(err.value)

@@ -159,7 +159,11 @@ class FfmpegReader:
     def _mono(self, frame) -> np.ndarray:
         if frame.sample_rate != self.samplerate:
             raise DecodeError(f"could not decode {self.name}: sample rate changes mid-stream")
-        planes = frame.to_ndarray()
+        try:
+            planes = frame.to_ndarray()
+        except ValueError:  # PyAV has no numpy type for it (64-bit integer PCM)
+            raise UnsupportedAudioError(f"could not decode {self.name}: unsupported sample format "
+                                        f"{frame.format.name}") from None
         if not frame.format.is_planar:  # packed: (1, frames * channels), interleaved
             planes = planes.reshape(-1, frame.layout.nb_channels).T
         return downmix_planar(planes)

@@ -11,6 +11,7 @@ import io
 import os
 import stat
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Union
@@ -26,6 +27,9 @@ _SPOOL_MAX_BYTES = 32 * 1024 * 1024
 #: A pipe or stream longer than this is refused rather than spooled: 4 GB is over 6 hours of CD audio
 #: as WAV, and a stream that never ends (a device, ``yes | dancekit``) must not fill the disk.
 MAX_STREAM_BYTES = 4 * 1024 * 1024 * 1024
+#: How long a named pipe may wait for its writer: the writer of ``<(curl ...)`` starts at once,
+#: while a pipe nobody writes to would block its reader forever.
+PIPE_WAIT_SECONDS = 30.0
 
 
 class MissingFileError(AudioError, FileNotFoundError):
@@ -152,13 +156,41 @@ def _from_path(path: Path, name: str) -> Source:
         raise AudioError(f"could not read {name}: permission denied")
     if stat.S_ISFIFO(st.st_mode):  # a pipe can be read once: take its bytes now, as from a stream
         try:
-            with open(path, "rb") as pipe:
+            with _open_pipe(path, name) as pipe:
                 return _from_fileobj(pipe, name)
         except OSError as e:
             raise AudioError(f"could not read {name}: {e.strerror or e}") from None
     if st.st_size == 0:
         raise EmptyAudioError(f"empty file: {name}")
     return Source(name=name, path=os.fspath(path))
+
+
+def _open_pipe(path: Path, name: str, wait: float | None = None) -> BinaryIO:
+    """Open a named pipe for reading, giving up when no writer comes within ``PIPE_WAIT_SECONDS``."""
+    wait = PIPE_WAIT_SECONDS if wait is None else wait
+    opened: dict = {}
+
+    def open_blocking():
+        try:
+            opened["file"] = open(path, "rb")
+        except OSError as e:
+            opened["error"] = e
+
+    opener = threading.Thread(target=open_blocking, daemon=True)
+    opener.start()
+    opener.join(wait)
+    if opener.is_alive():  # release the blocked open: come and go as a writer, so it reads end of file
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:
+            pass
+        opener.join(5)
+        if "file" in opened:
+            opened["file"].close()
+        raise AudioError(f"could not read {name}: nothing wrote to the pipe within {wait:g} s")
+    if "error" in opened:
+        raise opened["error"]
+    return opened["file"]
 
 
 def _from_fileobj(f: BinaryIO, name: str) -> Source:
