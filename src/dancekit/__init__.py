@@ -7,8 +7,8 @@
 
 from dancekit.dances import DANCE_NAMES, DANCES
 from dancekit.errors import AudioError, DancekitError, ModelError
+from dancekit.version import __version__
 
-__version__ = "0.1.0"
 
 __all__ = ["DANCES", "DANCE_NAMES", "AudioError", "DancekitError", "ModelError", "identify", "__version__"]
 

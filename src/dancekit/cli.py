@@ -44,7 +44,7 @@ def _add_classify_arguments(p: argparse.ArgumentParser, what: str, stride_help: 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from dancekit import __version__
+    from dancekit.version import __version__
 
     parser = argparse.ArgumentParser(prog="dancekit", description="Understand dance from music.")
     parser.add_argument("--version", action="version", version=f"dancekit {__version__}")

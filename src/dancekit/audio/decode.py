@@ -20,10 +20,9 @@ import soxr
 
 from dancekit.audio._open import open_reader
 from dancekit.audio._source import AudioSource
-from dancekit.audio.samples import make_finite
+from dancekit.audio.samples import RESAMPLE_QUALITY, make_finite
 from dancekit.errors import EmptyAudioError, TooLongError
 
-RESAMPLE_QUALITY = "HQ"
 #: Decoding for ``offset > 0`` starts this much earlier (in output seconds) and drops the extra, so the
 #: resampler has settled and ``load(x, offset=o)`` equals ``load(x)[round(o * sr):]``.
 _RESAMPLE_PREROLL_SECONDS = 0.25

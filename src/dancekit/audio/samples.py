@@ -26,6 +26,8 @@ MAX_SAMPLE_RATE = 768_000
 #: units (+-32768), while squares of a spectrogram frame stay far inside float32 (a 1e30 sample
 #: overflowed the power spectrum to inf, then NaN).
 SAMPLE_CEILING = 1e6
+#: soxr quality of every resampling in dancekit (see ``dancekit.audio.decode`` for why 'HQ').
+RESAMPLE_QUALITY = "HQ"
 #: Channels that a 2-D array may have; the channel axis is the shorter one.
 MAX_CHANNELS = 64
 
@@ -114,8 +116,6 @@ def from_array(y, sample_rate, sr: int) -> np.ndarray:
         The rate wanted; resampled with soxr 'HQ', like the decoders.
     """
     import soxr
-
-    from dancekit.audio.decode import RESAMPLE_QUALITY
 
     rate = check_sample_rate(sample_rate, "the array")
     mono = make_finite(to_mono(y))

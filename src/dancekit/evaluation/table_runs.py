@@ -160,7 +160,7 @@ def _save_array(path: str, array: np.ndarray) -> None:
 def _svm_scores(train_x: np.ndarray, train_y: np.ndarray, test_x: np.ndarray, n_classes: int, k: int) -> np.ndarray:
     """One-vs-rest scores ``[n_test, n_classes]`` (enough for top-k); a class absent from training (a subset
     of a dataset) gets a score below every other, so it is never predicted rather than failing the fold."""
-    from dancekit.models.svm_baseline import fit_svm
+    from dancekit.models.svm_baseline_network import fit_svm
 
     present = np.unique(train_y)
     if len(present) < 2:

@@ -1,7 +1,8 @@
-"""Networks and model files."""
+"""Networks and model files.
 
-from dancekit.models.dance_cnn import BACKBONES, build_dance_cnn
-from dancekit.models.files import LoadedModel, ModelCard, builtin_models, load_model, save_model
+The names below load on first use, so that importing one module of the package (a network that
+needs torch alone, on a bare training machine) does not also pull in torchvision and safetensors.
+"""
 
 __all__ = ["BACKBONES", "LoadedModel", "ModelCard", "build_dance_cnn", "builtin_models", "load_model", "save_model"]
 
@@ -10,3 +11,13 @@ DEFAULT_DANCE_MODEL = "ballroom"
 
 #: The built-in model ``dancekit genre`` uses when no --model is given.
 DEFAULT_GENRE_MODEL = "genre"
+
+
+def __getattr__(name):
+    if name in ("BACKBONES", "build_dance_cnn"):
+        from dancekit.models import dance_cnn as module
+    elif name in ("LoadedModel", "ModelCard", "builtin_models", "load_model", "save_model"):
+        from dancekit.models import files as module
+    else:
+        raise AttributeError(name)
+    return getattr(module, name)

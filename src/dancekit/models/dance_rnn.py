@@ -1,196 +1,26 @@
-"""The dance-step generator of paper 5 (Table I): a CLDNN audio encoder and an auto-conditioned decoder.
+"""The dance-step generator of paper 5 as a model file: its card and its loading.
 
-Encoder: four (33, 2) convolutions with batch norm + ELU turn each ``[129, 5]`` power patch into
-65 numbers, three 500-unit LSTM layers follow the music, and a 65-d fully connected layer with ELU
-(Table I's ``fc01``) gives the music code ``h_t`` on which the contrastive loss works.
-Decoder: input = previous motion frame + ``h_t`` (+ a learned dance embedding when the model is
-dance-conditioned), three 500-unit LSTM layers, a fully connected layer to the motion size and an
-ELU (Table I's ``out``). The ELU cannot go below -1, so targets normalised to [-1, 1] would sit on
-its saturated tail; the paper's reference code scaled motion to [-0.9, 0.9] instead. Here the
-ELU's output is multiplied by ``output_gain`` = 1/0.9: the same network in [-1, 1] units.
-
-The decoder depends on its own previous output, so it runs step by step; ``forward`` does this
-for training (ground truth only as the first input), ``init_state``/``step`` carry every LSTM state
-across calls so a song can be generated in chunks, live, with the same numbers as in one go.
+The network itself is :mod:`dancekit.models.dance_rnn_network`, which the registry builds from a
+card; it is re-exported here, where its users have always imported it from. Kept apart because
+loading a model goes through the registry: a network module that loaded files would import itself
+in a circle. Like the network, this module needs torch alone until a model file is made or loaded.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import torch
-from torch import nn
-from torch.nn import functional as F
 
-ARCHITECTURE = "dance_rnn"
-
-
-@dataclass
-class DanceRNNConfig:
-    """Sizes of the network; the defaults are the paper's (Table I) for a given motion size."""
-
-    motion_dim: int
-    # the step_audio patch (N_BINS, N_STFT); literal so that this module needs torch alone
-    n_bins: int = 129
-    n_stft: int = 5
-    conv_channels: tuple[int, ...] = (16, 32, 64, 65)
-    conv_kernel: tuple[int, int] = (33, 2)
-    hidden: int = 500
-    encoder_layers: int = 3
-    decoder_layers: int = 3
-    code_dim: int = 65
-    n_dances: int = 0  # 0: not conditioned on the dance
-    dance_dim: int = 16
-    output_gain: float = 1.0 / 0.9
-    dances: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["conv_channels"] = list(self.conv_channels)
-        data["conv_kernel"] = list(self.conv_kernel)
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "DanceRNNConfig":
-        data = dict(data)
-        data["conv_channels"] = tuple(data.get("conv_channels", cls.conv_channels))
-        data["conv_kernel"] = tuple(data.get("conv_kernel", cls.conv_kernel))
-        return cls(**data)
-
-
-#: Below this many time steps a CPU LSTM runs faster without oneDNN, which re-lays out the weights
-#: on every call (measured: 3 x 500 units, one step, 14 ms with it, 4 ms without).
-_ONEDNN_MIN_STEPS = 16
-
-
-def run_lstm(lstm: nn.LSTM, x: torch.Tensor, state=None):
-    """``lstm(x, state)``, taking the fast path for the short calls of step-by-step generation."""
-    if x.device.type != "cpu" or x.shape[1] >= _ONEDNN_MIN_STEPS or not torch.backends.mkldnn.enabled:
-        return lstm(x, state)
-    torch.backends.mkldnn.enabled = False
-    try:
-        return lstm(x, state)
-    finally:
-        torch.backends.mkldnn.enabled = True
-
-
-class AudioEncoder(nn.Module):
-    """Power patches ``[B, T, bins, stft]`` -> music codes ``[B, T, code_dim]`` (conv + LSTM + fc)."""
-
-    def __init__(self, cfg: DanceRNNConfig):
-        super().__init__()
-        layers, channels = [], 1
-        height, width = cfg.n_bins, cfg.n_stft
-        for out in cfg.conv_channels:
-            layers += [nn.Conv2d(channels, out, cfg.conv_kernel), nn.BatchNorm2d(out), nn.ELU()]
-            channels = out
-            height, width = height - cfg.conv_kernel[0] + 1, width - cfg.conv_kernel[1] + 1
-        if height < 1 or width < 1:
-            raise ValueError(f"a [{cfg.n_bins}, {cfg.n_stft}] patch is too small for {len(cfg.conv_channels)} "
-                             f"{tuple(cfg.conv_kernel)} convolutions")
-        self.conv = nn.Sequential(*layers)
-        self.lstm = nn.LSTM(channels * height * width, cfg.hidden, cfg.encoder_layers, batch_first=True)
-        self.fc = nn.Linear(cfg.hidden, cfg.code_dim)
-
-    def forward(self, audio: torch.Tensor, state=None):
-        b, t = audio.shape[:2]
-        x = self.conv(audio.reshape(b * t, 1, *audio.shape[2:])).reshape(b, t, -1)
-        x, state = run_lstm(self.lstm, x, state)
-        return F.elu(self.fc(x)), state
-
-
-class DanceRNN(nn.Module):
-    """Music -> motion, one frame per audio patch (paper 5, S2S / S2S-MC)."""
-
-    def __init__(self, config: DanceRNNConfig):
-        super().__init__()
-        self.config = config
-        self.encoder = AudioEncoder(config)
-        extra = config.dance_dim if config.n_dances else 0
-        self.dance_embedding = nn.Embedding(config.n_dances, config.dance_dim) if config.n_dances else None
-        self.decoder = nn.LSTM(config.motion_dim + config.code_dim + extra, config.hidden, config.decoder_layers,
-                               batch_first=True)
-        self.out = nn.Linear(config.hidden, config.motion_dim)
-
-    @property
-    def conditioned(self) -> bool:
-        return self.dance_embedding is not None
-
-    def _dance_vector(self, dance, batch: int, device) -> torch.Tensor | None:
-        if not self.conditioned:
-            return None
-        if dance is None:
-            raise ValueError("this model is conditioned on the dance: pass one of " + ", ".join(self.config.dances))
-        index = torch.as_tensor(dance, dtype=torch.long, device=device).reshape(-1)
-        if index.numel() == 1:
-            index = index.expand(batch)
-        return self.dance_embedding(index)
-
-    def _decode(self, codes: torch.Tensor, prev: torch.Tensor, dance_vec, state, teacher=None):
-        """Run the decoder over ``codes [B, T, code]`` feeding back its own output.
-
-        The three LSTM layers run as single cells on ``nn.LSTM``'s own weights: one cuDNN call per
-        time step costs more in set-up than in arithmetic (measured on an H100, batch 50, 150
-        steps, forward + backward: 0.27 s as ``nn.LSTM`` calls, 0.16 s as cells). ``state`` is
-        ``nn.LSTM``'s ``(h, c)``, each ``[layers, B, hidden]``, so chunks continue one another.
-        ``teacher``: ``(frames [B, T, D], use [B, T] bool)``; where ``use`` is true the next input is
-        the ground-truth frame instead of the generated one (the warm-up of scheduled sampling).
-        """
-        lstm, batch = self.decoder, codes.shape[0]
-        weights = [tuple(getattr(lstm, f"{kind}_l{k}") for kind in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
-                   for k in range(lstm.num_layers)]
-        if state is None:
-            zeros = codes.new_zeros(batch, lstm.hidden_size)
-            hs, cs = [zeros] * lstm.num_layers, [zeros] * lstm.num_layers
-        else:
-            hs, cs = list(state[0].unbind(0)), list(state[1].unbind(0))
-        outputs = []
-        for t in range(codes.shape[1]):
-            x = torch.cat([prev, codes[:, t]] + ([dance_vec] if dance_vec is not None else []), dim=-1)
-            for k, w in enumerate(weights):
-                hs[k], cs[k] = torch.lstm_cell(x, (hs[k], cs[k]), *w)
-                x = hs[k]
-            generated = self.config.output_gain * F.elu(self.out(x))
-            outputs.append(generated)
-            prev = generated if teacher is None else torch.where(teacher[1][:, t, None], teacher[0][:, t], generated)
-        return torch.stack(outputs, dim=1), (torch.stack(hs), torch.stack(cs))
-
-    def forward(self, audio: torch.Tensor, first_motion: torch.Tensor, dance=None, teacher=None):
-        """Auto-conditioned pass: ``audio [B, T, bins, stft]``, ``first_motion [B, D]`` (the frame before).
-
-        Returns generated motion ``[B, T, D]`` and the music codes ``[B, T, code_dim]``.
-        ``teacher`` (training only) is passed to ``_decode``.
-        """
-        codes, _ = self.encoder(audio)
-        dance_vec = self._dance_vector(dance, audio.shape[0], audio.device)
-        motion, _ = self._decode(codes, first_motion, dance_vec, None, teacher)
-        return motion, codes
-
-    # --- streaming -------------------------------------------------------------------------
-
-    def init_state(self, first_motion: torch.Tensor) -> dict[str, Any]:
-        """Generation state for a batch starting from ``first_motion [B, D]`` (LSTM states start empty)."""
-        return {"encoder": None, "decoder": None, "prev": first_motion}
-
-    @torch.no_grad()
-    def step(self, audio: torch.Tensor, state: dict[str, Any], dance=None) -> tuple[torch.Tensor, dict[str, Any]]:
-        """Generate the motion of the next ``T`` audio patches ``[B, T, bins, stft]``; returns ``[B, T, D]``."""
-        codes, enc_state = self.encoder(audio, state["encoder"])
-        dance_vec = self._dance_vector(dance, audio.shape[0], audio.device)
-        motion, dec_state = self._decode(codes, state["prev"], dance_vec, state["decoder"])
-        return motion, {"encoder": enc_state, "decoder": dec_state, "prev": motion[:, -1]}
-
-
-def build_dance_rnn(motion_dim: int, **kwargs) -> DanceRNN:
-    return DanceRNN(DanceRNNConfig(motion_dim=motion_dim, **kwargs))
-
-
-def parameter_count(module: nn.Module) -> int:
-    return sum(p.numel() for p in module.parameters())
-
-
-# --- model files -------------------------------------------------------------------------------
+from dancekit.models.dance_rnn_network import (  # noqa: F401  re-exported for the step generator's users
+    ARCHITECTURE,
+    AudioEncoder,
+    DanceRNN,
+    DanceRNNConfig,
+    build_dance_rnn,
+    parameter_count,
+    run_lstm,
+)
 
 #: ``ModelCard.task`` of step generators.
 TASK = "steps"
@@ -203,7 +33,7 @@ def make_card(name: str, network: DanceRNN, frontend: dict[str, Any], summary: s
               sequence: int = 150):
     """The card of a step generator: ``frontend`` holds the audio settings and, under ``motion``,
     the motion normaliser and mean pose that generation needs."""
-    from dancekit.models.files import ModelCard
+    from dancekit.models.card import ModelCard
 
     return ModelCard(name=name, task=TASK, architecture=ARCHITECTURE, classes=list(network.config.dances),
                      frontend=frontend, architecture_args=network.config.to_dict(), segment_frames=sequence,

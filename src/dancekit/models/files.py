@@ -1,62 +1,29 @@
 """Models are files, not pickles: ``model.safetensors`` plus a ``model.json`` card.
 
-The card says everything needed to rebuild and trust the network: architecture and its
-arguments, class names, front-end parameters, segmenting, what it was trained on, what was
-measured, and the sha256 of the weights, which is checked on every load.
+The card (:mod:`dancekit.models.card`) says everything needed to rebuild and trust the network:
+architecture and its arguments, class names, front-end parameters, segmenting, what it was trained
+on, what was measured, and the sha256 of the weights, which is checked on every load.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import torch
 from safetensors.torch import load_file, save_file
 
 from dancekit.errors import ModelError
 from dancekit.fileio import atomic_write, atomic_write_text
+from dancekit.models.card import CARD_FORMAT, ModelCard  # noqa: F401  CARD_FORMAT: still importable from here
+from dancekit.models.registry import build_network
 
 CARD_NAME = "model.json"
 WEIGHTS_NAME = "model.safetensors"
 BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
-CARD_FORMAT = 1
-
-
-@dataclass
-class ModelCard:
-    """What a model is, how to feed it, and what it was shown to do."""
-
-    name: str
-    task: str  # "dance" or "genre"
-    architecture: str
-    classes: list[str]
-    frontend: dict[str, Any]
-    architecture_args: dict[str, Any] = field(default_factory=dict)
-    segment_frames: int = 224
-    default_stride: int = 200
-    summary: str = ""
-    training: dict[str, Any] = field(default_factory=dict)
-    metrics: dict[str, Any] = field(default_factory=dict)
-    sha256: str = ""
-    version: str = "1"
-    dancekit_version: str = ""
-    card_format: int = CARD_FORMAT
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "ModelCard":
-        known = {f.name for f in dataclasses.fields(cls)}
-        missing = [n for n in ("name", "task", "architecture", "classes", "frontend") if n not in data]
-        if missing:
-            raise ModelError(f"model card lacks {', '.join(missing)}")
-        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 @dataclass
@@ -83,7 +50,7 @@ def save_model(network: torch.nn.Module, card: ModelCard, directory: str | os.Pa
     ``weights_dtype`` (e.g. ``torch.float16``) stores the floating-point weights in that type, half
     the file for a shipped model; loading casts them back to the network's own type.
     """
-    from dancekit import __version__
+    from dancekit.version import __version__
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -135,8 +102,6 @@ def resolve_model(name_or_path: str | os.PathLike) -> Path:
 
 def load_model(name_or_path: str | os.PathLike, device: str | torch.device = "cpu") -> LoadedModel:
     """Load a model folder, checking the weights' hash against the card; never unpickles."""
-    from dancekit.models.registry import build_network
-
     directory = resolve_model(name_or_path)
     card = read_card(directory)
     weights = directory / WEIGHTS_NAME

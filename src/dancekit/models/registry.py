@@ -9,7 +9,7 @@ from torch import nn
 from dancekit.errors import ModelError
 
 if TYPE_CHECKING:
-    from dancekit.models.files import ModelCard
+    from dancekit.models.card import ModelCard
 
 
 def _builders() -> dict[str, Callable[..., nn.Module]]:
@@ -17,7 +17,7 @@ def _builders() -> dict[str, Callable[..., nn.Module]]:
     from dancekit.models.bbnn import build_bbnn
     from dancekit.models.dance_cnn import BACKBONES, build_dance_cnn
     from dancekit.models.prcnn import build_prcnn
-    from dancekit.models.svm_baseline import ARCHITECTURE as SVM, build_svm
+    from dancekit.models.svm_baseline_network import ARCHITECTURE as SVM, build_svm
 
     builders: dict[str, Callable[..., nn.Module]] = {
         name: (lambda num_classes, _name=name, **args: build_dance_cnn(_name, num_classes=num_classes, **args))
@@ -35,11 +35,11 @@ def architectures() -> list[str]:
 def build_network(card: "ModelCard") -> nn.Module:
     """A freshly initialised network of the card's architecture and class count."""
     if card.task == "video":  # paper 4's image CNNs share names with the spectrogram backbones
-        from dancekit.models.video_cnn import build_video_cnn
+        from dancekit.models.video_cnn_network import build_video_cnn
 
         return build_video_cnn(card.architecture, len(card.classes))
     if card.architecture == "dance_rnn":
-        from dancekit.models.dance_rnn import DanceRNN, DanceRNNConfig
+        from dancekit.models.dance_rnn_network import DanceRNN, DanceRNNConfig
 
         try:
             return DanceRNN(DanceRNNConfig.from_dict(card.architecture_args))

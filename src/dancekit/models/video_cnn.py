@@ -1,116 +1,34 @@
-"""Frame classifiers of paper 4: AlexNet, ResNet18 and SqueezeNet1_0 from torchvision, N outputs.
+"""The frame classifiers of paper 4 as model files: their task name and their loading.
 
-ImageNet weights cannot be downloaded here, so networks start from scratch (``weights=None``).
-A user who has a torchvision ImageNet checkpoint can pass it as ``weights_path``: every tensor
-of the backbone must match in name and shape (a wrong file fails loudly instead of half
-loading), and the 1000-class head is replaced by a fresh N-class one.
-
-Inputs are RGB uint8 frames [B, H, W, 3] or float [B, 3, H, W] in 0..1; the network itself
-scales and normalises with the ImageNet statistics, so a model file needs no separate front end.
+The networks are :mod:`dancekit.models.video_cnn_network`, which the registry builds from a card;
+they are re-exported here, where their users have always imported them from. Kept apart because
+loading a model goes through the registry: a network module that loaded files would import itself
+in a circle.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import torch
-from torch import nn
-from torchvision import models as tvm
 
 from dancekit.errors import ModelError
+from dancekit.models.files import load_model, read_card, resolve_model
+from dancekit.models.video_cnn_network import (  # noqa: F401  re-exported for the frame classifiers' users
+    IMAGENET_MEAN,
+    IMAGENET_STD,
+    VIDEO_ARCHITECTURES,
+    FrameClassifier,
+    build_video_cnn,
+    load_backbone_weights,
+)
 
-VIDEO_ARCHITECTURES = ("alexnet", "resnet18", "squeezenet1_0")
-IMAGENET_MEAN = (0.485, 0.456, 0.406)
-IMAGENET_STD = (0.229, 0.224, 0.225)
 #: the model-file task of frame classifiers
 VIDEO_TASK = "video"
 
 
-class FrameClassifier(nn.Module):
-    """uint8 or 0..1 frames -> class logits, with the ImageNet normalisation built in."""
-
-    def __init__(self, backbone: nn.Module):
-        super().__init__()
-        self.backbone = backbone
-        self.register_buffer("mean", torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1), persistent=False)
-        self.register_buffer("std", torch.tensor(IMAGENET_STD).view(1, 3, 1, 1), persistent=False)
-
-    def forward(self, frames: torch.Tensor) -> torch.Tensor:
-        if frames.dtype == torch.uint8:
-            if frames.shape[-1] == 3 and frames.shape[1] != 3:
-                frames = frames.permute(0, 3, 1, 2)
-            frames = frames.float() / 255.0
-        return self.backbone((frames - self.mean) / self.std)
-
-
-def _head(net: nn.Module, arch: str) -> tuple[str, nn.Module]:
-    """Name prefix and module of the classifier layer that gets N outputs."""
-    if arch == "alexnet":
-        return "classifier.6", net.classifier[6]
-    if arch == "resnet18":
-        return "fc", net.fc
-    return "classifier.1", net.classifier[1]
-
-
-def _set_head(net: nn.Module, arch: str, num_classes: int) -> None:
-    if arch == "alexnet":
-        net.classifier[6] = nn.Linear(net.classifier[6].in_features, num_classes)
-    elif arch == "resnet18":
-        net.fc = nn.Linear(net.fc.in_features, num_classes)
-    else:
-        net.classifier[1] = nn.Conv2d(512, num_classes, kernel_size=1)
-        nn.init.normal_(net.classifier[1].weight, mean=0.0, std=0.01)
-        nn.init.zeros_(net.classifier[1].bias)
-        net.num_classes = num_classes
-
-
-def load_backbone_weights(net: nn.Module, arch: str, path: str | os.PathLike) -> None:
-    """Load an ImageNet (or any) checkpoint into ``net`` except its head, with strict shape checks."""
-    path = Path(path)
-    if not path.is_file():
-        raise ModelError(f"weights file not found: {path}")
-    try:
-        if path.suffix == ".safetensors":
-            from safetensors.torch import load_file
-
-            state = load_file(str(path))
-        else:
-            state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as err:  # torch/safetensors raise many types for a bad file
-        raise ModelError(f"cannot read weights {path}: {str(err).splitlines()[0]}") from None
-    if isinstance(state, dict) and "state_dict" in state and isinstance(state["state_dict"], dict):
-        state = state["state_dict"]
-    if not isinstance(state, dict):
-        raise ModelError(f"{path}: not a state dict")
-    state = {k.removeprefix("module.").removeprefix("backbone."): v for k, v in state.items()}
-    head, _ = _head(net, arch)
-    own = {k: v for k, v in net.state_dict().items() if not k.startswith(head + ".")}
-    missing = sorted(set(own) - set(state))
-    wrong = sorted(k for k in own if k in state and tuple(state[k].shape) != tuple(own[k].shape))
-    if missing or wrong:
-        detail = f"missing {missing[:3]}" if missing else f"shape mismatch in {wrong[:3]}"
-        raise ModelError(f"{path} does not fit {arch}: {detail}")
-    net.load_state_dict({**net.state_dict(), **{k: state[k] for k in own}})
-
-
-def build_video_cnn(arch: str, num_classes: int, weights_path: str | os.PathLike | None = None) -> FrameClassifier:
-    """A paper-4 network with ``num_classes`` outputs (random init, or ``weights_path`` minus its head)."""
-    if arch not in VIDEO_ARCHITECTURES:
-        raise ModelError(f"unknown video architecture {arch!r}; choose from {', '.join(VIDEO_ARCHITECTURES)}")
-    if num_classes < 2:
-        raise ModelError(f"a classifier needs at least 2 classes, got {num_classes}")
-    net = getattr(tvm, arch)(weights=None)
-    if weights_path is not None:
-        load_backbone_weights(net, arch, weights_path)
-    _set_head(net, arch, num_classes)
-    return FrameClassifier(net)
-
-
 def load_video_model(name_or_path: str | os.PathLike, device: str | torch.device = "cpu"):
     """A frame-classifier model folder (``model.json`` + ``model.safetensors``), hash-checked."""
-    from dancekit.models.files import load_model, read_card, resolve_model
-
     directory = resolve_model(name_or_path)
     card = read_card(directory)
     if card.task != VIDEO_TASK or card.architecture not in VIDEO_ARCHITECTURES:

@@ -27,7 +27,7 @@ import torch
 from torch import nn
 
 from dancekit.fileio import atomic_write_text
-from dancekit.models.video_cnn import VIDEO_ARCHITECTURES, build_video_cnn
+from dancekit.models.video_cnn_network import VIDEO_ARCHITECTURES, build_video_cnn
 from dancekit.training.checkpoint import resume_checkpoint, save_checkpoint
 from dancekit.video.datasets import FrameSet, split_mask
 from dancekit.video.decision import video_decisions

@@ -129,7 +129,7 @@ def choose_architecture(summary: dict[str, dict], tolerance: float = 0.02) -> st
 
     A smaller file ships with the package and runs faster; 2 points is well inside the fold spread.
     """
-    from dancekit.models.video_cnn import build_video_cnn
+    from dancekit.models.video_cnn_network import build_video_cnn
 
     best = max(s["mean_accuracy"] for s in summary.values())
     close = [a for a, s in summary.items() if s["mean_accuracy"] >= best - tolerance]

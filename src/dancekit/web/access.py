@@ -33,8 +33,7 @@ import re
 import time
 from urllib.parse import parse_qs, urlsplit
 
-from dancekit.web.errors import error_body
-from dancekit.web.settings import WebSettingsError
+from dancekit.web.errors import WebSettingsError, error_body
 
 LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 #: Paths anyone may fetch when a token is set: the page (it reads the token from its own address)

@@ -41,7 +41,7 @@ UPLOAD_PATHS = ("/api/identify", "/api/genre")
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     """A ready app: models loaded and warmed up, limits in place, no CORS unless configured."""
-    from dancekit import __version__
+    from dancekit.version import __version__
 
     settings = settings or WebSettings()
     engine = Engine(settings)

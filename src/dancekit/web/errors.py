@@ -17,6 +17,12 @@ from dancekit.errors import (
 )
 
 
+class WebSettingsError(DancekitError):
+    """A server setting out of range (bad ``dancekit serve`` usage)."""
+
+    exit_code = 2
+
+
 class WebError(DancekitError):
     """An error with an HTTP status."""
 

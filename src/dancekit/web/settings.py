@@ -9,15 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from dancekit.errors import DancekitError
+from dancekit.web.errors import WebSettingsError
 
 MB = 1024 * 1024
-
-
-class WebSettingsError(DancekitError):
-    """A server setting out of range (bad ``dancekit serve`` usage)."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
