@@ -21,6 +21,7 @@ from dancekit.cli_types import (
     torch_device,
 )
 from dancekit.errors import AudioError, DancekitError
+from dancekit.inference.limits import MAX_DURATION_S
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_AUDIO, EXIT_MODEL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 
@@ -36,7 +37,7 @@ def _add_classify_arguments(p: argparse.ArgumentParser, what: str, stride_help: 
     p.add_argument("--stride", type=positive_int, default=None, metavar="FRAMES", help=stride_help)
     p.add_argument("--device", type=torch_device, default="cpu",
                    help="torch device: cpu, cuda, cuda:N or mps (default cpu)")
-    p.add_argument("--max-minutes", type=positive_float, default=240.0, metavar="MIN",
+    p.add_argument("--max-minutes", type=positive_float, default=MAX_DURATION_S / 60, metavar="MIN",
                    help="refuse recordings longer than this, by their header or once decoded (default 240)")
     p.add_argument("--playlists", action="store_true",
                    help="read .m3u8/.m3u/ffconcat playlist files and the files or URLs they name "

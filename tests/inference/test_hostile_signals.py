@@ -77,3 +77,18 @@ def test_changes_in_time_tells_still_from_moving_segments():
     still[1] += torch.arange(8.0)[:, None]  # a constant spectrum (a steady offset) is still too
     moving = torch.randn(1, 8, 16)
     assert changes_in_time(torch.cat([still, moving])).tolist() == [False, False, True]
+
+
+def test_recordings_over_four_hours_are_refused_by_default(identifier, tmp_path):
+    from dancekit.errors import TooLongError
+    from dancekit.inference.limits import MAX_DURATION_S
+
+    assert MAX_DURATION_S == 4 * 3600
+    path = tmp_path / "set.flac"
+    with sf.SoundFile(path, "w", 4000, 1, subtype="PCM_16") as f:  # 4 h 10 min of silence, a few hundred KB
+        block = np.zeros(4000 * 600, np.int16)
+        for _ in range(25):
+            f.write(block)
+    with pytest.raises(TooLongError, match="4:10:00 long"):
+        identifier.identify(path)
+    assert identifier.identify(path, max_duration=None).status == "no_music"

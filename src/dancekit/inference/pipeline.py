@@ -21,6 +21,7 @@ from dancekit.errors import EmptyAudioError
 from dancekit.features import FrameStream, FrontEndConfig, build_frontend
 from dancekit.inference.activity import ActivityMeter
 from dancekit.inference.aggregate import IncrementalMean
+from dancekit.inference.limits import MAX_DURATION_S
 from dancekit.inference.result import NO_MUSIC, OK, SHORT, IdentifyResult
 from dancekit.inference.segments import SegmentCutter
 from dancekit.models.files import LoadedModel, load_model
@@ -92,7 +93,7 @@ class Identifier:
         return Session(self, name, live)
 
     def identify(self, source: Source, sample_rate: int | None = None, name: str | None = None, *,
-                 max_duration: float | None = None, playlists: bool = False) -> IdentifyResult:
+                 max_duration: float | None = MAX_DURATION_S, playlists: bool = False) -> IdentifyResult:
         """Identify one recording.
 
         Parameters
@@ -103,8 +104,9 @@ class Identifier:
             The array's rate in Hz (required for arrays, ignored otherwise).
         name : str, optional
             How results and messages name the recording.
-        max_duration : float, optional
-            Refuse recordings longer than this many seconds (``dancekit.errors.TooLongError``).
+        max_duration : float or None
+            Refuse recordings longer than this many seconds (``dancekit.errors.TooLongError``), by
+            their header or once decoded; default ``MAX_DURATION_S`` (4 hours), None for no limit.
         playlists : bool
             Read a local playlist file and what it names (see :func:`dancekit.audio.stream`).
         """
@@ -315,10 +317,12 @@ def identify(
     rhythm: bool = True,
     tempo_prior: bool = True,
     device: str = "cpu",
+    max_duration: float | None = MAX_DURATION_S,
 ) -> IdentifyResult:
     """Identify the ballroom dance of one recording (path, bytes, file object or array).
 
-    The loaded model is cached, so calling this in a loop does not reload it.
+    The loaded model is cached, so calling this in a loop does not reload it. ``max_duration`` is
+    that of :meth:`Identifier.identify` (4 hours by default; None for no limit).
     """
     options = {"stride": stride, "rhythm": rhythm, "tempo_prior": tempo_prior, "device": device}
     if isinstance(model, LoadedModel):
@@ -328,4 +332,4 @@ def identify(
         if key not in _CACHE:
             _CACHE[key] = Identifier(model, **options)
         identifier = _CACHE[key]
-    return identifier.identify(source, sample_rate=sample_rate)
+    return identifier.identify(source, sample_rate=sample_rate, max_duration=max_duration)
