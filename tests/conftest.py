@@ -39,3 +39,36 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
+
+
+@pytest.fixture()
+def http_service():
+    """``http_service(body) -> (base_url, hits)``: a local HTTP server that answers every GET with
+    ``body`` and records each path asked for, so a test can prove that nothing was fetched."""
+    import http.server
+    import threading
+
+    servers = []
+
+    def start(body: bytes):
+        hits: list[str] = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                hits.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}", hits
+
+    yield start
+    for server in servers:
+        server.shutdown()

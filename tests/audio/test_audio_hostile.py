@@ -2,7 +2,6 @@
 NaN samples, unknown codecs, odd arrays and file-system oddities. Each was a crash, a hang, a memory
 blow-up or a file read on an upload's behalf before the audio layer checked for it."""
 
-import http.server
 import io
 import os
 import socket
@@ -42,26 +41,9 @@ def canary_mp3(tmp_path, ffmpeg):
 
 
 @pytest.fixture()
-def http_hits(canary_mp3):
+def http_hits(canary_mp3, http_service):
     """A local HTTP server that serves the canary and counts every request it gets."""
-    hits = []
-    body = canary_mp3.read_bytes()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    server.shutdown()
+    return http_service(canary_mp3.read_bytes())
 
 
 def _hls(target: str) -> bytes:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import http.server
 import io
 import json
-import threading
 
 import numpy as np
 import pytest
@@ -15,26 +13,9 @@ from conftest import wav_bytes
 
 
 @pytest.fixture()
-def internal_service():
+def internal_service(http_service):
     """A local HTTP service that only the server itself could reach; counts the requests it gets."""
-    hits = []
-    body = wav_bytes(0, 8.0)
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    server.shutdown()
+    return http_service(wav_bytes(0, 8.0))
 
 
 @pytest.mark.parametrize("name", ["x.m3u8", "x.m3u", "x.mp3"])
