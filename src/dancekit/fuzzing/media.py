@@ -148,33 +148,25 @@ def video_only_mp4(seconds: float = 1.0) -> bytes:
 BASE_FORMATS = ("wav", "flac", "ogg", "mp3", "m4a", "webm")
 
 
+#: kind -> (sample rate, encoder, container, codec); encoder "sf" is soundfile, "av" ffmpeg's libraries.
+_ENCODINGS = {
+    "wav": (SR, "sf", "WAV", "PCM_16"), "wav_float": (SR, "sf", "WAV", "FLOAT"), "flac": (SR, "sf", "FLAC", "PCM_16"),
+    "ogg": (SR, "sf", "OGG", "VORBIS"), "opus": (48000, "sf", "OGG", "OPUS"), "mp3": (SR, "sf", "MP3", "MPEG_LAYER_III"),
+    "m4a": (SR, "av", "ipod", "aac"), "webm": (48000, "av", "webm", "libopus"), "aiff": (SR, "sf", "AIFF", "PCM_16"),
+    "au": (SR, "sf", "AU", "PCM_16"), "caf": (SR, "sf", "CAF", "PCM_16"),
+}
+
+
 @lru_cache(maxsize=None)
 def base_file(kind: str, seconds: float = 6.5) -> bytes:
     """A real recording of ``music(seconds)`` as ``kind`` (one of ``BASE_FORMATS`` and a few more)."""
+    if kind not in _ENCODINGS:
+        raise ValueError(f"unknown base format {kind!r}")
+    rate, encoder, container, codec = _ENCODINGS[kind]
     y = music(seconds)
-    if kind == "wav":
-        return sndfile_bytes(y, SR, "WAV", "PCM_16")
-    if kind == "wav_float":
-        return sndfile_bytes(y, SR, "WAV", "FLOAT")
-    if kind == "flac":
-        return sndfile_bytes(y, SR, "FLAC", "PCM_16")
-    if kind == "ogg":
-        return sndfile_bytes(y, SR, "OGG", "VORBIS")
-    if kind == "opus":
-        return sndfile_bytes(_resample(y, 48000), 48000, "OGG", "OPUS")
-    if kind == "mp3":
-        return sndfile_bytes(y, SR, "MP3", "MPEG_LAYER_III")
-    if kind == "m4a":
-        return av_bytes(y, SR, "ipod", "aac")
-    if kind == "webm":
-        return av_bytes(_resample(y, 48000), 48000, "webm", "libopus")
-    if kind == "aiff":
-        return sndfile_bytes(y, SR, "AIFF", "PCM_16")
-    if kind == "au":
-        return sndfile_bytes(y, SR, "AU", "PCM_16")
-    if kind == "caf":
-        return sndfile_bytes(y, SR, "CAF", "PCM_16")
-    raise ValueError(f"unknown base format {kind!r}")
+    if rate != SR:
+        y = _resample(y, rate)
+    return (sndfile_bytes if encoder == "sf" else av_bytes)(y, rate, container, codec)
 
 
 def _resample(y: np.ndarray, rate: int) -> np.ndarray:
