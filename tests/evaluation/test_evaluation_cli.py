@@ -32,7 +32,9 @@ def test_evaluate_runs_every_fold_resumes_and_writes_the_report(tmp_path, capsys
     # the 0.5 s clips are shorter than BBNN's 30 s segment: looped, so trained on and scored, not skipped
     assert math.isfinite(fold["training"]["history"][0]["train_loss"])
     assert all(math.isfinite(p) for row in fold["test_recording_probs"] for p in row)
-    assert json.loads((work / "bbnn" / "summary.json").read_text())["summary"]["recording_top1"]["mean"] >= 0
+    folds = [json.loads(r.read_text())["metrics"]["recording_top1"] for r in results[:3]]
+    summary = json.loads((work / "bbnn" / "summary.json").read_text())["summary"]["recording_top1"]
+    assert all(0.0 <= f <= 1.0 for f in folds) and abs(summary["mean"] - sum(folds) / 3) < 1e-9
     report = (out / "report.md").read_text()
     assert report.startswith("# Paper 2: BBNN on GTZAN")
     assert "| bbnn | 3 |" in report and "| svm (72-d features, RBF) | 3 |" in report

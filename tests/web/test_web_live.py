@@ -85,7 +85,7 @@ def test_live_results_then_the_offline_answer(client, app):
         result = m["result"]
         mean = np.mean(result["segments"]["probabilities"], axis=0)
         assert np.allclose(mean, list(result["network_probabilities"].values()), atol=1e-4)
-        assert m["processing_ms"] >= 0
+        assert 0 < m["processing_ms"] < 60_000
     assert final["type"] == "result" and final["final"] and final["heard_s"] == 12.0
     offline = app.state.engine.default.identify(y, sample_rate=SR, name="<live>").to_dict()
     live = final["result"]
