@@ -1,7 +1,5 @@
 """Generating dance steps from music: chunked = one pass = live, dance names, seeds, the CLI."""
 
-import importlib.util
-
 import numpy as np
 import pytest
 import soundfile as sf
@@ -17,7 +15,6 @@ D = 5
 DANCES = ["Cha Cha Cha", "Rumba", "Slow Waltz", "Tango"]
 TINY = dict(conv_channels=(4, 4, 4, 6), hidden=10, encoder_layers=1, decoder_layers=2, code_dim=6, dance_dim=3)
 MEAN_POSE = [0.2, -0.1, 0.0, 0.4, -0.3]
-HAS_MOTION_FEATURES = importlib.util.find_spec("dancekit.motion.features") is not None
 
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -94,7 +91,6 @@ def test_resampling_and_seconds(model_dir):
     assert features.shape == (30, D)
 
 
-@pytest.mark.skipif(not HAS_MOTION_FEATURES, reason="dancekit.motion.features not available yet")
 def test_generate_steps_returns_a_motion_clip(tmp_path):
     from dancekit.motion import MotionClip
     from dancekit.motion.features import FEATURE_DIM, MotionNormalizer
@@ -124,8 +120,6 @@ def test_cli_errors_are_one_line_with_exit_codes(model_dir, tmp_path, capsys):
     assert not (tmp_path / "x.bvh").exists()
 
 
-@pytest.mark.skipif(importlib.util.find_spec("dancekit.motion.bvh") is None or not HAS_MOTION_FEATURES,
-                    reason="BVH writer / motion features not available yet")
 def test_cli_writes_a_bvh(tmp_path, capsys):
     from dancekit.motion.features import FEATURE_DIM, MotionNormalizer
 
