@@ -228,6 +228,9 @@ def test_page_passes_its_access_token_on(browser, make_app, tmp_path):
         assert page.inner_text("#answer") == "Toy Waltz"
         page.click("#listen")  # the live socket carries it in its address
         page.wait_for_selector("#live .progress-text:has-text('before the first answer')")
+        # stop only once audio has arrived: a stop before the first sample is "no audio samples"
+        wait_until(page, "parseFloat(document.querySelector('#live .progress-text').textContent"
+                         ".split(' ')[1]) >= 1.5")
         page.click("#listen")
         page.wait_for_selector("body[data-state=done]")
         assert page.inner_text("#error") == "" and page.is_hidden("#error")
