@@ -113,13 +113,17 @@ def av_bytes(y: np.ndarray, sr: int, container: str, codec: str) -> bytes:
             frame = av.AudioFrame.from_ndarray(arr, format=fmt, layout="mono")
             frame.sample_rate = sr
             frame.pts = i
-            for packet in stream.encode(frame):
-                out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
+            _encode(out, stream, frame)
+        _encode(out, stream, None)
     finally:
         out.close()
     return buf.getvalue()
+
+
+def _encode(out, stream, frame) -> None:
+    """Encode one frame (None: flush the encoder) and mux what comes out."""
+    for packet in stream.encode(frame):
+        out.mux(packet)
 
 
 def video_only_mp4(seconds: float = 1.0) -> bytes:
@@ -135,10 +139,8 @@ def video_only_mp4(seconds: float = 1.0) -> bytes:
             img = np.full((48, 64, 3), (i * 20) % 255, dtype=np.uint8)
             frame = av.VideoFrame.from_ndarray(img, format="rgb24")
             frame.pts = i
-            for packet in stream.encode(frame):
-                out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
+            _encode(out, stream, frame)
+        _encode(out, stream, None)
     finally:
         out.close()
     return buf.getvalue()
