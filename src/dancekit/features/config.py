@@ -29,11 +29,38 @@ LOG_SCALES = ("db", "none", "log", "log1p")
 class FrontEndConfig:
     """Parameters of one spectrogram front end (the librosa names and meanings).
 
-    ``log``: ``"db"`` is librosa's ``power_to_db`` applied to ``S`` (``10*log10(max(amin, S)/ref)``
-    for power 2; for power 1 the factor is 20, like ``amplitude_to_db``); ``"log"`` is
-    ``ln(max(amin, S))``; ``"log1p"`` is ``ln(1 + S)``; ``"none"`` leaves ``S`` linear.
-    ``top_db`` clips to ``max - top_db`` per item *over the whole input*, so it is off by default:
-    it breaks streaming and makes a segment's values depend on the rest of the recording.
+    A frozen value: model cards store it (``to_dict``) so a trained network always meets the input
+    it was trained on.
+
+    Parameters
+    ----------
+    kind : {"mel", "stft"}
+        Mel spectrogram or linear-frequency STFT magnitudes.
+    sr : int
+        Sample rate the audio must have, in Hz.
+    n_fft, hop_length : int
+        FFT window and hop, in samples.
+    n_mels : int or None
+        Mel bands (``kind="mel"`` only).
+    fmin, fmax : float
+        Frequency range of the mel filters in Hz; ``fmax=None`` is ``sr / 2``.
+    htk : bool
+        HTK mel scale instead of Slaney's.
+    mel_norm : str or None
+        Filter normalisation, as librosa's ``norm`` (``"slaney"`` or None).
+    power : float
+        Exponent of the magnitude: 2 for power, 1 for amplitude.
+    center : bool
+        Pad the signal by ``n_fft // 2`` on both sides so frame ``t`` is centred on ``t * hop_length``.
+    log : {"db", "none", "log", "log1p"}
+        Compression of ``S``: ``"db"`` is librosa's ``power_to_db`` (``10*log10(max(amin, S)/ref)``
+        for power 2; for power 1 the factor is 20, like ``amplitude_to_db``); ``"log"`` is
+        ``ln(max(amin, S))``; ``"log1p"`` is ``ln(1 + S)``; ``"none"`` leaves ``S`` linear.
+    ref, amin : float
+        Reference and floor of the ``"db"``/``"log"`` scales.
+    top_db : float or None
+        Clip to ``max - top_db`` per item *over the whole input*. Off by default: it breaks streaming
+        and makes a segment's values depend on the rest of the recording.
     """
 
     kind: str = "mel"
@@ -87,7 +114,17 @@ class FrontEndConfig:
         return self.n_fft // 2 if self.center else 0
 
     def n_frames(self, n_samples: int) -> int:
-        """Frames for a signal of ``n_samples`` (librosa's count; ``1 + n // hop`` for even n_fft)."""
+        """Frames for a signal of ``n_samples`` (librosa's count; ``1 + n // hop`` for even n_fft).
+
+        Parameters
+        ----------
+        n_samples : int
+            Length of the signal.
+
+        Returns
+        -------
+        int
+        """
         padded = n_samples + 2 * self.pad
         return 0 if padded < self.n_fft else 1 + (padded - self.n_fft) // self.hop_length
 
@@ -102,7 +139,17 @@ class FrontEndConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FrontEndConfig:
-        """Inverse of ``to_dict``; a malformed dict (e.g. from a model card) is a ``ModelError``."""
+        """Inverse of ``to_dict``; a malformed dict (e.g. from a model card) is a ``ModelError``.
+
+        Parameters
+        ----------
+        data : dict
+            Field names and values; an unknown key is an error, a missing one takes its default.
+
+        Returns
+        -------
+        FrontEndConfig
+        """
         if not isinstance(data, dict):
             raise ModelError(f"front end config must be a JSON object, not {type(data).__name__}")
         known = {f.name for f in dataclasses.fields(cls)}

@@ -32,7 +32,20 @@ HANDCRAFTED_NAMES = tuple(
 
 
 def frame_features(y: np.ndarray, sr: int = 22050) -> np.ndarray:
-    """The 36 frame-level features, ``[36, frames]`` in ``FRAME_FEATURE_NAMES`` order."""
+    """The 36 frame-level features, ``[36, frames]`` in ``FRAME_FEATURE_NAMES`` order.
+
+    Parameters
+    ----------
+    y : np.ndarray
+        Mono float samples, finite and not empty.
+    sr : int
+        Sample rate of ``y`` in Hz.
+
+    Returns
+    -------
+    np.ndarray
+        ``[36, frames]``.
+    """
     y = _check_signal(y)
     with warnings.catch_warnings():
         # Defined behaviour, not a problem worth a warning: clips shorter than n_fft are zero-padded,
@@ -55,7 +68,20 @@ def frame_features(y: np.ndarray, sr: int = 22050) -> np.ndarray:
 
 
 def handcrafted_features(y: np.ndarray, sr: int = 22050) -> np.ndarray:
-    """72-d float32 vector: mean then std over time of each frame feature (see ``HANDCRAFTED_NAMES``)."""
+    """72-d float32 vector: mean then std over time of each frame feature (see ``HANDCRAFTED_NAMES``).
+
+    Parameters
+    ----------
+    y : np.ndarray
+        Mono float samples, as for :func:`frame_features`.
+    sr : int
+        Their sample rate in Hz.
+
+    Returns
+    -------
+    np.ndarray
+        ``[72]`` float32, in ``HANDCRAFTED_NAMES`` order.
+    """
     frames = frame_features(y, sr=sr)
     return np.concatenate([frames.mean(axis=1), frames.std(axis=1)]).astype(np.float32)
 

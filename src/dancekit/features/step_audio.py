@@ -59,12 +59,43 @@ NOISE_BIN_GAIN = float((_W**2).sum() / _W.sum() ** 2)
 
 
 def frame_starts(first: int, count: int, sr: int = SAMPLE_RATE, fps: int = FPS) -> np.ndarray:
-    """Sample index where each motion frame's slice begins (exact integer arithmetic)."""
+    """Sample index where each motion frame's slice begins (exact integer arithmetic).
+
+    Parameters
+    ----------
+    first : int
+        Index of the first motion frame.
+    count : int
+        Number of frames.
+    sr : int
+        Audio sample rate in Hz.
+    fps : int
+        Motion frame rate.
+
+    Returns
+    -------
+    np.ndarray
+        ``[count]`` int64 sample indices.
+    """
     return (np.arange(first, first + count, dtype=np.int64) * sr) // fps
 
 
 def frames_for_samples(n_samples: int, sr: int = SAMPLE_RATE, fps: int = FPS) -> int:
-    """Motion frames that start inside ``n_samples`` of audio."""
+    """Motion frames that start inside ``n_samples`` of audio.
+
+    Parameters
+    ----------
+    n_samples : int
+        Length of the audio.
+    sr : int
+        Audio sample rate in Hz.
+    fps : int
+        Motion frame rate.
+
+    Returns
+    -------
+    int
+    """
     return -((-n_samples * fps) // sr)
 
 
@@ -82,6 +113,22 @@ def slice_power(audio, n_frames: int | None = None, first_frame: int = 0, offset
 
     ``audio[0]`` is song sample ``offset``; frames ``first_frame ...`` are cut at their song
     positions, and samples past the end of ``audio`` count as silence.
+
+    Parameters
+    ----------
+    audio : torch.Tensor or np.ndarray
+        Mono samples at 16 kHz.
+    n_frames : int, optional
+        Frames to cut (default: every frame that starts inside the song so far).
+    first_frame : int
+        Index of the first frame to cut.
+    offset : int
+        Song sample index of ``audio[0]`` (streaming passes the part of the song it still holds).
+
+    Returns
+    -------
+    torch.Tensor
+        float32 ``[n_frames, N_BINS, N_STFT]`` power.
     """
     wave = _as_tensor(audio)
     if n_frames is None:
@@ -102,20 +149,55 @@ def slice_power(audio, n_frames: int | None = None, first_frame: int = 0, offset
 
 
 def normalise_power(power: torch.Tensor) -> torch.Tensor:
-    """Power ``[..., N_BINS, N_STFT]`` -> features in [-1, 1], per STFT frame along the bin axis."""
+    """Power ``[..., N_BINS, N_STFT]`` -> features in [-1, 1], per STFT frame along the bin axis.
+
+    Parameters
+    ----------
+    power : torch.Tensor
+        Power patches ``[..., N_BINS, N_STFT]``.
+
+    Returns
+    -------
+    torch.Tensor
+        Same shape, in [-1, 1].
+    """
     db = 10.0 * torch.log10(power.clamp_min(10.0 ** (FLOOR_DB / 10.0)))
     ref = db.amax(dim=-2, keepdim=True).clamp_min(FLOOR_DB + TOP_DB)
     return ((db - ref) * (2.0 / TOP_DB) + 1.0).clamp(-1.0, 1.0)
 
 
 def signal_power(audio) -> float:
-    """Mean square of a signal: the reference for SNRs."""
+    """Mean square of a signal: the reference for SNRs.
+
+    Parameters
+    ----------
+    audio : torch.Tensor or np.ndarray
+        Samples.
+
+    Returns
+    -------
+    float
+    """
     wave = _as_tensor(audio)
     return float((wave.double() ** 2).mean())
 
 
 def add_white_noise(audio, snr_db: float, generator: torch.Generator | None = None) -> torch.Tensor:
-    """The signal plus white Gaussian noise ``snr_db`` below its mean power."""
+    """The signal plus white Gaussian noise ``snr_db`` below its mean power.
+
+    Parameters
+    ----------
+    audio : torch.Tensor or np.ndarray
+        Mono samples.
+    snr_db : float
+        Signal-to-noise ratio in dB.
+    generator : torch.Generator, optional
+        Source of the noise, for repeatable augmentation.
+
+    Returns
+    -------
+    torch.Tensor
+    """
     wave = _as_tensor(audio)
     sigma = math.sqrt(signal_power(wave) / 10.0 ** (snr_db / 10.0))
     noise = torch.randn(wave.shape, generator=generator, device=wave.device)
@@ -129,6 +211,22 @@ def add_white_noise_power(power: torch.Tensor, snr_db, signal_pow, generator: to
     ``snr_db`` and ``signal_pow`` broadcast against ``power``'s leading dimension(s) (e.g. one value
     per song in a batch ``[B, T, N_BINS, N_STFT]``: pass tensors of shape ``[B, 1, 1, 1]``).
     The DC and Nyquist bins of a real signal are real, so their noise is real too.
+
+    Parameters
+    ----------
+    power : torch.Tensor
+        Clean power patches ``[..., N_BINS, N_STFT]``.
+    snr_db : float or torch.Tensor
+        Signal-to-noise ratio in dB.
+    signal_pow : float or torch.Tensor
+        Mean power of the clean signal (:func:`signal_power`), the reference of ``snr_db``.
+    generator : torch.Generator, optional
+        Source of the noise.
+
+    Returns
+    -------
+    torch.Tensor
+        Noisy power, same shape as ``power``.
     """
     snr = torch.as_tensor(snr_db, dtype=power.dtype, device=power.device)
     sig = torch.as_tensor(signal_pow, dtype=power.dtype, device=power.device)
@@ -144,18 +242,59 @@ def add_white_noise_power(power: torch.Tensor, snr_db, signal_pow, generator: to
 
 
 def quantise_power(power: torch.Tensor) -> torch.Tensor:
-    """Clean power as uint8 codes of 0.5 dB from FLOOR_DB: a compact, GPU-friendly store."""
+    """Clean power as uint8 codes of 0.5 dB from FLOOR_DB: a compact, GPU-friendly store.
+
+    Parameters
+    ----------
+    power : torch.Tensor
+        Clean power patches.
+
+    Returns
+    -------
+    torch.Tensor
+        uint8 codes, same shape; :func:`dequantise_power` inverts them to within 0.25 dB
+        inside the stored range.
+    """
     db = 10.0 * torch.log10(power.clamp_min(10.0 ** (FLOOR_DB / 10.0)))
     return ((db - FLOOR_DB) / DB_STEP).round().clamp(0, 255).to(torch.uint8)
 
 
 def dequantise_power(codes: torch.Tensor) -> torch.Tensor:
+    """Power from the uint8 codes of :func:`quantise_power`.
+
+    Parameters
+    ----------
+    codes : torch.Tensor
+        uint8 codes.
+
+    Returns
+    -------
+    torch.Tensor
+        float32 power, same shape.
+    """
     return 10.0 ** ((codes.float() * DB_STEP + FLOOR_DB) / 10.0)
 
 
 def step_audio_features(audio, n_frames: int | None = None, snr_db: float | None = None,
                         generator: torch.Generator | None = None) -> torch.Tensor:
-    """The network input ``[n_frames, N_BINS, N_STFT]`` of a 16 kHz signal, optionally with noise."""
+    """The network input ``[n_frames, N_BINS, N_STFT]`` of a 16 kHz signal, optionally with noise.
+
+    Parameters
+    ----------
+    audio : torch.Tensor or np.ndarray
+        Mono samples at 16 kHz.
+    n_frames : int, optional
+        Motion frames to produce (default: every frame that starts inside the signal).
+    snr_db : float, optional
+        Add white noise at this SNR first (training augmentation and noise evaluation).
+    generator : torch.Generator, optional
+        Source of the noise.
+
+    Returns
+    -------
+    torch.Tensor
+        float32 ``[n_frames, N_BINS, N_STFT]`` in [-1, 1].
+    """
     wave = _as_tensor(audio)
     if snr_db is not None:
         wave = add_white_noise(wave, snr_db, generator)
@@ -177,9 +316,22 @@ class StepAudioStream:
 
     @property
     def frames_emitted(self) -> int:
+        """Motion frames returned so far."""
         return self._next
 
     def push(self, samples) -> torch.Tensor:
+        """Add mono 16 kHz samples; return the features of the frames they complete.
+
+        Parameters
+        ----------
+        samples : array-like
+            Any number of samples, even none.
+
+        Returns
+        -------
+        torch.Tensor
+            ``[new_frames, N_BINS, N_STFT]``; ``new_frames`` may be 0.
+        """
         samples = torch.as_tensor(np.asarray(samples, dtype=np.float32)).reshape(-1)
         self._buffer = torch.cat([self._buffer, samples])
         self._total += len(samples)
@@ -189,6 +341,13 @@ class StepAudioStream:
         return self._emit(ready)
 
     def flush(self) -> torch.Tensor:
+        """The features of the remaining frames, with silence after the last sample.
+
+        Returns
+        -------
+        torch.Tensor
+            ``[remaining_frames, N_BINS, N_STFT]``.
+        """
         return self._emit(max(frames_for_samples(self._total) - self._next, 0))
 
     def _emit(self, count: int) -> torch.Tensor:

@@ -25,6 +25,13 @@ class FrameStream:
     Concatenating all outputs along the frame axis equals ``frontend(whole_signal)``. ``flush`` ends
     the signal and resets the stream, so it can be reused for the next one. A stream that got no
     samples flushes zero frames (the offline module refuses an empty signal instead).
+
+    Parameters
+    ----------
+    frontend : SpectrogramFrontEnd
+        The offline module whose output the stream reproduces; its config must have ``top_db=None``.
+    config : FrontEndConfig, optional
+        A check only: must equal ``frontend.config`` when given.
     """
 
     def __init__(self, frontend: SpectrogramFrontEnd, config: FrontEndConfig | None = None):
@@ -49,7 +56,18 @@ class FrameStream:
         return self._received
 
     def push(self, samples) -> torch.Tensor:
-        """Add mono samples (any length, even 0 or 1); return the frames they complete."""
+        """Add mono samples (any length, even 0 or 1); return the frames they complete.
+
+        Parameters
+        ----------
+        samples : array-like
+            Mono samples at the front end's sample rate.
+
+        Returns
+        -------
+        torch.Tensor
+            float32 ``[bins, new_frames]``; ``new_frames`` may be 0.
+        """
         chunk = np.asarray(samples)
         if chunk.ndim != 1:
             raise AudioError(f"expected a 1-D array of mono samples, got shape {chunk.shape}")
