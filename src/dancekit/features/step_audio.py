@@ -87,10 +87,8 @@ def frames_for_samples(n_samples: int, sr: int = SAMPLE_RATE, fps: int = FPS) ->
     ----------
     n_samples : int
         Length of the audio.
-    sr : int
-        Audio sample rate in Hz.
-    fps : int
-        Motion frame rate.
+    sr, fps : int
+        Audio sample rate and motion frame rate, as in :func:`frame_starts`.
 
     Returns
     -------
