@@ -26,7 +26,19 @@ _EXPECTED = "BallroomData/<Dance>/<name>.wav with folders " + ", ".join(BALLROOM
 
 def ballroom_recordings(root: str | Path, *, mapping: LabelMapping | None = BALLROOM_FOLDERS_TO_BALLROOM
                         ) -> list[Recording]:
-    """Every track, sorted by folder then name; group = track name, label through ``mapping``."""
+    """Every track, sorted by folder then name; group = track name, label through ``mapping``.
+
+    Parameters
+    ----------
+    root : str or Path
+        The release folder, or its ``BallroomData`` folder.
+    mapping : LabelMapping or None
+        Folder names -> labels (default: the eight classes, Rumba merged); None keeps the folders.
+
+    Returns
+    -------
+    list of Recording
+    """
     root = Path(root)
     if not root.is_dir():
         raise DatasetLayoutError(f"Ballroom folder not found: {root} (expected {_EXPECTED})")

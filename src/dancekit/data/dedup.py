@@ -47,7 +47,22 @@ DEFAULT_THRESHOLD = 0.75
 
 @dataclass(frozen=True)
 class DedupSettings:
-    """What a fingerprint segment is; ``floor_db`` clips quiet parts relative to the file's peak."""
+    """What a fingerprint segment is, and how finely files are compared.
+
+    Parameters
+    ----------
+    segment_s : float
+        Length of a test segment in seconds.
+    floor_db : float
+        Spectrogram values more than this under the file's peak are clipped, so silence and fades
+        look alike whatever the level.
+    min_std_db : float
+        Segments flatter than this (silence, a held tone) are not compared: they would match anything.
+    phases : int
+        Training spectrograms per file, shifted by ``1/phases`` of a frame.
+    max_scores : int
+        Entries of one query x window score block (memory bound; 64 MB of float32 by default).
+    """
 
     segment_s: float = 5.0
     floor_db: float = 60.0
@@ -57,12 +72,25 @@ class DedupSettings:
 
     @property
     def frames(self) -> int:
+        """Fingerprint frames in one segment (at least 2)."""
         return max(2, round(self.segment_s * FINGERPRINT_FRONTEND.frame_rate))
 
 
 @dataclass(frozen=True)
 class Overlap:
-    """One test file that correlates with one training file."""
+    """One test file that correlates with one training file.
+
+    Parameters
+    ----------
+    test, train : str
+        The two files.
+    score : float
+        Best correlation of a test segment with the training file.
+    test_time, train_time : float
+        Where that best match starts in each file, in seconds.
+    matched, segments : int
+        Test segments at or above the threshold, out of all the test file's compared segments.
+    """
 
     test: str
     train: str
@@ -73,11 +101,25 @@ class Overlap:
     segments: int  # test segments compared
 
     def to_dict(self) -> dict:
+        """The fields as a JSON-ready dict."""
         return asdict(self)
 
 
 @dataclass
 class DedupResult:
+    """What :func:`find_overlaps` found.
+
+    Parameters
+    ----------
+    overlaps : list of Overlap
+        Best first.
+    test_files, train_files : int
+        Files named on each side (readable or not).
+    unreadable : list of (str, str)
+        ``(file, error)`` for files that could not be decoded; they were skipped.
+    threshold : float
+        The correlation that made an overlap.
+    """
     overlaps: list[Overlap]
     test_files: int
     train_files: int
@@ -85,19 +127,38 @@ class DedupResult:
     threshold: float = DEFAULT_THRESHOLD
 
     def to_dict(self) -> dict:
+        """The result as a JSON-ready dict (what the ``dedup`` command prints with ``--json``)."""
         return {"threshold": self.threshold, "test_files": self.test_files, "train_files": self.train_files,
                 "overlaps": [o.to_dict() for o in self.overlaps],
                 "unreadable": [{"file": f, "error": e} for f, e in self.unreadable]}
 
 
 class Fingerprinter:
-    """Audio -> clipped log-mel matrices ``[bands, frames]`` (float32 numpy), one per frame phase."""
+    """Audio -> clipped log-mel matrices ``[bands, frames]`` (float32 numpy), one per frame phase.
+
+    Parameters
+    ----------
+    settings : DedupSettings
+        Only ``floor_db`` and ``phases`` matter here.
+    """
 
     def __init__(self, settings: DedupSettings = DedupSettings()):
         self.settings = settings
         self.frontend = build_frontend(FINGERPRINT_FRONTEND, precision="float32")
 
     def load(self, source) -> np.ndarray:
+        """Mono samples at the fingerprint rate; too short a file is an ``AudioError``.
+
+        Parameters
+        ----------
+        source : str, Path or np.ndarray
+            A file, or samples already at ``FINGERPRINT_FRONTEND.sr``.
+
+        Returns
+        -------
+        np.ndarray
+            float32 samples.
+        """
         from dancekit.audio import load
 
         wave = source if isinstance(source, np.ndarray) else load(source, sr=FINGERPRINT_FRONTEND.sr)
@@ -106,6 +167,18 @@ class Fingerprinter:
         return np.ascontiguousarray(wave, dtype=np.float32)
 
     def spectrogram(self, wave: np.ndarray) -> np.ndarray:
+        """The clipped log-mel fingerprint of samples.
+
+        Parameters
+        ----------
+        wave : np.ndarray
+            float32 samples at ``FINGERPRINT_FRONTEND.sr``.
+
+        Returns
+        -------
+        np.ndarray
+            ``[bands, frames]``.
+        """
         with torch.inference_mode():
             spec = self.frontend(torch.from_numpy(wave)).numpy()
         return np.maximum(spec, spec.max() - self.settings.floor_db)
@@ -114,8 +187,20 @@ class Fingerprinter:
         return self.spectrogram(self.load(source))
 
     def phases(self, source) -> list[tuple[int, np.ndarray]]:
-        """``(offset in samples, spectrogram)`` at frame phases 0, 1/n, ... (n = ``settings.phases``): a copy
-        that starts between two frames of the original still lines up within 1/(2n) frame."""
+        """``(offset in samples, spectrogram)`` at frame phases 0, 1/n, ... (n = ``settings.phases``).
+
+        A copy that starts between two frames of the original still lines up within 1/(2n) frame.
+
+        Parameters
+        ----------
+        source : str, Path or np.ndarray
+            As for :meth:`load`.
+
+        Returns
+        -------
+        list of (int, np.ndarray)
+            Offsets too close to the end for one FFT are left out.
+        """
         wave = self.load(source)
         hop = FINGERPRINT_FRONTEND.hop_length
         offsets = [round(k * hop / self.settings.phases) for k in range(self.settings.phases)]
@@ -138,7 +223,22 @@ def _normalise(windows: np.ndarray, min_std: float) -> tuple[np.ndarray, np.ndar
 
 
 def query_segments(spec: np.ndarray, settings: DedupSettings) -> tuple[np.ndarray, np.ndarray]:
-    """Non-overlapping test segments (the last one flush with the end): fingerprints and start frames."""
+    """Non-overlapping test segments (the last one flush with the end): fingerprints and start frames.
+
+    Parameters
+    ----------
+    spec : np.ndarray
+        A test file's fingerprint ``[bands, frames]``.
+    settings : DedupSettings
+        Segment length and flatness floor.
+
+    Returns
+    -------
+    fingerprints : np.ndarray
+        ``[segments, bands * frames]`` unit-norm rows; flat segments are left out.
+    starts : np.ndarray
+        Start frame of each row.
+    """
     length = settings.frames
     if spec.shape[1] < length:
         return np.zeros((0, spec.shape[0] * length), np.float32), np.zeros(0, int)
@@ -154,7 +254,22 @@ def best_matches(queries: np.ndarray | torch.Tensor, spec: np.ndarray, settings:
                  ) -> tuple[np.ndarray, np.ndarray]:
     """For every query, its best correlation with any window of ``spec`` (every frame offset) and where.
 
-    ``queries`` may be a torch tensor on a GPU: the products then run there."""
+    Parameters
+    ----------
+    queries : np.ndarray or torch.Tensor
+        Rows of :func:`query_segments`; a tensor on a GPU runs the products there.
+    spec : np.ndarray
+        A training file's fingerprint ``[bands, frames]``.
+    settings : DedupSettings
+        Segment length, flatness floor and block size.
+
+    Returns
+    -------
+    best : np.ndarray
+        ``[queries]`` correlations (-1 where ``spec`` is shorter than a segment).
+    where : np.ndarray
+        Frame of ``spec`` where each best window starts.
+    """
     length = settings.frames
     best = np.full(len(queries), -1.0, np.float32)
     where = np.zeros(len(queries), int)
@@ -185,10 +300,28 @@ def find_overlaps(train: Iterable, test: Iterable, threshold: float = DEFAULT_TH
                   on_error: Callable[[str, str], None] | None = None, device: str = "cpu") -> DedupResult:
     """Every (test, train) pair of files whose segments correlate at ``threshold`` or more, best first.
 
-    ``train``/``test``: paths or recordings. A file that is in both lists is not compared with itself,
-    so ``find_overlaps(files, files)`` finds the duplicates inside one set. Unreadable files are listed
-    in ``unreadable`` (and passed to ``on_error``) and skipped. ``device="cuda"`` runs the products on a GPU.
     Memory: about 14 kB per 5-s test segment (all test files are held), plus one score block.
+
+    Parameters
+    ----------
+    train, test : iterable of path or Recording
+        The two sets. A file that is in both is not compared with itself, so
+        ``find_overlaps(files, files)`` finds the duplicates inside one set.
+    threshold : float
+        Correlation in [-1, 1] that makes an overlap (0.75 separates copies from different recordings
+        on the clips measured in the module doc).
+    settings : DedupSettings
+        Segment length and comparison detail.
+    progress : bool
+        Show progress bars.
+    on_error : callable, optional
+        ``on_error(path, message)`` for each unreadable file (which is skipped either way).
+    device : str
+        Torch device of the products (``"cuda"`` for a GPU).
+
+    Returns
+    -------
+    DedupResult
     """
     from tqdm import tqdm
 
@@ -251,8 +384,19 @@ def find_overlaps(train: Iterable, test: Iterable, threshold: float = DEFAULT_TH
 
 
 def audio_files_in(target: str | Path) -> list[Path]:
-    """The files a TRAIN/TEST argument names: a folder (audio files below it), a ``.txt`` list of paths
-    (relative to the list's folder), or one audio file."""
+    """The files a TRAIN/TEST argument names.
+
+    Parameters
+    ----------
+    target : str or Path
+        A folder (the audio files below it), a ``.txt``/``.lst``/``.list`` of paths (relative to the
+        list's folder), or one audio file.
+
+    Returns
+    -------
+    list of Path
+        A missing target or an empty folder or list is a ``DatasetLayoutError``.
+    """
     from dancekit.data.errors import DatasetLayoutError
     from dancekit.data.recordings import is_audio_file
 
@@ -274,7 +418,19 @@ def audio_files_in(target: str | Path) -> list[Path]:
 
 
 def summarise(result: DedupResult, top: int | None = None) -> Sequence[str]:
-    """Human-readable lines: one per overlapping pair (best first), then a count."""
+    """Human-readable lines: one per overlapping pair (best first), then a count.
+
+    Parameters
+    ----------
+    result : DedupResult
+        What :func:`find_overlaps` returned.
+    top : int, optional
+        Print only the first ``top`` pairs (the count still covers all).
+
+    Returns
+    -------
+    list of str
+    """
     lines = [f"{o.score:.3f}  {o.test} @ {o.test_time:.1f}s  ~  {o.train} @ {o.train_time:.1f}s  "
              f"({o.matched}/{o.segments} segments)" for o in result.overlaps[:top]]
     n_test = len({o.test for o in result.overlaps})

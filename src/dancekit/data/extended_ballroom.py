@@ -36,7 +36,21 @@ _EXPECTED = "<root>/<Genre>/<id>.mp3 with Genre one of " + ", ".join(EXTENDED_BA
 
 @dataclass(frozen=True)
 class ExtendedBallroomTrack:
-    """One ``<song>`` of the XML."""
+    """One ``<song>`` of the XML.
+
+    Parameters
+    ----------
+    id : str
+        The track id (also its audio file name).
+    genre, artist, title, album : str
+        As written in the XML.
+    bpm : float or None
+        Tempo, when the XML gives one.
+    md5 : str
+        The XML's ``hash`` of the audio.
+    links : tuple of (str, str)
+        ``(kind, other id)`` for each link (``exact``, ``time``, ``karaoke``, ``version``).
+    """
 
     id: str
     genre: str
@@ -49,7 +63,17 @@ class ExtendedBallroomTrack:
 
 
 def read_extended_ballroom_xml(path: str | Path) -> list[ExtendedBallroomTrack]:
-    """Every track of the v1.1 XML, in file order; a malformed file is a one-line ``DatasetLayoutError``."""
+    """Every track of the v1.1 XML, in file order; a malformed file is a one-line ``DatasetLayoutError``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The metadata XML.
+
+    Returns
+    -------
+    list of ExtendedBallroomTrack
+    """
     path = Path(path)
     try:
         root = ET.parse(path).getroot()
@@ -82,8 +106,23 @@ def _normalised_artist(artist: str) -> str:
 
 def extended_ballroom_groups(tracks: list[ExtendedBallroomTrack], links: tuple[str, ...] = DEFAULT_LINKS,
                              by_artist: bool = True) -> dict[str, str]:
-    """Track id -> group: connected parts of the graph joining linked tracks and (``by_artist``) tracks of
-    one artist. ``by_artist=False, links=("exact",)`` gives the sets of identical audio alone."""
+    """Track id -> group: connected parts of the graph joining linked tracks and tracks of one artist.
+
+    Parameters
+    ----------
+    tracks : list of ExtendedBallroomTrack
+        The tracks to group.
+    links : tuple of str
+        Link kinds that join tracks (``ALL_LINKS`` for the strictest grouping).
+    by_artist : bool
+        Also join the tracks of one artist (placeholder artists join nothing).
+        ``by_artist=False, links=("exact",)`` gives the sets of identical audio alone.
+
+    Returns
+    -------
+    dict
+        Track id -> group name.
+    """
     unknown = sorted(set(links) - set(ALL_LINKS))
     if unknown:
         raise ValueError(f"unknown link kinds {unknown}; known: {ALL_LINKS}")
@@ -117,8 +156,18 @@ def extended_ballroom_groups(tracks: list[ExtendedBallroomTrack], links: tuple[s
 
 
 def find_extended_ballroom_xml(root: str | Path | None = None) -> Path:
-    """``<root>/extendedballroom_v1.1.xml``, else another ``<root>/*.xml`` of the dataset, else the copy in
-    the shared reference data (``$DANCEKIT_DATA/extended_ballroom_meta``)."""
+    """The dataset's metadata XML, wherever it is.
+
+    Parameters
+    ----------
+    root : str or Path, optional
+        The dataset folder: ``<root>/extendedballroom_v1.1.xml``, else another ``<root>/*.xml``; with
+        neither, the copy in the shared reference data (``$DANCEKIT_DATA/extended_ballroom_meta``).
+
+    Returns
+    -------
+    Path
+    """
     candidates = []
     if root is not None and Path(root).is_dir():
         candidates += [Path(root) / XML_NAME, *sorted(Path(root).glob("*.xml"))]
@@ -134,11 +183,24 @@ def extended_ballroom_recordings(root: str | Path, *, xml: str | Path | None = N
                                  links: tuple[str, ...] = DEFAULT_LINKS, by_artist: bool = True) -> list[Recording]:
     """Tracks of the XML with their audio under ``root``, sorted by genre then id.
 
-    label: the XML genre (13 classes), or through ``mapping`` (e.g. ``EXTENDED_BALLROOM_TO_DANCE_CNN``,
-    paper 1's 10 classes); group: see the module doc and ``extended_ballroom_groups``; meta: id, artist,
-    title, album, bpm, md5, links.
-    ``missing``: tracks without an audio file are skipped with one warning ("warn"), raise ("error"), or
-    are returned anyway ("keep": for work on the metadata and splits alone).
+    Parameters
+    ----------
+    root : str or Path
+        The dataset folder (``<root>/<Genre>/<id>.mp3``).
+    xml : str or Path, optional
+        The metadata XML (default: :func:`find_extended_ballroom_xml`).
+    mapping : LabelMapping, optional
+        Relabel the 13 XML genres, e.g. ``EXTENDED_BALLROOM_TO_DANCE_CNN`` (paper 1's 10 classes).
+    missing : {"warn", "error", "keep"}
+        Tracks without an audio file are skipped with one warning, raise, or are returned anyway
+        (for work on the metadata and splits alone).
+    links, by_artist
+        How tracks are grouped (see :func:`extended_ballroom_groups`).
+
+    Returns
+    -------
+    list of Recording
+        ``meta`` holds id, artist, title, album, bpm, md5 and links.
     """
     if missing not in MISSING_POLICIES:
         raise ValueError(f"missing must be one of {MISSING_POLICIES}, not {missing!r}")

@@ -21,8 +21,20 @@ def folder_recordings(root: str | Path, *, labels: LabelSet | None = None, mappi
                       group_by_subfolder: bool = False) -> list[Recording]:
     """Every audio file, sorted by class then path; group = the file's path under ``root`` (no suffix).
 
-    ``labels``: the class folders must be names of this set (any other folder is a layout error);
-    ``mapping``: folder names are its source classes and labels become its targets.
+    Parameters
+    ----------
+    root : str or Path
+        The tree: one folder per class.
+    labels : LabelSet, optional
+        The class folders must be names of this set (any other folder is a layout error).
+    mapping : LabelMapping, optional
+        Folder names are its source classes, and labels become its targets.
+    group_by_subfolder : bool
+        Group by the first folder under the class folder (artist or album) instead of by file.
+
+    Returns
+    -------
+    list of Recording
     """
     root = Path(root)
     if not root.is_dir():

@@ -32,7 +32,17 @@ _EXPECTED = "genres/<genre>/<genre>.000NN.{au,wav,flac} or Kaggle's Data/genres_
 
 
 def gtzan_genre_root(root: str | Path) -> Path:
-    """The folder that holds the genre folders, whichever public layout ``root`` follows."""
+    """The folder that holds the genre folders, whichever public layout ``root`` follows.
+
+    Parameters
+    ----------
+    root : str or Path
+        Any of the folders the module doc names.
+
+    Returns
+    -------
+    Path
+    """
     root = Path(root)
     if not root.is_dir():
         raise DatasetLayoutError(f"GTZAN folder not found: {root} (expected {_EXPECTED})")
@@ -45,8 +55,17 @@ def gtzan_genre_root(root: str | Path) -> Path:
 def gtzan_recordings(root: str | Path, *, check_audio: bool = False) -> list[Recording]:
     """Every clip, sorted by genre then number; label = genre, group = clip name (``blues.00012``).
 
-    ``check_audio`` probes every file's header and skips unreadable ones with a warning (the known
-    corrupt clips are always probed).
+    Parameters
+    ----------
+    root : str or Path
+        A GTZAN copy in one of the public layouts.
+    check_audio : bool
+        Probe every file's header and skip unreadable ones with a warning (the known corrupt clips are
+        always probed).
+
+    Returns
+    -------
+    list of Recording
     """
     from dancekit.audio import info
 

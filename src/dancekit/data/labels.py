@@ -19,7 +19,15 @@ from dancekit.data.recordings import Recording
 
 @dataclass(frozen=True)
 class LabelSet:
-    """Ordered, unique class names; ``index(name)`` is the network output row of that class."""
+    """Ordered, unique class names; ``index(name)`` is the network output row of that class.
+
+    Parameters
+    ----------
+    name : str
+        What the set is called (``label_set`` finds the built-in ones by it).
+    names : tuple of str
+        The classes, in network output order; at least one, no repeats.
+    """
 
     name: str
     names: tuple[str, ...]
@@ -45,7 +53,17 @@ class LabelSet:
         return self.names[index]
 
     def index(self, label: str) -> int:
-        """Position of ``label``; an unknown label is an ``UnknownLabelError`` naming the valid ones."""
+        """Position of ``label``; an unknown label is an ``UnknownLabelError`` naming the valid ones.
+
+        Parameters
+        ----------
+        label : str
+            A class name.
+
+        Returns
+        -------
+        int
+        """
         try:
             return self.names.index(label)
         except ValueError:
@@ -54,14 +72,46 @@ class LabelSet:
             ) from None
 
     def indices(self, labels: Iterable[str]) -> list[int]:
+        """:meth:`index` of each label, in order.
+
+        Parameters
+        ----------
+        labels : iterable of str
+            Class names.
+
+        Returns
+        -------
+        list of int
+        """
         return [self.index(label) for label in labels]
 
     def targets(self, recordings: Iterable[Recording]) -> list[int]:
-        """The class index of each recording, in order (what a training set's ``y`` is)."""
+        """The class index of each recording, in order (what a training set's ``y`` is).
+
+        Parameters
+        ----------
+        recordings : iterable of Recording
+            Recordings labelled with this set's names.
+
+        Returns
+        -------
+        list of int
+        """
         return [self.index(r.label) for r in recordings]
 
     def counts(self, recordings: Iterable[Recording]) -> dict[str, int]:
-        """Recordings per class in this set's order, zeros included; a foreign label raises."""
+        """Recordings per class in this set's order, zeros included; a foreign label raises.
+
+        Parameters
+        ----------
+        recordings : iterable of Recording
+            The recordings to count.
+
+        Returns
+        -------
+        dict
+            Class name -> count.
+        """
         counts = dict.fromkeys(self.names, 0)
         for rec in recordings:
             counts[self.names[self.index(rec.label)]] += 1
@@ -69,13 +119,33 @@ class LabelSet:
 
     @classmethod
     def of(cls, name: str, recordings: Iterable[Recording]) -> LabelSet:
-        """The labels that occur in ``recordings``, sorted (for a folder-per-class tree)."""
+        """The labels that occur in ``recordings``, sorted (for a folder-per-class tree).
+
+        Parameters
+        ----------
+        name : str
+            Name of the new set.
+        recordings : iterable of Recording
+            Where the labels come from.
+
+        Returns
+        -------
+        LabelSet
+        """
         return cls(name, tuple(sorted({r.label for r in recordings})))
 
 
 @dataclass(frozen=True)
 class LabelMapping:
-    """Every class of ``source`` becomes one class of ``target`` (renamed or merged) or ``None`` (dropped)."""
+    """Every class of ``source`` becomes one class of ``target`` (renamed or merged) or ``None`` (dropped).
+
+    Parameters
+    ----------
+    source, target : LabelSet
+        The classes before and after.
+    table : mapping or tuple of (str, str or None)
+        Source class -> target class or None; must cover every source class once.
+    """
 
     source: LabelSet
     target: LabelSet
@@ -97,6 +167,7 @@ class LabelMapping:
 
     @property
     def name(self) -> str:
+        """``"source->target"``, for messages and reports."""
         return f"{self.source.name}->{self.target.name}"
 
     def __call__(self, label: str) -> str | None:
@@ -106,6 +177,7 @@ class LabelMapping:
 
     @property
     def dropped(self) -> tuple[str, ...]:
+        """The source classes the mapping leaves out."""
         return tuple(k for k, v in self.table if v is None)
 
     @property
@@ -118,7 +190,17 @@ class LabelMapping:
         return {k: tuple(v) for k, v in groups.items() if len(v) > 1}
 
     def apply(self, recordings: Iterable[Recording]) -> list[Recording]:
-        """Relabelled recordings, the dropped classes left out; ``meta['source_label']`` keeps the old label."""
+        """Relabelled recordings, the dropped classes left out; ``meta['source_label']`` keeps the old label.
+
+        Parameters
+        ----------
+        recordings : iterable of Recording
+            Recordings labelled with ``source`` names.
+
+        Returns
+        -------
+        list of Recording
+        """
         out = []
         for rec in recordings:
             label = self(rec.label)
@@ -167,7 +249,17 @@ MAPPINGS = {m.name: m for m in (BALLROOM_FOLDERS_TO_BALLROOM, BALLROOM_TO_DANCE_
 
 
 def label_set(name: str) -> LabelSet:
-    """A built-in label set by name (``gtzan``, ``dance-cnn``, ``ballroom``, ``extended-ballroom``, ...)."""
+    """A built-in label set by name (``gtzan``, ``dance-cnn``, ``ballroom``, ``extended-ballroom``, ...).
+
+    Parameters
+    ----------
+    name : str
+        A key of ``LABEL_SETS``.
+
+    Returns
+    -------
+    LabelSet
+    """
     try:
         return LABEL_SETS[name]
     except KeyError:

@@ -13,7 +13,19 @@ AUDIO_EXTENSIONS = (".wav", ".flac", ".mp3", ".au", ".ogg", ".opus", ".m4a", ".a
 
 @dataclass(frozen=True)
 class Recording:
-    """One audio file with its label and the group it must be split by (song, artist, ...)."""
+    """One audio file with its label and the group it must be split by (song, artist, ...).
+
+    Parameters
+    ----------
+    path : Path
+        The audio file.
+    label : str
+        Its class.
+    group : str
+        Recordings of one group always land on the same side of a split.
+    meta : dict
+        What the dataset adds (ids, artist, tempo...); not part of equality.
+    """
 
     path: Path
     label: str
@@ -22,11 +34,32 @@ class Recording:
 
 
 def is_audio_file(path: Path) -> bool:
-    """A visible regular file whose ending is an audio format (skips ``._x.wav`` macOS shadow files)."""
+    """A visible regular file whose ending is an audio format (skips ``._x.wav`` macOS shadow files).
+
+    Parameters
+    ----------
+    path : Path
+        The file to test.
+
+    Returns
+    -------
+    bool
+    """
     return path.suffix.lower() in AUDIO_EXTENSIONS and not path.name.startswith(".") and path.is_file()
 
 
 def label_counts(recordings: Iterable[Recording]) -> dict[str, int]:
-    """Recordings per label, labels sorted by name (what a report's dataset table prints)."""
+    """Recordings per label, labels sorted by name (what a report's dataset table prints).
+
+    Parameters
+    ----------
+    recordings : iterable of Recording
+        Any recordings; labels need not belong to one set.
+
+    Returns
+    -------
+    dict
+        Label -> count.
+    """
     counts = Counter(r.label for r in recordings)
     return {label: counts[label] for label in sorted(counts)}

@@ -29,7 +29,19 @@ SIDES = ("train", "validation", "test")
 
 @dataclass(frozen=True)
 class Fold:
-    """One partition of a dataset; ``validation`` may be empty, ``excluded`` holds what the protocol leaves out."""
+    """One partition of a dataset; ``validation`` may be empty, ``excluded`` holds what the protocol leaves out.
+
+    Parameters
+    ----------
+    train, validation, test : tuple of Recording
+        The three sides.
+    name : str
+        For messages and reports (``"fold 3/10"``).
+    excluded : tuple of Recording
+        Recordings the protocol leaves out (e.g. GTZAN's faulty clips).
+    unmatched : int
+        Names in a split list with no recording here (audio not on disk).
+    """
 
     train: tuple[Recording, ...]
     validation: tuple[Recording, ...]
@@ -39,6 +51,7 @@ class Fold:
     unmatched: int = 0  # names in a split list with no recording here (audio not on disk)
 
     def sides(self) -> dict[str, tuple[Recording, ...]]:
+        """``{"train": ..., "validation": ..., "test": ...}``, what :func:`find_leaks` reads."""
         return {"train": self.train, "validation": self.validation, "test": self.test}
 
     def side_of_group(self) -> dict[str, str]:
@@ -47,6 +60,7 @@ class Fold:
         return {rec.group: side for side, recs in self.sides().items() for rec in recs}
 
     def summary(self) -> str:
+        """One line of side sizes, for logs (``"fold 1/10: train 80 / validation 10 / test 10"``)."""
         text = (f"{self.name or 'split'}: train {len(self.train)} / validation {len(self.validation)} "
                 f"/ test {len(self.test)}")
         if self.excluded:
@@ -62,8 +76,18 @@ def find_leaks(split: Fold | Mapping[str, Iterable], group: Callable[[object], s
                ) -> dict[str, tuple[str, ...]]:
     """Group -> the sides it appears on, for every group on more than one side.
 
-    ``split`` is a ``Fold`` or any ``{side: items}``; items are recordings, segments or anything with a
-    ``group`` attribute (or ``group(item)`` says it), so segment lists are checked the same way.
+    Parameters
+    ----------
+    split : Fold or mapping
+        A ``Fold`` or any ``{side: items}``; items are recordings, segments or anything with a
+        ``group`` attribute, so segment lists are checked the same way.
+    group : callable
+        ``group(item) -> str`` when the items have no ``group`` attribute.
+
+    Returns
+    -------
+    dict
+        Group -> sides, sorted by group; empty when nothing leaks.
     """
     sides = split.sides() if isinstance(split, Fold) else split
     seen: dict[str, list[str]] = {}
@@ -76,7 +100,13 @@ def find_leaks(split: Fold | Mapping[str, Iterable], group: Callable[[object], s
 
 
 def check_no_leak(split: Fold | Mapping[str, Iterable], group: Callable[[object], str] = _group_of) -> None:
-    """Raise ``SplitLeakError`` (naming a few groups) if any group is on two sides of ``split``."""
+    """Raise ``SplitLeakError`` (naming a few groups) if any group is on two sides of ``split``.
+
+    Parameters
+    ----------
+    split, group
+        As for :func:`find_leaks`.
+    """
     leaks = find_leaks(split, group)
     if leaks:
         name = split.name if isinstance(split, Fold) and split.name else "split"
@@ -85,7 +115,20 @@ def check_no_leak(split: Fold | Mapping[str, Iterable], group: Callable[[object]
 
 
 def leak_summary(fold: Fold, group: Callable[[object], str] = _group_of) -> dict[str, int]:
-    """How much a given protocol leaks: leaking groups, and test recordings whose group is also trained on."""
+    """How much a given protocol leaks: leaking groups, and test recordings whose group is also trained on.
+
+    Parameters
+    ----------
+    fold : Fold
+        The protocol's split.
+    group : callable
+        How an item's group is read (see :func:`find_leaks`).
+
+    Returns
+    -------
+    dict
+        ``{"groups": leaking groups, "test_recordings": test recordings whose group is trained on}``.
+    """
     leaks = find_leaks(fold, group)
     in_train = {g for g, sides in leaks.items() if "train" in sides}
     return {"groups": len(leaks), "test_recordings": sum(group(r) in in_train for r in fold.test)}
@@ -131,7 +174,25 @@ def _group_parts(recs: list[Recording], k: int, seed: int) -> list[np.ndarray]:
 
 def stratified_folds(recordings: Iterable[Recording], k: int = 10, seed: int = 0, validation: bool = True,
                      name: str = "fold") -> list[Fold]:
-    """``k`` folds; every recording is tested exactly once; with ``validation`` part ``i+1`` validates fold ``i``."""
+    """``k`` folds; every recording is tested exactly once; with ``validation`` part ``i+1`` validates fold ``i``.
+
+    Parameters
+    ----------
+    recordings : iterable of Recording
+        The dataset; the input order does not matter.
+    k : int
+        Number of folds (at least 3 with validation, 2 without).
+    seed : int
+        Shuffles the groups before they are dealt out to the parts.
+    validation : bool
+        Give each fold a validation side (k=10 gives paper 2's 8/1/1).
+    name : str
+        Prefix of the fold names.
+
+    Returns
+    -------
+    list of Fold
+    """
     if k < (3 if validation else 2):
         raise SplitError(f"k must be at least {3 if validation else 2}, got {k}")
     recs = _ordered(recordings)
@@ -148,7 +209,15 @@ def stratified_folds(recordings: Iterable[Recording], k: int = 10, seed: int = 0
 
 @dataclass(frozen=True)
 class IndexFold:
-    """A fold as positions into the recording list it was made from (to index precomputed features)."""
+    """A fold as positions into the recording list it was made from (to index precomputed features).
+
+    Parameters
+    ----------
+    train, validation, test : np.ndarray
+        int64 positions, sorted.
+    name : str
+        The fold's name.
+    """
 
     train: np.ndarray
     validation: np.ndarray
@@ -157,7 +226,19 @@ class IndexFold:
 
 
 def fold_indices(fold: Fold, recordings: Sequence[Recording]) -> IndexFold:
-    """The positions in ``recordings`` of each side of ``fold`` (recordings it leaves out appear nowhere)."""
+    """The positions in ``recordings`` of each side of ``fold`` (recordings it leaves out appear nowhere).
+
+    Parameters
+    ----------
+    fold : Fold
+        A fold of ``recordings`` (another recording is a ``SplitError``).
+    recordings : sequence of Recording
+        The list the positions refer to.
+
+    Returns
+    -------
+    IndexFold
+    """
     position = {rec: i for i, rec in enumerate(recordings)}
     try:
         pick = lambda side: np.array(sorted(position[r] for r in side), dtype=np.int64)  # noqa: E731
@@ -168,13 +249,40 @@ def fold_indices(fold: Fold, recordings: Sequence[Recording]) -> IndexFold:
 
 def stratified_kfold(recordings: Sequence[Recording], k: int = 10, seed: int = 0, validation: bool = True
                      ) -> list[IndexFold]:
-    """``stratified_folds`` as index arrays into ``recordings`` (same folds, same seed)."""
+    """``stratified_folds`` as index arrays into ``recordings`` (same folds, same seed).
+
+    Parameters
+    ----------
+    recordings : sequence of Recording
+        The list the indices refer to.
+    k, seed, validation
+        As for :func:`stratified_folds`.
+
+    Returns
+    -------
+    list of IndexFold
+    """
     recordings = list(recordings)
     return [fold_indices(f, recordings) for f in stratified_folds(recordings, k, seed, validation)]
 
 
 def carve_validation(fold: Fold, share: float = 1 / 9, seed: int = 0) -> Fold:
-    """Move about ``share`` of the training groups (stratified) to validation; for protocols without one."""
+    """Move about ``share`` of the training groups (stratified) to validation; for protocols without one.
+
+    Parameters
+    ----------
+    fold : Fold
+        A split whose training side gives up groups.
+    share : float
+        Fraction of the training groups to move, in (0, 1).
+    seed : int
+        Which groups move.
+
+    Returns
+    -------
+    Fold
+        The same fold with a larger validation side.
+    """
     if not 0 < share < 1:
         raise SplitError(f"validation share must be between 0 and 1, got {share}")
     recs = _ordered(fold.train)
@@ -186,7 +294,23 @@ def carve_validation(fold: Fold, share: float = 1 / 9, seed: int = 0) -> Fold:
 
 def split_from_lists(recordings: Iterable[Recording], lists: Mapping[str, Iterable[str]],
                      key: Callable[[Recording], str], name: str = "split") -> Fold:
-    """A fixed split from lists of names (``{side: names}``): recordings in no list are ``excluded``."""
+    """A fixed split from lists of names (``{side: names}``): recordings in no list are ``excluded``.
+
+    Parameters
+    ----------
+    recordings : iterable of Recording
+        The dataset.
+    lists : mapping
+        Side (``train``, ``validation``, ``test``) -> names; a name on two sides is a ``SplitLeakError``.
+    key : callable
+        ``key(recording) -> str``, the name the lists use.
+    name : str
+        The fold's name.
+
+    Returns
+    -------
+    Fold
+    """
     unknown = sorted(set(lists) - set(SIDES))
     if unknown:
         raise SplitError(f"unknown split side(s) {unknown}; sides are {SIDES}")
@@ -223,10 +347,23 @@ def _recording_stem(rec: Recording) -> str:
 
 def gtzan_split(recordings: Iterable[Recording], kind: str = "filtered", splits_dir: str | Path | None = None
                 ) -> Fold:
-    """The GTZAN split of ``{train,valid,test}_<kind>.txt`` (``kind``: "filtered" or "stratified").
+    """The GTZAN split of ``{train,valid,test}_<kind>.txt``.
 
     The filtered lists leave out the clips Sturm found faulty (replicas, distortions, mislabels); those
-    recordings come back in ``excluded``. ``splits_dir`` defaults to the shared ``gtzan_splits``.
+    recordings come back in ``excluded``.
+
+    Parameters
+    ----------
+    recordings : iterable of Recording
+        From :func:`~dancekit.data.gtzan_recordings`.
+    kind : {"filtered", "stratified"}
+        Which lists.
+    splits_dir : str or Path, optional
+        Where the lists are (default: the shared ``gtzan_splits``).
+
+    Returns
+    -------
+    Fold
     """
     if kind not in ("filtered", "stratified"):
         raise SplitError(f"GTZAN split kind must be 'filtered' or 'stratified', not {kind!r}")
@@ -241,8 +378,22 @@ def extended_ballroom_folds(recordings: Iterable[Recording], meta_dir: str | Pat
     """The 10 folds of ``f<i>_train.txt`` / ``f<i>_test.txt`` (artist and disc filtered by their author).
 
     Tracks are matched by id, so relabelled recordings (paper 1's 10 classes) work too; the tracks a
-    mapping dropped are simply absent. ``validation`` carves a stratified ninth of each training side
-    into validation (8/1/1, paper 2). ``meta_dir`` defaults to the shared ``extended_ballroom_meta``.
+    mapping dropped are simply absent.
+
+    Parameters
+    ----------
+    recordings : iterable of Recording
+        From :func:`~dancekit.data.extended_ballroom_recordings`.
+    meta_dir : str or Path, optional
+        Where the lists are (default: the shared ``extended_ballroom_meta``).
+    validation : bool
+        Carve a stratified ninth of each training side into validation (8/1/1, paper 2).
+    seed : int
+        Which groups are carved.
+
+    Returns
+    -------
+    list of Fold
     """
     folder = Path(meta_dir) if meta_dir is not None else shared_data_dir() / "extended_ballroom_meta"
     recs = list(recordings)

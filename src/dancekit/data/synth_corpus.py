@@ -46,7 +46,17 @@ def _meta(row: dict) -> dict:
 
 
 def synth_recordings(root: str | Path) -> list[Recording]:
-    """Every clip of the manifest, in its order; group = ``song-<song>``, label = the dance (or ``Other``)."""
+    """Every clip of the manifest, in its order; group = ``song-<song>``, label = the dance (or ``Other``).
+
+    Parameters
+    ----------
+    root : str or Path
+        The corpus folder (``manifest.csv`` and the files it lists).
+
+    Returns
+    -------
+    list of Recording
+    """
     root = Path(root)
     manifest = root / "manifest.csv"
     if not manifest.is_file():
@@ -78,5 +88,16 @@ def synth_recordings(root: str | Path) -> list[Recording]:
 
 
 def synth_label_set(recordings: Sequence[Recording]) -> LabelSet:
-    """Paper 1's ten dances, plus ``Other`` when the corpus has reject clips (one fixed order either way)."""
+    """Paper 1's ten dances, plus ``Other`` when the corpus has reject clips (one fixed order either way).
+
+    Parameters
+    ----------
+    recordings : sequence of Recording
+        The corpus, as :func:`synth_recordings` returns it.
+
+    Returns
+    -------
+    LabelSet
+        ``DANCE_CNN`` or ``DANCE_CNN_OTHER``.
+    """
     return DANCE_CNN_OTHER if any(r.label == OTHER for r in recordings) else DANCE_CNN

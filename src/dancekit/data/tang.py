@@ -18,7 +18,18 @@ _FOLDER = re.compile(r"^DANCE_([CRTW])_(\d+)$")
 
 
 def tang_recordings(root: str | Path) -> list[Recording]:
-    """Every song with audio, sorted by dance and number; each song is its own split group."""
+    """Every song with audio, sorted by dance and number; each song is its own split group.
+
+    Parameters
+    ----------
+    root : str or Path
+        The folder of ``DANCE_<C|R|T|W>_<n>`` song folders.
+
+    Returns
+    -------
+    list of Recording
+        ``meta["has_motion"]`` says whether the song has a skeleton file.
+    """
     root = Path(root)
     if not root.is_dir():
         raise DancekitError(f"Tang dance folder not found: {root}")
@@ -36,8 +47,21 @@ def tang_recordings(root: str | Path) -> list[Recording]:
 
 
 def tang_split(recordings: list[Recording]) -> dict[str, str]:
-    """Song -> "train" | "val" | "test": per dance in sorted order, every third song from the first
-    is test and every third from the second validation, so each side has every dance."""
+    """Song -> ``"train"``, ``"val"`` or ``"test"``, with every dance on each side.
+
+    Per dance in sorted order, every third song from the first is test and every third from the
+    second validation.
+
+    Parameters
+    ----------
+    recordings : list of Recording
+        From :func:`tang_recordings`.
+
+    Returns
+    -------
+    dict
+        Song (group) -> side.
+    """
     side = {}
     for label in sorted({r.label for r in recordings}):
         for i, rec in enumerate(r for r in recordings if r.label == label):
@@ -46,10 +70,25 @@ def tang_split(recordings: list[Recording]) -> dict[str, str]:
 
 
 def tang_cross_split(recordings: list[Recording], folds: int, fold: int | None) -> dict[str, str]:
-    """Song -> side for fold ``fold`` of a ``folds``-fold rotation by song: per dance in sorted order,
-    song i is in group i % folds; group ``fold`` is test, the next group validation, the rest train.
-    Over the folds every song is tested exactly once. ``fold=None`` leaves no test side (the model
-    to ship): group 0 validates, the rest trains."""
+    """Song -> side for fold ``fold`` of a ``folds``-fold rotation by song.
+
+    Per dance in sorted order, song i is in group ``i % folds``; group ``fold`` is test, the next group
+    validation, the rest train, so over the folds every song is tested exactly once.
+
+    Parameters
+    ----------
+    recordings : list of Recording
+        From :func:`tang_recordings`.
+    folds : int
+        Number of groups (at least 3).
+    fold : int or None
+        The test group; None leaves no test side (the model to ship): group 0 validates, the rest trains.
+
+    Returns
+    -------
+    dict
+        Song (group) -> ``"train"``, ``"val"`` or ``"test"``.
+    """
     if folds < 3:
         raise DancekitError(f"a Tang rotation needs at least 3 folds (train, validation, test), got {folds}")
     if fold is not None and not 0 <= fold < folds:
@@ -64,13 +103,35 @@ def tang_cross_split(recordings: list[Recording], folds: int, fold: int | None) 
 
 
 def model_tang_sides(training: dict, recordings: list[Recording]) -> dict[str, str]:
-    """A model's own split of the Tang songs (its card's ``training.tang_sides``), or ``tang_split``
-    for a model whose card records none: songs on its "train" side must not score it."""
+    """A model's own split of the Tang songs: songs on its "train" side must not score it.
+
+    Parameters
+    ----------
+    training : dict
+        The model card's ``training`` section; its ``tang_sides`` is the split.
+    recordings : list of Recording
+        The Tang songs, for :func:`tang_split` when the card records no split (older models).
+
+    Returns
+    -------
+    dict
+        Song (group) -> side.
+    """
     return dict(training.get("tang_sides") or tang_split(recordings))
 
 
 def tang_fold(recordings: list[Recording]):
-    """``tang_split`` as a ``Fold`` of recordings (train / validation / test), like every other split."""
+    """``tang_split`` as a ``Fold`` of recordings (train / validation / test), like every other split.
+
+    Parameters
+    ----------
+    recordings : list of Recording
+        The Tang songs; the fold's sides follow :func:`tang_split`.
+
+    Returns
+    -------
+    Fold
+    """
     from dancekit.data.splits import Fold
 
     side = tang_split(recordings)
