@@ -72,7 +72,7 @@ def cmd_train(args) -> None:
     from dancekit.models.files import ModelCard, save_model
     from dancekit.models.video_cnn import VIDEO_TASK, build_video_cnn
     from dancekit.training.checkpoint import load_checkpoint
-    from dancekit.training.video import VideoRecipe, run_experiment
+    from dancekit.video.training import VideoRecipe, run_experiment
     from dancekit.video.datasets import split_mask
 
     data, sides, meta = load_data(Path(args.data), args.size)
@@ -152,7 +152,7 @@ def cmd_photos(args) -> None:
 
     from dancekit.fileio import atomic_write_text
     from dancekit.training.checkpoint import load_checkpoint
-    from dancekit.training.video import VideoRecipe, run_experiment
+    from dancekit.video.training import VideoRecipe, run_experiment
     from dancekit.video.crossval import (choose_architecture, cross_validate, cv_summary, holdout_sides,
                                          run_scores)
     from dancekit.video.datasets import load_image_folder, split_mask

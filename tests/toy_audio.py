@@ -12,7 +12,9 @@ import torch
 
 from dancekit.features import DANCE_CNN_MEL, build_frontend
 from dancekit.models import ModelCard, build_dance_cnn, load_model, save_model
-from dancekit.training import SegmentSampler, train_segment_classifier
+from dancekit.training.engine import fit
+from dancekit.training.recipes import get_recipe
+from dancekit.training.spectrograms import SpectrogramSet
 
 SR = 22050
 CLASSES = ["Toy Waltz", "Toy Jive"]
@@ -52,8 +54,9 @@ def train_toy_model(folder):
             specs.append(frontend(torch.from_numpy(toy_recording(label, 12.0, seed))))
         labels.append(label)
     network = build_dance_cnn("small_cnn", 2, width=8)
-    train_segment_classifier(network, SegmentSampler(specs, labels, seed=0), steps=60, batch_size=8,
-                             learning_rate=2e-3)
+    data = SpectrogramSet(specs, np.asarray(labels), [f"toy{i}" for i in range(len(specs))], CLASSES)
+    recipe = get_recipe("dance_cnn", architecture="small_cnn", batches_per_epoch=60, max_epochs=1, learning_rate=2e-3)
+    fit(network, recipe, data, data, seed=0, amp=False)
     card = ModelCard(name="toy", task="dance", architecture="small_cnn", architecture_args={"width": 8},
                      classes=CLASSES, frontend=DANCE_CNN_MEL.to_dict(), summary="trained inside a test")
     save_model(network, card, folder)

@@ -5,7 +5,10 @@ from toy_audio import toy_recording
 
 from dancekit.features import DANCE_CNN_MEL, build_frontend
 from dancekit.models import build_dance_cnn
-from dancekit.training import SegmentSampler, train_segment_classifier
+from dancekit.training import SegmentSampler
+from dancekit.training.engine import fit
+from dancekit.training.recipes import get_recipe
+from dancekit.training.spectrograms import SpectrogramSet
 
 
 def test_sampler_balances_classes_whatever_the_recording_counts():
@@ -33,18 +36,18 @@ def test_training_reduces_the_loss_on_toy_dances():
     frontend = build_frontend(DANCE_CNN_MEL)
     with torch.inference_mode():
         specs = [frontend(torch.from_numpy(toy_recording(i % 2, 8.0, i))) for i in range(6)]
+    data = SpectrogramSet(specs, np.asarray([i % 2 for i in range(6)]), [f"r{i}" for i in range(6)], ["a", "b"])
     network = build_dance_cnn("small_cnn", 2, width=8)
-    losses = train_segment_classifier(network, SegmentSampler(specs, [i % 2 for i in range(6)]), steps=40,
-                                      learning_rate=2e-3)
-    assert len(losses) == 40
-    assert np.mean(losses[-8:]) < 0.5 * np.mean(losses[:8])
+    recipe = get_recipe("dance_cnn", architecture="small_cnn", batches_per_epoch=8, max_epochs=5, learning_rate=2e-3)
+    result = fit(network, recipe, data, data, seed=0, amp=False)
+    losses = [record.train_loss for record in result.history]
+    assert len(losses) == 5
+    assert losses[-1] < 0.5 * losses[0]
     assert not network.training  # left in eval mode, ready for inference
 
 
 def test_a_recording_shorter_than_one_segment_still_gives_one_looped_segment():
     """A 29.98 s GTZAN clip against BBNN's 30 s segment must be trained on and scored, not dropped."""
-    from dancekit.training.spectrograms import SpectrogramSet
-
     short, long = torch.arange(640.0).repeat(2, 1), torch.zeros(2, 1400)
     data = SpectrogramSet([short, long], [0, 1], ["a", "b"], ["x", "y"])
     index = data.segment_index(647, 647)

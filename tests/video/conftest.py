@@ -7,7 +7,7 @@ from video_fixtures import EASY_RECIPE, easy_frameset
 @pytest.fixture(scope="session")
 def easy_training():
     """``(data, val_mask, network, result)`` of ResNet18 trained 3 epochs on the video split."""
-    from dancekit.training.video import train_frame_classifier
+    from dancekit.video.training import train_frame_classifier
     from dancekit.video.datasets import split_mask
 
     data = easy_frameset(n_videos=10, frames_per_video=4, size=24)

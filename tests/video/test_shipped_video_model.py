@@ -66,7 +66,7 @@ def _photo(root, name, size):
 
 
 def test_beats_the_majority_class_on_its_real_held_out_photos(shipped, shared_data):
-    from dancekit.training.video import predict_frames
+    from dancekit.video.frame_scores import predict_frames
 
     root = shared_data / "video_smoke" / "photos"
     if not root.is_dir():

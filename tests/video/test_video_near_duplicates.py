@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from video_fixtures import easy_frameset
 
-from dancekit.training.video import VideoRecipe
+from dancekit.video.training import VideoRecipe
 from dancekit.video.crossval import (balanced_accuracy, choose_architecture, cross_validate, cv_summary,
                                      fold_sides, group_folds, holdout_sides, majority_baseline)
 from dancekit.video.datasets import DatasetError, FrameSet, split_mask

@@ -36,7 +36,7 @@ def _mixed_frames(n=24, size=48, seed=0):
 def _whole_video_reference(path, model_dir, fps=1.0):
     """The former `dancekit video` path: every frame in memory, filtered, classified, averaged."""
     from dancekit.models.video_cnn import load_video_model
-    from dancekit.training.video import predict_frames
+    from dancekit.video.frame_scores import predict_frames
     from dancekit.video.filtering import filter_frames
 
     model = load_video_model(model_dir)

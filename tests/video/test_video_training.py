@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from video_fixtures import EASY_RECIPE, easy_frameset
 
-from dancekit.training.video import VideoRecipe, run_experiment, train_frame_classifier
+from dancekit.video.training import VideoRecipe, run_experiment, train_frame_classifier
 from dancekit.video.decision import video_decisions, video_probabilities
 
 RECIPE = EASY_RECIPE

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from dancekit.motion.clip import MotionClip
-from dancekit.training.video import VideoRecipe
+from dancekit.video.training import VideoRecipe
 
 #: a few steps are enough for the easy frames below
 EASY_RECIPE = VideoRecipe(epochs=3, batch_size=8, learning_rate=2e-3)

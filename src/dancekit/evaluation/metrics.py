@@ -31,3 +31,32 @@ def per_class_scores(matrix: np.ndarray, classes: list[str]) -> list[dict]:
         rows.append({"class": name, "precision": float(precision), "recall": float(recall), "f_score": float(f),
                      "support": int(matrix[i].sum())})
     return rows
+
+
+def recording_report(probabilities: np.ndarray, labels: np.ndarray, classes: list[str]) -> dict:
+    """Top-1, top-2, per-class recall and the confusions of recording-level answers, for a model card.
+
+    Parameters
+    ----------
+    probabilities : np.ndarray
+        ``[recordings, classes]`` class probabilities.
+    labels : np.ndarray
+        True class index of each recording.
+    classes : list of str
+        Class names, in the columns' order.
+
+    Returns
+    -------
+    dict
+        ``n``, ``top1``, ``top2``, ``per_class_recall`` and ``confusion`` (true -> predicted -> count,
+        non-zero cells only), over the classes present in ``labels``.
+    """
+    labels = np.asarray(labels)
+    predicted = probabilities.argmax(1)
+    matrix = confusion_matrix(predicted, labels, len(classes))
+    present = sorted(set(labels.tolist()))
+    return {"n": int(len(labels)), "top1": top_k_accuracy(probabilities, labels, 1),
+            "top2": top_k_accuracy(probabilities, labels, 2),
+            "per_class_recall": {classes[t]: float(matrix[t, t] / matrix[t].sum()) for t in present},
+            "confusion": {classes[t]: {classes[p]: int(matrix[t, p]) for p in np.flatnonzero(matrix[t])}
+                          for t in present}}

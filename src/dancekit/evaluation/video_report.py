@@ -16,7 +16,7 @@ import numpy as np
 from dancekit.evaluation.metrics import confusion_matrix
 from dancekit.evaluation.report import plot_confusion
 from dancekit.fileio import atomic_write, atomic_write_text
-from dancekit.training.video import RunResult
+from dancekit.video.training import RunResult
 from dancekit.video.decision import video_decisions
 
 SPLIT_TITLES = {"frame": "frame-level split (paper: random 20 % of frames)",

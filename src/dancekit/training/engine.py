@@ -7,8 +7,6 @@ a checkpoint, so an interrupted run resumes where it stopped and ends with the s
 
 from __future__ import annotations
 
-import copy
-import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -16,7 +14,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from dancekit.training.checkpoint import resume_checkpoint, save_checkpoint
+from dancekit.training.loop import Evaluation, LoopSettings, run_training
+from dancekit.training.precision import autocast
 from dancekit.training.recipes import TrainingRecipe
 from dancekit.training.segments import SegmentSampler
 from dancekit.training.spectrograms import SpectrogramSet
@@ -68,12 +67,6 @@ class Predictions:
         return float((self.recording_probs.argmax(1) == self.labels).mean())
 
 
-def _autocast(device: torch.device, amp: bool):
-    if amp and device.type == "cuda":
-        return torch.autocast("cuda", dtype=torch.bfloat16)
-    return torch.autocast(device.type, enabled=False)
-
-
 @torch.no_grad()
 def predict(network: nn.Module, data: SpectrogramSet, length: int, stride: int, device="cpu",
             batch_size: int = 64, amp: bool = False) -> Predictions:
@@ -83,8 +76,8 @@ def predict(network: nn.Module, data: SpectrogramSet, length: int, stride: int, 
     index = data.segment_index(length, stride)
     out = []
     for first in range(0, len(index), batch_size):
-        batch = torch.stack([data.segment(r, s, length) for r, s in index[first:first + batch_size]]).to(device)
-        with _autocast(device, amp):
+        batch = torch.stack([data.segment(r, s, length) for r, s in index[first:first + batch_size]]).to(device).float()
+        with autocast(device, amp):
             out.append(torch.log_softmax(network(batch).float(), dim=-1).cpu())
     log_probs = torch.cat(out).numpy() if out else np.zeros((0, len(data.classes)), dtype=np.float32)
     owner = np.asarray([r for r, _ in index], dtype=np.int64)
@@ -93,41 +86,70 @@ def predict(network: nn.Module, data: SpectrogramSet, length: int, stride: int, 
     return Predictions(log_probs, owner, rec, data.labels)
 
 
-class _Batches:
-    """The recipe's way of drawing training batches, with a resumable random state."""
+class SegmentPlan:
+    """Spectrogram segments -> class: the recipe's batches, the NLL loss, validation by recording.
 
-    def __init__(self, recipe: TrainingRecipe, data: SpectrogramSet, seed: int):
-        self.recipe, self.data, self.seed = recipe, data, seed
+    Parameters
+    ----------
+    recipe : TrainingRecipe
+        How batches are drawn and how the best epoch is chosen.
+    train, val : SpectrogramSet
+        Training and validation recordings.
+    seed : int
+        Seed of the batch draws.
+    device : torch.device
+        Where the network runs.
+    amp : bool
+        bf16 autocast on CUDA for validation.
+    """
+
+    def __init__(self, recipe: TrainingRecipe, train: SpectrogramSet, val: SpectrogramSet, seed: int,
+                 device: torch.device, amp: bool):
+        self.recipe, self.train, self.val, self.seed, self.device, self.amp = recipe, train, val, seed, device, amp
         if recipe.sampling == "balanced_crops":
-            self.sampler = SegmentSampler(data.spectrograms, data.labels, recipe.segment_frames, seed=seed)
+            self.sampler = SegmentSampler(train.spectrograms, train.labels, recipe.segment_frames, seed=seed)
+            self.steps_per_epoch = recipe.batches_per_epoch or 20
         elif recipe.sampling == "all_segments":
-            self.index = data.segment_index(recipe.segment_frames, recipe.eval_stride)
+            self.index = train.segment_index(recipe.segment_frames, recipe.eval_stride)
+            self.steps_per_epoch = max(1, -(-len(self.index) // recipe.batch_size))
+            self._order = (None, None)
         else:
             raise ValueError(f"unknown sampling {recipe.sampling!r}")
+        self.loss_fn = nn.NLLLoss()
 
-    def epoch(self, epoch: int):
+    def batch(self, step: int) -> tuple[torch.Tensor, torch.Tensor]:
         r = self.recipe
         if r.sampling == "balanced_crops":
-            for _ in range(r.batches_per_epoch or 20):
-                yield self.sampler.batch(r.batch_size)
-            return
-        order = np.random.default_rng([self.seed, epoch]).permutation(len(self.index))
-        for first in range(0, len(order), r.batch_size):
-            picks = [self.index[i] for i in order[first:first + r.batch_size]]
-            segments = torch.stack([self.data.segment(rec, s, r.segment_frames) for rec, s in picks])
-            yield segments, torch.as_tensor(self.data.labels[[rec for rec, _ in picks]])
+            return self.sampler.batch(r.batch_size)
+        epoch, first = divmod(step, self.steps_per_epoch)
+        if self._order[0] != epoch:  # one epoch = every training segment once, in a fresh order
+            self._order = (epoch, np.random.default_rng([self.seed, epoch]).permutation(len(self.index)))
+        picks = [self.index[i] for i in self._order[1][first * r.batch_size:(first + 1) * r.batch_size]]
+        segments = torch.stack([self.train.segment(rec, s, r.segment_frames) for rec, s in picks])
+        return segments, torch.as_tensor(self.train.labels[[rec for rec, _ in picks]])
 
-    def state(self):
-        return self.sampler.rng.bit_generator.state if self.recipe.sampling == "balanced_crops" else None
+    def loss(self, network: nn.Module, batch, step: int) -> tuple[torch.Tensor, dict]:
+        segments, targets = batch
+        logits = network(segments.to(self.device, non_blocking=True))
+        return self.loss_fn(torch.log_softmax(logits.float(), dim=-1), targets.to(self.device)), {}
 
-    def restore(self, state):
-        if state is not None and self.recipe.sampling == "balanced_crops":
-            self.sampler.rng.bit_generator.state = state
+    def evaluate(self, network: nn.Module) -> Evaluation:
+        pred = predict(network, self.val, self.recipe.segment_frames, self.recipe.eval_stride, self.device,
+                       amp=self.amp)
+        metrics = {"val_loss": pred.segment_loss(), "val_segment_accuracy": pred.segment_accuracy(),
+                   "val_recording_accuracy": pred.recording_accuracy()}
+        score = -metrics["val_loss"] if self.recipe.select_by == "val_loss" else metrics["val_segment_accuracy"]
+        return Evaluation(score, metrics)
 
+    def batch_size(self, batch) -> int:
+        return len(batch[1])
 
-def _better(recipe: TrainingRecipe, record: EpochRecord, best: float | None) -> tuple[bool, float]:
-    score = -record.val_loss if recipe.select_by == "val_loss" else record.val_segment_accuracy
-    return best is None or score > best, score
+    def state_dict(self) -> dict:
+        return {"sampler": self.sampler.rng.bit_generator.state if self.recipe.sampling == "balanced_crops" else None}
+
+    def load_state_dict(self, state: dict) -> None:
+        if state["sampler"] is not None:
+            self.sampler.rng.bit_generator.state = state["sampler"]
 
 
 def fit(network: nn.Module, recipe: TrainingRecipe, train: SpectrogramSet, val: SpectrogramSet,
@@ -135,9 +157,33 @@ def fit(network: nn.Module, recipe: TrainingRecipe, train: SpectrogramSet, val: 
         max_epochs: int | None = None, progress: bool = False, checkpoint_every_s: float = 0.0) -> TrainResult:
     """Train ``network`` in place by ``recipe``; it ends holding the best epoch's weights.
 
-    With ``checkpoint`` set, progress is saved after every epoch (or, with ``checkpoint_every_s``,
-    after the first epoch that ends that long after the last save: large networks with short
-    epochs would otherwise spend their time writing) and a rerun continues from it.
+    Parameters
+    ----------
+    network : torch.nn.Module
+        A segment classifier (``[B, bins, frames]`` -> logits).
+    recipe : TrainingRecipe
+        Batches, optimiser, schedule, epoch length, stopping and the best-epoch criterion.
+    train, val : SpectrogramSet
+        Training and validation recordings (validated by recording after every epoch).
+    checkpoint : path, optional
+        Progress is saved after every epoch (or, with ``checkpoint_every_s``, after the first epoch
+        that ends that long after the last save: large networks with short epochs would otherwise
+        spend their time writing) and a rerun continues from it.
+    device : str
+    seed : int
+        Seeds the weights' draws (dropout) and the batches.
+    amp : bool
+        bf16 autocast on CUDA.
+    max_epochs : int, optional
+        Overrides ``recipe.max_epochs``.
+    progress : bool
+        Show a progress bar.
+    checkpoint_every_s : float
+
+    Returns
+    -------
+    TrainResult
+        One record per epoch, the best epoch and the training speed.
     """
     device = torch.device(device)
     torch.manual_seed(seed)
@@ -146,71 +192,15 @@ def fit(network: nn.Module, recipe: TrainingRecipe, train: SpectrogramSet, val: 
     scheduler = (torch.optim.lr_scheduler.ReduceLROnPlateau(optimiser, factor=recipe.plateau_factor,
                                                             patience=recipe.plateau_patience)
                  if recipe.plateau_patience is not None else None)
-    batches = _Batches(recipe, train, seed)
-    history: list[EpochRecord] = []
-    best_state, best_score, best_epoch, stale, seen, busy = None, None, 0, 0, 0, 0.0
-    state = resume_checkpoint(checkpoint) if checkpoint else None
-    if state is not None:
-        network.load_state_dict(state["network"])
-        optimiser.load_state_dict(state["optimiser"])
-        if scheduler is not None:
-            scheduler.load_state_dict(state["scheduler"])
-        history = [EpochRecord(**h) for h in state["history"]]
-        best_state, best_score, best_epoch = state["best_state"], state["best_score"], state["best_epoch"]
-        stale, seen, busy = state["stale"], state["seen"], state["busy"]
-        batches.restore(state["sampler"])
-        torch.set_rng_state(state["torch_rng"])
-        if device.type == "cuda" and state.get("cuda_rng") is not None:  # dropout on a GPU draws from it
-            torch.cuda.set_rng_state(state["cuda_rng"], device)
-    resumed = len(history)
-    loss_fn = nn.NLLLoss()
-    last_save = time.monotonic()
-    last = max_epochs or recipe.max_epochs
-    epochs = range(len(history), last)
-    if progress:
-        from tqdm import tqdm
-
-        epochs = tqdm(epochs, initial=len(history), total=last, desc=recipe.name, unit="epoch")
-    stopped = recipe.early_stop_patience is not None and stale >= recipe.early_stop_patience
-    for epoch in ([] if stopped else epochs):
-        network.train()
-        start, losses = time.perf_counter(), []
-        for segments, targets in batches.epoch(epoch):
-            with _autocast(device, amp):
-                logits = network(segments.to(device, non_blocking=True))
-            loss = loss_fn(torch.log_softmax(logits.float(), dim=-1), targets.to(device))
-            optimiser.zero_grad(set_to_none=True)
-            loss.backward()
-            optimiser.step()
-            losses.append(loss.item())
-            seen += len(targets)
-        busy += time.perf_counter() - start
-        pred = predict(network, val, recipe.segment_frames, recipe.eval_stride, device, amp=amp)
-        record = EpochRecord(epoch + 1, float(np.mean(losses)), pred.segment_loss(), pred.segment_accuracy(),
-                             pred.recording_accuracy(), optimiser.param_groups[0]["lr"],
-                             time.perf_counter() - start)
-        history.append(record)
-        if scheduler is not None:
-            scheduler.step(record.val_loss)
-        improved, score = _better(recipe, record, best_score)
-        if improved:
-            best_score, best_epoch, stale = score, record.epoch, 0
-            best_state = {k: v.detach().cpu().clone() for k, v in network.state_dict().items()}
-        else:
-            stale += 1
-        if checkpoint and time.monotonic() - last_save >= checkpoint_every_s:
-            last_save = time.monotonic()
-            save_checkpoint(checkpoint, {
-                "network": network.state_dict(), "optimiser": optimiser.state_dict(),
-                "scheduler": scheduler.state_dict() if scheduler is not None else None,
-                "history": [asdict(h) for h in history], "best_state": best_state, "best_score": best_score,
-                "best_epoch": best_epoch, "stale": stale, "seen": seen, "busy": busy,
-                "sampler": batches.state(), "torch_rng": torch.get_rng_state(),
-                "cuda_rng": torch.cuda.get_rng_state(device) if device.type == "cuda" else None})
-        if recipe.early_stop_patience is not None and stale >= recipe.early_stop_patience:
-            stopped = True
-            break
-    if best_state is not None:
-        network.load_state_dict(copy.deepcopy(best_state))
-    network.eval()
-    return TrainResult(history, best_epoch, seen / busy if busy else 0.0, stopped, resumed)
+    plan = SegmentPlan(recipe, train, val, seed, device, amp)
+    per_epoch = plan.steps_per_epoch
+    settings = LoopSettings(steps=(max_epochs or recipe.max_epochs) * per_epoch, evaluate_every=per_epoch, amp=amp,
+                            keep="best", early_stop_patience=recipe.early_stop_patience,
+                            checkpoint_every_s=checkpoint_every_s, schedule_on="evaluation",
+                            plateau_metric="val_loss", progress=recipe.name if progress else None)
+    signature = {k: v for k, v in recipe.to_dict().items() if k not in ("max_epochs", "source")} | {"seed": seed}
+    run = run_training(network, optimiser, plan, settings, scheduler, checkpoint, device, signature)
+    history = [EpochRecord(r["step"] // per_epoch, r["loss"], r["val_loss"], r["val_segment_accuracy"],
+                           r["val_recording_accuracy"], r["lr"], r["seconds"]) for r in run.history]
+    return TrainResult(history, run.best_step // per_epoch, run.samples_per_second, run.stopped_early,
+                       run.resumed_from // per_epoch)

@@ -45,19 +45,48 @@ class SpectrogramSet:
 
 def compute_spectrograms(recordings: Sequence[Recording], frontend_name: str, classes: Sequence[str],
                          device: str = "cpu", progress: Callable[[Iterable], Iterable] | None = None,
+                         dtype: torch.dtype = torch.float32, keep_on_device: bool = False, workers: int = 1,
                          ) -> SpectrogramSet:
-    """Decode each recording at the front end's rate and compute its whole spectrogram (float32, CPU)."""
+    """Decode each recording at the front end's rate and compute its whole spectrogram.
+
+    Parameters
+    ----------
+    recordings : sequence of Recording
+        Files with their label and group.
+    frontend_name : str
+        A key of :data:`dancekit.features.PRESETS`.
+    classes : sequence of str
+        Class names; a recording's label must be one of them.
+    device : str
+        Where the front end runs.
+    progress : callable, optional
+        Wraps the recordings for a progress bar (e.g. ``tqdm``).
+    dtype : torch.dtype
+        Storage type of the spectrograms (float16 halves a large training set).
+    keep_on_device : bool
+        Keep the spectrograms on ``device`` (a GPU trainer crops them there) instead of the CPU.
+    workers : int
+        Decoding threads (decoders release the GIL).
+
+    Returns
+    -------
+    SpectrogramSet
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     from dancekit.audio import load
     from dancekit.features import PRESETS, build_frontend
 
     config = PRESETS[frontend_name]
     frontend = build_frontend(config).to(device)
     index = {c: i for i, c in enumerate(classes)}
-    specs, labels, groups = [], [], []
-    for rec in (progress(recordings) if progress else recordings):
-        wave = torch.from_numpy(load(rec.path, sr=config.sr)).to(device)
-        with torch.no_grad():
-            specs.append(frontend(wave[None])[0].float().cpu())
-        labels.append(index[rec.label])
-        groups.append(rec.group)
-    return SpectrogramSet(specs, np.asarray(labels, dtype=np.int64), groups, list(classes))
+    recordings = list(recordings)
+    specs = []
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        waves = pool.map(lambda rec: load(rec.path, sr=config.sr), recordings)
+        for wave in (progress(waves) if progress else waves):
+            with torch.no_grad():
+                spec = frontend(torch.from_numpy(wave).to(device)[None])[0].to(dtype)
+            specs.append(spec if keep_on_device else spec.cpu())
+    labels = np.asarray([index[rec.label] for rec in recordings], dtype=np.int64)
+    return SpectrogramSet(specs, labels, [rec.group for rec in recordings], list(classes))

@@ -4,7 +4,7 @@ One 80/20 split of a few hundred images says little (a handful of images decide 
 points), so the robust figure is stratified k-fold cross-validation *by group*
 (``sklearn.model_selection.StratifiedGroupKFold``): every group (a recording, a set of copies,
 see :mod:`dancekit.video.near_duplicates`) is tested exactly once, by a network that never saw
-it. Each fold is one :func:`dancekit.training.video.run_experiment` call on the "video" split
+it. Each fold is one :func:`dancekit.video.training.run_experiment` call on the "video" split
 with that fold as validation side, so folds resume from their ``result.json`` like any run.
 
 :func:`holdout_sides` is the split of a model that is shipped: whole groups, about
@@ -19,7 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
-from dancekit.training.video import RunResult, VideoRecipe, run_experiment
+from dancekit.video.training import RunResult, VideoRecipe, run_experiment
 from dancekit.video.datasets import DatasetError, FrameSet, group_split
 
 

@@ -16,7 +16,7 @@ from dancekit.evaluation.metrics import confusion_matrix
 from dancekit.evaluation.report import plot_confusion
 from dancekit.evaluation.video_report import plot_top_losses
 from dancekit.fileio import atomic_write, atomic_write_text
-from dancekit.training.video import RunResult
+from dancekit.video.training import RunResult
 
 
 def _plt():

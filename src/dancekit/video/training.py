@@ -17,7 +17,6 @@ Every epoch ends with an atomic checkpoint; a rerun resumes and ends with the sa
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -28,9 +27,11 @@ from torch import nn
 
 from dancekit.fileio import atomic_write_text
 from dancekit.models.video_cnn_network import VIDEO_ARCHITECTURES, build_video_cnn
-from dancekit.training.checkpoint import resume_checkpoint, save_checkpoint
+from dancekit.training.checkpoint import save_checkpoint
+from dancekit.training.loop import Evaluation, LoopSettings, run_training
 from dancekit.video.datasets import FrameSet, split_mask
 from dancekit.video.decision import video_decisions
+from dancekit.video.frame_scores import predict_frames
 
 SPLITS = ("frame", "video")
 
@@ -88,24 +89,93 @@ def _augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     return padded[..., dy:dy + x.shape[-2], dx:dx + x.shape[-1]]
 
 
-def _autocast(device: torch.device):
-    if device.type == "cuda":
-        return torch.autocast("cuda", dtype=torch.bfloat16)
-    return torch.autocast("cpu", enabled=False)
+class FramePlan:
+    """Frames -> dance: an epoch is every training frame once in a fresh order, mirrored and shifted.
+
+    Each epoch's order, augmentation and dropout draws come from seeds of their own (the recipe's
+    seed and the epoch), so a run resumed at an epoch's end draws what an unbroken one draws.
+
+    Parameters
+    ----------
+    images : torch.Tensor
+        uint8 ``[N, 3, H, W]`` frames (on the GPU when training there).
+    labels : torch.Tensor
+        Class of each frame.
+    data : FrameSet
+        The frames' videos and labels, for video-level validation.
+    train_idx, val_idx : np.ndarray
+        Frames of each side.
+    recipe : VideoRecipe
+    device : torch.device
+    """
+
+    def __init__(self, images: torch.Tensor, labels: torch.Tensor, data: FrameSet, train_idx: np.ndarray,
+                 val_idx: np.ndarray, recipe: VideoRecipe, device: torch.device):
+        self.images, self.labels, self.data, self.recipe, self.device = images, labels, data, recipe, device
+        self.train_idx, self.val_idx = train_idx, val_idx
+        self.steps_per_epoch = int(np.ceil(len(train_idx) / recipe.batch_size))
+        self.loss_fn = nn.CrossEntropyLoss()
+        self.epoch, self.order, self.generator = None, None, None
+        self.val_probs = None
+
+    def _start_epoch(self, epoch: int) -> None:
+        self.epoch = epoch
+        self.generator = torch.Generator().manual_seed(self.recipe.seed * 1000 + epoch)
+        self.order = torch.from_numpy(self.train_idx)[torch.randperm(len(self.train_idx), generator=self.generator)]
+
+    def batch(self, step: int) -> tuple[torch.Tensor, torch.Tensor]:
+        epoch, i = divmod(step, self.steps_per_epoch)
+        if epoch != self.epoch:
+            torch.manual_seed(self.recipe.seed * 1000 + epoch)  # dropout draws: the same after a resume
+            self._start_epoch(epoch)
+        pick = self.order[i * self.recipe.batch_size:(i + 1) * self.recipe.batch_size].to(self.images.device)
+        x = self.images[pick].to(self.device, non_blocking=True).float().div_(255.0)
+        if self.recipe.augment:
+            x = _augment(x, self.generator)
+        return x, self.labels[pick].to(self.device)
+
+    def loss(self, network: nn.Module, batch, step: int) -> tuple[torch.Tensor, dict]:
+        x, y = batch
+        return self.loss_fn(network(x).float(), y), {}
+
+    def evaluate(self, network: nn.Module) -> Evaluation:
+        self.val_probs = predict_frames(network, self.images[torch.from_numpy(self.val_idx).to(self.images.device)],
+                                        self.device)
+        metrics = frame_metrics(self.val_probs, self.data, self.val_idx)
+        return Evaluation(metrics["val_frame_accuracy"], metrics)
+
+    def batch_size(self, batch) -> int:
+        return len(batch[1])
+
+    def state_dict(self) -> dict:
+        return {"epoch": self.epoch, "generator": self.generator.get_state() if self.generator is not None else None}
+
+    def load_state_dict(self, state: dict) -> None:
+        if state["epoch"] is not None:
+            self._start_epoch(state["epoch"])
+            self.generator.set_state(state["generator"])
 
 
-@torch.no_grad()
-def predict_frames(network: nn.Module, images, device="cpu", batch_size: int = 256) -> np.ndarray:
-    """Softmax of every frame (uint8 [N, H, W, 3] numpy or [N, 3, H, W] tensor) -> [N, C]."""
-    device = torch.device(device)
-    network.eval().to(device)
-    x = images if isinstance(images, torch.Tensor) else torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2)
-    out = []
-    for first in range(0, len(x), batch_size):
-        with _autocast(device):
-            logits = network(x[first:first + batch_size].to(device)).float()
-        out.append(torch.softmax(logits, -1).cpu())
-    return torch.cat(out).numpy() if out else np.zeros((0, 0), np.float32)
+def frame_metrics(val_probs: np.ndarray, data: FrameSet, val_idx: np.ndarray) -> dict:
+    """Validation loss, frame accuracy and video accuracy (mean frame probability per video).
+
+    Parameters
+    ----------
+    val_probs : np.ndarray
+        ``[n_val, classes]`` probabilities of the validation frames.
+    data : FrameSet
+    val_idx : np.ndarray
+        The validation frames' indices in ``data``.
+
+    Returns
+    -------
+    dict
+        ``val_loss``, ``val_frame_accuracy``, ``val_video_accuracy``.
+    """
+    truth = data.labels[val_idx]
+    video = video_decisions(val_probs, data.videos[val_idx], data.video_labels())
+    return {"val_loss": float(-np.log(np.clip(val_probs[np.arange(len(truth)), truth], 1e-12, None)).mean()),
+            "val_frame_accuracy": float((val_probs.argmax(1) == truth).mean()), "val_video_accuracy": video["accuracy"]}
 
 
 def train_frame_classifier(architecture: str, data: FrameSet, val_mask: np.ndarray, recipe: VideoRecipe = VideoRecipe(),
@@ -114,8 +184,32 @@ def train_frame_classifier(architecture: str, data: FrameSet, val_mask: np.ndarr
                            ) -> tuple[nn.Module, RunResult]:
     """Train one network on the frames outside ``val_mask``; validate on the others after each epoch.
 
-    ``stop_after`` ends this call after that many epochs (a time-boxed job); with ``checkpoint``
-    a later call continues, and the end result equals an uninterrupted run's.
+    Parameters
+    ----------
+    architecture : str
+        One of :data:`VIDEO_ARCHITECTURES`.
+    data : FrameSet
+        Frames with their labels, videos and groups.
+    val_mask : np.ndarray
+        True for the validation frames.
+    recipe : VideoRecipe
+    device : str
+    checkpoint : path, optional
+        Written after every epoch; a later call continues from it.
+    split : str
+        Name of the split, for the result and the progress bar.
+    weights_path : str, optional
+        Local ImageNet weights to start from.
+    progress : bool
+        Show a progress bar.
+    stop_after : int, optional
+        End this call after that many epochs (a time-boxed job); with ``checkpoint`` a later call
+        continues, and the end result equals an uninterrupted run's.
+
+    Returns
+    -------
+    (torch.nn.Module, RunResult)
+        The network (last epoch's weights, on the CPU) and the run's history and validation answers.
     """
     device = torch.device(device)
     val_mask = np.asarray(val_mask, dtype=bool)
@@ -128,67 +222,29 @@ def train_frame_classifier(architecture: str, data: FrameSet, val_mask: np.ndarr
     if device.type == "cuda":
         images = images.to(device)
     labels = torch.from_numpy(data.labels.astype(np.int64)).to(images.device)
-    steps_per_epoch = int(np.ceil(len(train_idx) / recipe.batch_size))
+    plan = FramePlan(images, labels, data, train_idx, val_idx, recipe, device)
+    per_epoch = plan.steps_per_epoch
     optimiser = torch.optim.AdamW(network.parameters(), lr=recipe.learning_rate, weight_decay=recipe.weight_decay)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=recipe.learning_rate, pct_start=0.25,
-                                                   total_steps=max(8, recipe.epochs * steps_per_epoch))
-    history: list[dict] = []
-    busy = 0.0
-    state = resume_checkpoint(checkpoint) if checkpoint else None
-    if state is not None:
-        network.load_state_dict(state["network"])
-        optimiser.load_state_dict(state["optimiser"])
-        schedule.load_state_dict(state["schedule"])
-        history, busy = list(state["history"]), float(state["busy"])
-    loss_fn = nn.CrossEntropyLoss()
-    epochs = range(len(history), recipe.epochs)
-    if progress:
-        from tqdm import tqdm
-
-        epochs = tqdm(epochs, initial=len(history), total=recipe.epochs, desc=f"{architecture}/{split}", unit="epoch")
-    val_probs = None
-    for epoch in epochs:
-        if stop_after is not None and epoch >= stop_after:
-            break
-        start = time.perf_counter()
-        torch.manual_seed(recipe.seed * 1000 + epoch)  # dropout draws: the same after a resume
-        network.train()
-        gen = torch.Generator().manual_seed(recipe.seed * 1000 + epoch)
-        order = torch.from_numpy(train_idx)[torch.randperm(len(train_idx), generator=gen)]
-        losses = []
-        for first in range(0, len(order), recipe.batch_size):
-            pick = order[first:first + recipe.batch_size].to(images.device)
-            x = images[pick].to(device, non_blocking=True).float().div_(255.0)
-            if recipe.augment:
-                x = _augment(x, gen)
-            with _autocast(device):
-                loss = loss_fn(network(x).float(), labels[pick].to(device))
-            optimiser.zero_grad(set_to_none=True)
-            loss.backward()
-            optimiser.step()
-            schedule.step()
-            losses.append(loss.item())
-        val_probs = predict_frames(network, images[torch.from_numpy(val_idx).to(images.device)], device)
-        truth = data.labels[val_idx]
-        video = video_decisions(val_probs, data.videos[val_idx], data.video_labels())
-        busy += time.perf_counter() - start
-        history.append({"epoch": epoch + 1, "train_loss": float(np.mean(losses)),
-                        "val_loss": float(-np.log(np.clip(val_probs[np.arange(len(truth)), truth], 1e-12, None)).mean()),
-                        "val_frame_accuracy": float((val_probs.argmax(1) == truth).mean()),
-                        "val_video_accuracy": video["accuracy"], "learning_rate": float(schedule.get_last_lr()[0]),
-                        "seconds": time.perf_counter() - start})
-        if checkpoint:
-            save_checkpoint(checkpoint, {"network": network.state_dict(), "optimiser": optimiser.state_dict(),
-                                         "schedule": schedule.state_dict(), "history": history, "busy": busy})
-    network.eval()
+                                                   total_steps=max(8, recipe.epochs * per_epoch))
+    settings = LoopSettings(steps=recipe.epochs * per_epoch, evaluate_every=per_epoch, amp=True, keep="last",
+                            stop_at=None if stop_after is None else stop_after * per_epoch,
+                            progress=f"{architecture}/{split}" if progress else None)
+    run = run_training(network, optimiser, plan, settings, schedule, checkpoint, device,
+                       signature={"architecture": architecture, "split": split, **recipe.to_dict()})
+    history = [{"epoch": r["step"] // per_epoch, "train_loss": r["loss"], "val_loss": r["val_loss"],
+                "val_frame_accuracy": r["val_frame_accuracy"], "val_video_accuracy": r["val_video_accuracy"],
+                "learning_rate": r["lr"], "seconds": r["seconds"]} for r in run.history]
+    val_probs = plan.val_probs
     if val_probs is None:  # resumed after the last epoch, or stopped before the first
         val_probs = predict_frames(network, images[torch.from_numpy(val_idx).to(images.device)], device)
+    metrics = frame_metrics(val_probs, data, val_idx)
     truth = data.labels[val_idx]
-    video = video_decisions(val_probs, data.videos[val_idx], data.video_labels())
     result = RunResult(architecture, split, list(data.classes), history, val_idx.tolist(),
-                       np.round(val_probs, 6).tolist(), truth.tolist(), video["accuracy"],
-                       float((val_probs.argmax(1) == truth).mean()), int(len(train_idx)),
-                       int(len(np.unique(data.videos[train_idx]))), int(len(np.unique(data.videos[val_idx]))), busy,
+                       np.round(val_probs, 6).tolist(), truth.tolist(), metrics["val_video_accuracy"],
+                       metrics["val_frame_accuracy"], int(len(train_idx)),
+                       int(len(np.unique(data.videos[train_idx]))), int(len(np.unique(data.videos[val_idx]))),
+                       run.busy_seconds,
                        {"device": str(device), "recipe": recipe.to_dict(),
                         "shared_videos": int(len(np.intersect1d(data.videos[train_idx], data.videos[val_idx]))),
                         "shared_groups": int(len(set(data.groups[train_idx]) & set(data.groups[val_idx])))})

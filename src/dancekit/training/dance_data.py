@@ -1,0 +1,117 @@
+"""Which recordings train, validate and test the dance model: synthetic corpora, Tang songs, real "Other".
+
+Every split is by song, so no song is on two sides: one synthetic song in ten (chosen by a hash
+of its number, so every dance has some) validates; the Tang songs follow
+:func:`dancekit.data.tang.tang_split` or a K-fold rotation; real non-ballroom music trains the
+"Other" class with its even-numbered files (sorted) and leaves the odd ones for evaluation.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from dancekit.dances import DANCE_NAMES
+from dancekit.data.recordings import Recording, is_audio_file
+from dancekit.data.synth_corpus import OTHER as OTHER_LABEL, synth_recordings
+from dancekit.data.tang import tang_cross_split, tang_recordings, tang_split
+
+PARTS = ("train", "val", "test")
+
+
+@dataclass
+class DanceModelData:
+    """The recordings of each side, and the classes they make.
+
+    Parameters
+    ----------
+    synthetic : dict
+        ``"train"`` / ``"val"`` -> synthetic recordings.
+    real : dict
+        ``"train"`` / ``"val"`` / ``"test"`` -> real recordings (sides without songs are left out).
+    classes : list of str
+        The ten dances, and "Other" when any recording has that label.
+    tang_sides : dict
+        Tang song -> side, for the model card.
+    other_real_train : list of Path
+        The real "Other" files that train.
+    """
+
+    synthetic: dict[str, list[Recording]]
+    real: dict[str, list[Recording]]
+    classes: list[str]
+    tang_sides: dict[str, str] = field(default_factory=dict)
+    other_real_train: list[Path] = field(default_factory=list)
+
+
+def synthetic_side(recording: Recording) -> str:
+    """``"val"`` for one synthetic song in ten (by a hash of its number), else ``"train"``.
+
+    Parameters
+    ----------
+    recording : Recording
+        A clip of a ``dancekit synth`` corpus (its group is ``song-<n>``).
+
+    Returns
+    -------
+    str
+    """
+    return "val" if zlib.crc32(recording.group.removeprefix("song-").encode()) % 10 == 0 else "train"
+
+
+def other_real_split(folder: str | Path) -> tuple[list[Path], list[Path]]:
+    """Real non-ballroom music: even-numbered files (sorted) train, odd ones are held out.
+
+    Parameters
+    ----------
+    folder : path
+        Searched recursively for audio files.
+
+    Returns
+    -------
+    (list of Path, list of Path)
+        Training files, held-out files.
+    """
+    files = sorted(p for p in Path(folder).rglob("*") if is_audio_file(p))
+    return files[0::2], files[1::2]
+
+
+def dance_model_data(corpora: Sequence[str | Path], tang: str | Path | None = None,
+                     other_real: str | Path | None = None, tang_folds: int = 0,
+                     tang_fold: int | None = None) -> DanceModelData:
+    """Gather and split the dance model's recordings.
+
+    Parameters
+    ----------
+    corpora : sequence of path
+        Folders made by ``dancekit synth``.
+    tang : path, optional
+        The Tang dance data (real songs of four dances).
+    other_real : path, optional
+        Real non-ballroom music for the "Other" class.
+    tang_folds, tang_fold : int
+        Split the Tang songs by a K-fold rotation (test on group ``tang_fold``, validate on the
+        next; ``tang_fold=None``: no test songs, group 0 validates) instead of the fixed split.
+
+    Returns
+    -------
+    DanceModelData
+    """
+    synth = [r for corpus in corpora for r in synth_recordings(corpus)]
+    other_train = other_real_split(other_real)[0] if other_real else []
+    has_other = bool(other_train) or any(r.label == OTHER_LABEL for r in synth)
+    classes = list(DANCE_NAMES) + ([OTHER_LABEL] if has_other else [])
+    synthetic = {part: [r for r in synth if synthetic_side(r) == part] for part in ("train", "val")}
+    real, sides = {}, {}
+    if tang:
+        recs = tang_recordings(tang)
+        sides = tang_split(recs) if not tang_folds else tang_cross_split(recs, tang_folds, tang_fold)
+        for part in PARTS:
+            items = [r for r in recs if sides[r.group] == part]
+            if part == "train":
+                items += [Recording(p, OTHER_LABEL, p.stem) for p in other_train]
+            if items:
+                real[part] = items
+    return DanceModelData(synthetic, real, classes, sides, list(other_train))
