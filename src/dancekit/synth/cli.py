@@ -27,7 +27,18 @@ def _dance_list(text: str) -> list[str]:
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
-    """Register the ``synth`` sub-command on ``subparsers`` (from ``ArgumentParser.add_subparsers``)."""
+    """Register the ``synth`` sub-command on ``subparsers`` (from ``ArgumentParser.add_subparsers``).
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        Where the sub-command goes.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The ``synth`` parser.
+    """
     p = subparsers.add_parser("synth", help="render labelled synthetic dance music (MMA + fluidsynth)",
                               description="Render a resumable, labelled corpus of synthetic ballroom clips.")
     p.add_argument("out", metavar="OUT", help="corpus folder (rerun to complete an interrupted build)")
@@ -50,6 +61,18 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
+    """Run ``dancekit synth``: build the corpus and print what was rendered.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed ``synth`` arguments.
+
+    Returns
+    -------
+    int
+        Exit code: 1 when a clip failed.
+    """
     from dancekit.cli_types import prepare_output_folder
     from dancekit.synth.corpus import build_corpus
 
@@ -67,7 +90,18 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def synth_main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry point (``python -m dancekit.synth``) until the main CLI hooks ``add_parser``."""
+    """Stand-alone entry point (``python -m dancekit.synth``) until the main CLI hooks ``add_parser``.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments after ``synth`` (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit code; errors are one line on stderr.
+    """
     from dancekit.errors import DancekitError
 
     parser = argparse.ArgumentParser(prog="dancekit")

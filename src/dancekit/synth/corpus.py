@@ -49,7 +49,30 @@ MANIFEST_FIELDS = ("file", "label", "bpm", "beats_per_bar", "meter", "groove", "
 
 @dataclass(frozen=True)
 class CorpusSettings:
-    """Everything that shapes a clip, apart from how many clips there are."""
+    """Everything that shapes a clip, apart from how many clips there are.
+
+    Stored in ``corpus.json``: a rerun into the same folder must use the same settings, so every clip of
+    a corpus was made the same way.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the whole corpus (each clip's seed derives from it and the clip index).
+    duration : float
+        Clip length in seconds.
+    sample_rate : int
+        Sample rate of the files.
+    degrade_fraction : float
+        Share of clips that also get a phone-in-the-hall copy.
+    include_other : bool
+        Add the non-ballroom reject class ``Other``.
+    audio_format : {"flac", "ogg", "wav"}
+        File format.
+    dances : tuple of str, optional
+        Restrict the labels (None: the ten dances, plus Other).
+    version : int
+        Format version of the corpus.
+    """
 
     seed: int = 0
     duration: float = 30.0
@@ -63,6 +86,19 @@ class CorpusSettings:
 
 @dataclass(frozen=True)
 class ClipJob:
+    """One clip to render: everything a worker process needs besides the settings.
+
+    Parameters
+    ----------
+    index : int
+        Position in the plan (also the song id and the file name prefix).
+    label : str
+        The dance, or ``Other``.
+    seed : int
+        The clip's own seed.
+    degraded : bool
+        Also render a phone-in-the-hall copy.
+    """
     index: int
     label: str
     seed: int
@@ -70,12 +106,39 @@ class ClipJob:
 
 
 def labels(include_other: bool, dances: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """The labels of a corpus, in plan order.
+
+    Parameters
+    ----------
+    include_other : bool
+        Append ``Other`` (once, even if ``dances`` names it).
+    dances : tuple of str, optional
+        The dance names to use (default: all ten).
+
+    Returns
+    -------
+    tuple of str
+    """
     names = DANCE_NAMES if dances is None else tuple(dances)
     return names + ((OTHER_LABEL,) if include_other and OTHER_LABEL not in names else ())
 
 
 def plan(settings: CorpusSettings, per_dance: int) -> list[ClipJob]:
-    """The clips of a corpus, in manifest order."""
+    """The clips of a corpus, in manifest order.
+
+    Labels cycle through the dances, so a partly rendered corpus stays balanced.
+
+    Parameters
+    ----------
+    settings : CorpusSettings
+        Seed, labels and degrade fraction.
+    per_dance : int
+        Clips per label.
+
+    Returns
+    -------
+    list of ClipJob
+    """
     names = labels(settings.include_other, settings.dances)
     jobs = []
     for i in range(per_dance * len(names)):
@@ -111,7 +174,22 @@ def _write_audio(path: Path, x: np.ndarray, sr: int, fmt: str) -> None:
 
 
 def render_clip(job: ClipJob, settings: CorpusSettings, out: Path) -> list[dict]:
-    """Render clip ``job`` (and its degraded copy) into ``out``; return its manifest rows."""
+    """Render clip ``job`` (and its degraded copy) into ``out``; return its manifest rows.
+
+    Parameters
+    ----------
+    job : ClipJob
+        The clip.
+    settings : CorpusSettings
+        Duration, sample rate and format.
+    out : Path
+        The corpus folder; files go to ``audio/``, the rows to ``meta/`` (so a rerun can skip the clip).
+
+    Returns
+    -------
+    list of dict
+        One row per file written (clean, then degraded).
+    """
     rng = np.random.default_rng(job.seed)
     style = str(rng.choice([s.name for s in OTHER_STYLES])) if job.label == OTHER_LABEL else None
     fams = families_for(job.label, style)
@@ -171,7 +249,20 @@ def _sweep_tmp(out: Path) -> int:
 
 
 def write_manifest(out: Path, jobs: list[ClipJob]) -> Path:
-    """``manifest.csv`` of every finished clip, in plan order (atomic, so readers never see half a file)."""
+    """``manifest.csv`` of every finished clip, in plan order (atomic, so readers never see half a file).
+
+    Parameters
+    ----------
+    out : Path
+        The corpus folder.
+    jobs : list of ClipJob
+        The plan; clips whose files are missing are left out.
+
+    Returns
+    -------
+    Path
+        The manifest.
+    """
     return _write_rows(out, [rows for job in jobs if (rows := _finished_rows(out, job))])
 
 
@@ -242,7 +333,29 @@ def build_corpus(out_dir: str | Path, clips_per_dance: int, seed: int = 0, worke
     clean and degraded copies, with file, label, bpm (beats per minute), beats_per_bar, meter,
     groove, soundfont and seed. A worker killed mid-build (out of memory, say) ends the build with
     a :class:`SynthToolError`; the clips finished are kept and a rerun renders the rest.
-    ``dances`` restricts the labels (display names or keys, e.g. for tests or a focused corpus).
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        The corpus folder (created; an existing one must hold a corpus of the same settings).
+    clips_per_dance : int
+        Clips per label.
+    seed : int
+        Seed of the whole corpus.
+    workers : int
+        Processes rendering in parallel.
+    degrade_fraction, include_other, duration, sample_rate, audio_format
+        As in :class:`CorpusSettings`.
+    dances : iterable of str, optional
+        Restrict the labels (display names or keys, e.g. for tests or a focused corpus).
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    dict
+        ``planned``, ``rendered``, ``skipped``, ``failed`` (messages), ``stale_tmp_removed`` and
+        ``manifest`` (its path).
     """
     if clips_per_dance < 1 or workers < 1 or not 0.0 <= degrade_fraction <= 1.0 or duration <= 0:
         raise DancekitError("clips per dance and workers must be >= 1, degrade fraction in [0, 1], duration > 0")

@@ -44,7 +44,29 @@ def _bursts(n, sr, times, dur, lo, hi, rng):
 
 
 def degrade(x: np.ndarray, sr: int, bpm: float, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
-    """A phone-in-the-hall copy of ``x``; returns audio and its settings."""
+    """A phone-in-the-hall copy of ``x``; returns audio and its settings.
+
+    Hall reverb, crowd noise, claps and steps on the beat, phone band limit, clipping and noise, each
+    drawn at random.
+
+    Parameters
+    ----------
+    x : np.ndarray
+        Mono float samples.
+    sr : int
+        Their sample rate.
+    bpm : float
+        Tempo of the music, so claps and steps fall on its beats.
+    rng : np.random.Generator
+        Draws every setting.
+
+    Returns
+    -------
+    audio : np.ndarray
+        float32, same length as ``x``.
+    settings : dict
+        What was drawn (for the manifest and for debugging).
+    """
     n, dur = len(x), len(x) / sr
     beat = 60.0 / bpm
     phase = rng.uniform(0, beat)
@@ -79,8 +101,24 @@ NOISE_KINDS = ("white", "crowd", "claps")
 
 
 def hall_noise(kind: str, n: int, sr: int, rng: np.random.Generator) -> np.ndarray:
-    """``n`` samples of a dance hall's noise: white noise, crowd voices, or an audience clapping
-    (about three claps a second at random), for robustness tests and augmentation."""
+    """``n`` samples of a dance hall's noise, for robustness tests and augmentation.
+
+    Parameters
+    ----------
+    kind : {"white", "crowd", "claps"}
+        White noise, crowd voices, or an audience clapping (about three claps a second at random).
+    n : int
+        Length in samples.
+    sr : int
+        Sample rate.
+    rng : np.random.Generator
+        Source of the noise.
+
+    Returns
+    -------
+    np.ndarray
+        Unscaled noise; the caller sets its level.
+    """
     if kind == "white":
         return rng.standard_normal(n)
     if kind == "crowd":

@@ -94,7 +94,24 @@ def _soundfont(path: str) -> int:
 
 
 def render(midi: bytes, soundfont: str, sr: int, gain: float) -> np.ndarray:
-    """Play ``midi`` through ``soundfont`` until the song ends; float32 stereo, shape (frames, 2)."""
+    """Play ``midi`` through ``soundfont`` until the song ends; float32 stereo, shape (frames, 2).
+
+    Parameters
+    ----------
+    midi : bytes
+        A standard MIDI file's content.
+    soundfont : str
+        Path of an ``.sf2``/``.sf3`` soundfont.
+    sr : int
+        Output sample rate.
+    gain : float
+        FluidSynth's master gain.
+
+    Returns
+    -------
+    np.ndarray
+        float32 ``[frames, 2]``.
+    """
     lib, sfont = library(), _soundfont(soundfont)
     settings = _settings(lib, sr, gain)
     synth = lib.new_fluid_synth(settings)

@@ -45,7 +45,25 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class GrooveFamily:
-    """One MMA groove file and the grooves in it that we play: mains, intro, fill, ending."""
+    """One MMA groove file and the grooves in it that we play: mains, intro, fill, ending.
+
+    Parameters
+    ----------
+    file : str
+        Library-relative groove file, as given to MMA ``Use`` (``"stdlib/waltz"``).
+    mains : tuple of str
+        Main grooves; the first one is played most.
+    intro, fill, end : str, optional
+        Grooves for the start, the bar before a new section, and the ending.
+    beats_per_bar : int
+        MMA's ``Time`` of these grooves.
+    tempo_factor : float
+        MMA ``Tempo`` = dance BPM x this (for grooves written at half or double time).
+    drums_only : bool
+        The grooves have drums only (zoom): the song adds its own bass and chords.
+    weight : float
+        Relative chance of being picked among a dance's families.
+    """
 
     file: str  # library-relative, as given to MMA ``Use``: "stdlib/waltz"
     mains: tuple[str, ...]
@@ -59,6 +77,7 @@ class GrooveFamily:
 
     @property
     def all_grooves(self) -> tuple[str, ...]:
+        """Every groove of the family that a song may play."""
         return self.mains + tuple(g for g in (self.intro, self.fill, self.end) if g)
 
 
@@ -176,7 +195,17 @@ DANCE_GROOVES: dict[str, tuple[GrooveFamily, ...]] = {
 
 @dataclass(frozen=True)
 class OtherStyle:
-    """A non-ballroom dance for the reject class: its grooves and a BPM range (used when no real data)."""
+    """A non-ballroom dance for the reject class: its grooves and a BPM range (used when no real data).
+
+    Parameters
+    ----------
+    name : str
+        The style (``"salsa"``, ...); a manifest row's ``style``.
+    bpm_range : (float, float)
+        Tempo range drawn from uniformly when the tempo table has no histogram for the style.
+    families : tuple of GrooveFamily
+        Its grooves.
+    """
 
     name: str
     bpm_range: tuple[float, float]
@@ -221,13 +250,31 @@ OTHER_STYLES: tuple[OtherStyle, ...] = (
 
 
 def families_for(label: str, other_style: str | None = None) -> tuple[GrooveFamily, ...]:
-    """Groove families of a dance label, or of one "Other" style."""
+    """Groove families of a dance label, or of one "Other" style.
+
+    Parameters
+    ----------
+    label : str
+        A dance name, or ``Other``.
+    other_style : str, optional
+        The ``OtherStyle`` name, when ``label`` is ``Other``.
+
+    Returns
+    -------
+    tuple of GrooveFamily
+    """
     if label == OTHER_LABEL:
         return next(s.families for s in OTHER_STYLES if s.name == other_style)
     return DANCE_GROOVES[label]
 
 
 def all_families() -> list[GrooveFamily]:
+    """Every distinct groove family of every dance and style (for checking that MMA has them all).
+
+    Returns
+    -------
+    list of GrooveFamily
+    """
     seen, out = set(), []
     for fams in [*DANCE_GROOVES.values(), *(s.families for s in OTHER_STYLES)]:
         for fam in fams:

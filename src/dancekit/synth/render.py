@@ -47,6 +47,22 @@ def fluidsynth(midi: Path, soundfont: str, sr: int, gain: float) -> np.ndarray:
     or a libfluidsynth that will not load, runs the ``fluidsynth`` command instead. Both give the
     same samples (sf3: within 1e-5, see :mod:`~dancekit.synth.fluid`), rounded to 16 bits as the
     command's WAV file always was.
+
+    Parameters
+    ----------
+    midi : Path
+        The MIDI file to play.
+    soundfont : str
+        The soundfont file.
+    sr : int
+        Sample rate of the result.
+    gain : float
+        Synthesiser gain (a random level per clip).
+
+    Returns
+    -------
+    np.ndarray
+        float32 stereo ``[frames, 2]``.
     """
     audio = None
     if os.environ.get(ENGINE_ENV) != "cli":
@@ -95,7 +111,24 @@ def _shelf(x: np.ndarray, sr: int, freq: float, gain_db: float, high: bool) -> n
 
 
 def room_impulse(sr: int, rt60: float, rng: np.random.Generator, predelay: float = 0.01) -> np.ndarray:
-    """Synthetic room: a few early reflections and exponentially decaying noise (60 dB in ``rt60`` s)."""
+    """Synthetic room: a few early reflections and exponentially decaying noise (60 dB in ``rt60`` s).
+
+    Parameters
+    ----------
+    sr : int
+        Sample rate.
+    rt60 : float
+        Reverberation time in seconds.
+    rng : np.random.Generator
+        Draws the reflections and the tail.
+    predelay : float
+        Seconds between the direct sound and the tail.
+
+    Returns
+    -------
+    np.ndarray
+        The impulse response, direct sound first.
+    """
     n = int(sr * min(rt60 * 1.2, 3.0))
     t = np.arange(n) / sr
     tail = rng.standard_normal(n) * np.exp(-6.9 * t / rt60)
@@ -109,11 +142,47 @@ def room_impulse(sr: int, rt60: float, rng: np.random.Generator, predelay: float
 
 
 def reverb(x: np.ndarray, sr: int, rt60: float, wet: float, rng: np.random.Generator) -> np.ndarray:
+    """``x`` in a synthetic room (:func:`room_impulse`), mixed dry/wet, same length.
+
+    Parameters
+    ----------
+    x : np.ndarray
+        Mono samples.
+    sr : int
+        Sample rate.
+    rt60 : float
+        Reverberation time of the room in seconds.
+    wet : float
+        Share of the reverberated signal in the mix, in [0, 1].
+    rng : np.random.Generator
+        Draws the room.
+
+    Returns
+    -------
+    np.ndarray
+        float32.
+    """
     wet_sig = signal.fftconvolve(x, room_impulse(sr, rt60, rng))[: len(x)]
     return ((1 - wet) * x + wet * wet_sig).astype(np.float32)
 
 
 def normalise(x: np.ndarray, rms_dbfs: float, peak: float = 0.98) -> np.ndarray:
+    """Scale ``x`` to an RMS level, then down if its peak would pass ``peak``.
+
+    Parameters
+    ----------
+    x : np.ndarray
+        Samples.
+    rms_dbfs : float
+        Target RMS in dB relative to full scale.
+    peak : float
+        Largest absolute sample allowed.
+
+    Returns
+    -------
+    np.ndarray
+        float32.
+    """
     rms = np.sqrt(np.mean(x.astype(np.float64) ** 2)) + 1e-12
     y = x * (10 ** (rms_dbfs / 20) / rms)
     top = np.abs(y).max()
@@ -121,7 +190,24 @@ def normalise(x: np.ndarray, rms_dbfs: float, peak: float = 0.98) -> np.ndarray:
 
 
 def produce(stereo: np.ndarray, sr: int, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
-    """Mono mix with random EQ, drive, reverb and loudness; returns audio and what was done."""
+    """Mono mix with random EQ, drive, reverb and loudness; returns audio and what was done.
+
+    Parameters
+    ----------
+    stereo : np.ndarray
+        ``[frames, 2]`` from :func:`fluidsynth`.
+    sr : int
+        Its sample rate.
+    rng : np.random.Generator
+        Draws pan, EQ, drive, reverb and level.
+
+    Returns
+    -------
+    audio : np.ndarray
+        Mono float32.
+    settings : dict
+        What was drawn.
+    """
     pan = rng.uniform(0.3, 0.7)
     x = (pan * stereo[:, 0] + (1 - pan) * stereo[:, 1]).astype(np.float32)
     fx = {"low_shelf_db": rng.uniform(-6, 8), "high_shelf_db": rng.uniform(-9, 5),

@@ -67,6 +67,17 @@ class SynthToolError(DancekitError):
 
 @dataclass
 class Section:
+    """A run of bars played with one groove.
+
+    Parameters
+    ----------
+    groove : str
+        MMA groove name.
+    bars : int
+        Length in bars.
+    melody : bool
+        A lead line plays over these bars.
+    """
     groove: str
     bars: int
     melody: bool = False
@@ -74,7 +85,35 @@ class Section:
 
 @dataclass
 class Song:
-    """Everything MMA needs for one clip; ``describe`` goes into the manifest."""
+    """Everything MMA needs for one clip (drawn by :func:`random_song`, written by :func:`song_text`).
+
+    Parameters
+    ----------
+    family : GrooveFamily
+        The grooves.
+    mma_tempo : float
+        MMA's ``Tempo`` (dance BPM x the family's ``tempo_factor``).
+    tonic : int
+        Key as a pitch class, 0 = C.
+    minor : bool
+        Minor key.
+    sections : list of Section
+        The form, in order.
+    progressions : list of tuple
+        Chord progressions as ``(step, suffix)`` chords; each serves two sections in turn.
+    lead_voice : str or None
+        General MIDI voice of the melody (None: no melody).
+    lead_octave : int
+        Octave of the melody.
+    chord_voice : str or None
+        Voice that replaces the groove's chord instrument (None: keep it).
+    bass_voice : str
+        Voice of the bass line added to drums-only families.
+    volumes : dict
+        MMA track kind (``Drum``, ``Bass``, ...) -> volume in percent.
+    melody_seed : int
+        Seeds the melody and MMA's humanising, so the same song renders the same MIDI.
+    """
 
     family: GrooveFamily
     mma_tempo: float
@@ -91,18 +130,44 @@ class Song:
 
     @property
     def bars(self) -> int:
+        """Bars in all sections."""
         return sum(s.bars for s in self.sections)
 
     def seconds(self) -> float:
+        """Length of the song at its tempo, in seconds.
+
+        Returns
+        -------
+        float
+        """
         return self.bars * self.family.beats_per_bar * 60.0 / self.mma_tempo
 
     @property
     def key(self) -> str:
+        """Key name, e.g. ``"F#m"``."""
         return NOTE_NAMES[self.tonic] + ("m" if self.minor else "")
 
 
 def random_song(label: str, family: GrooveFamily, bpm: float, min_seconds: float, rng: np.random.Generator) -> Song:
-    """Draw a song of at least ``min_seconds`` for ``label`` on ``family`` at ``bpm`` beats per minute."""
+    """Draw a song of at least ``min_seconds`` for ``label`` on ``family`` at ``bpm`` beats per minute.
+
+    Parameters
+    ----------
+    label : str
+        The dance (sets how likely a minor key is).
+    family : GrooveFamily
+        The grooves to play.
+    bpm : float
+        Dance tempo in beats per minute.
+    min_seconds : float
+        Shortest song length wanted.
+    rng : np.random.Generator
+        Draws key, form, voices and volumes.
+
+    Returns
+    -------
+    Song
+    """
     tempo = bpm * family.tempo_factor
     bar_s = family.beats_per_bar * 60.0 / tempo
     minor = bool(rng.random() < MINOR_PROBABILITY.get(label, 0.25))
@@ -163,7 +228,17 @@ def _melody_bar(rng, beats: int, tones: tuple[int, ...], scale: tuple[int, ...],
 
 
 def song_text(song: Song) -> str:
-    """The MMA source of ``song``."""
+    """The MMA source of ``song``.
+
+    Parameters
+    ----------
+    song : Song
+        The song to write out.
+
+    Returns
+    -------
+    str
+    """
     fam = song.family
     rng = np.random.default_rng(song.melody_seed)
     scale = tuple((song.tonic + s) % 12 for s in (_MINOR if song.minor else _MAJOR))
@@ -207,7 +282,20 @@ def _track_settings(song: Song, fam: GrooveFamily) -> list[str]:
 
 
 def compile_midi(text: str, workdir: Path) -> Path:
-    """Run ``mma`` on ``text`` in ``workdir``; return the MIDI file."""
+    """Run ``mma`` on ``text`` in ``workdir``; return the MIDI file.
+
+    Parameters
+    ----------
+    text : str
+        MMA source, from :func:`song_text`.
+    workdir : Path
+        A scratch folder.
+
+    Returns
+    -------
+    Path
+        ``workdir / "song.mid"``.
+    """
     if shutil.which("mma") is None:
         raise SynthToolError("mma not found: install the Debian/Ubuntu package 'mma'")
     src, mid = workdir / "song.mma", workdir / "song.mid"

@@ -46,7 +46,19 @@ def _fold(bpm: float, centre: float) -> float | None:
 
 
 def build_table(meta_dir: str | Path) -> dict:
-    """Per-label BPM histograms (integer BPM -> count) from ``extendedballroom_v1.1.xml``."""
+    """Per-label BPM histograms (integer BPM -> count) from ``extendedballroom_v1.1.xml``.
+
+    Parameters
+    ----------
+    meta_dir : str or Path
+        The folder with ``extendedballroom_v1.1.xml``.
+
+    Returns
+    -------
+    dict
+        ``{"source": ..., "dances": {label: {"histogram": {bpm: count}, ...}}}``, as stored in
+        ``tempo_eb.json``.
+    """
     root = ET.parse(Path(meta_dir) / "extendedballroom_v1.1.xml").getroot()
     raw: dict[str, list[float]] = {}
     for genre in root:
@@ -69,15 +81,46 @@ def build_table(meta_dir: str | Path) -> dict:
 
 @lru_cache(maxsize=1)
 def load_table() -> dict:
+    """The committed tempo table (``tempo_eb.json``), read once.
+
+    Returns
+    -------
+    dict
+    """
     return json.loads(TABLE_PATH.read_text())
 
 
 def has_distribution(label: str) -> bool:
+    """Whether the table has a tempo histogram for ``label``.
+
+    Parameters
+    ----------
+    label : str
+        A dance name, or ``Other:<style>``.
+
+    Returns
+    -------
+    bool
+    """
     return label in load_table()["dances"]
 
 
 def sample_bpm(label: str, rng: np.random.Generator, jitter: float = 1.0) -> float:
-    """One tempo for ``label`` from its real-track histogram, jittered by +-``jitter`` BPM."""
+    """One tempo for ``label`` from its real-track histogram, jittered by +-``jitter`` BPM.
+
+    Parameters
+    ----------
+    label : str
+        A label that :func:`has_distribution` knows.
+    rng : np.random.Generator
+        Draws the tempo.
+    jitter : float
+        Half-width of the uniform jitter in BPM, so tempi are not all integers.
+
+    Returns
+    -------
+    float
+    """
     hist = load_table()["dances"][label]["histogram"]
     values = np.array([float(v) for v in hist])
     weights = np.array(list(hist.values()), dtype=float)
@@ -86,6 +129,18 @@ def sample_bpm(label: str, rng: np.random.Generator, jitter: float = 1.0) -> flo
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Rebuild ``tempo_eb.json`` (``python -m dancekit.synth.tempo META_DIR``) and print each histogram's spread.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        One argument, the Extended Ballroom metadata folder (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit code (2 on a usage error).
+    """
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
         print("usage: python -m dancekit.synth.tempo EXTENDED_BALLROOM_META_DIR", file=sys.stderr)
