@@ -125,7 +125,8 @@ class LoopResult:
     """What a run did: its history records, where it ended and how fast it went.
 
     Each history record holds ``step``, the losses averaged since the previous record, the
-    evaluation's metrics when one was made at that step, ``seconds`` of that span and ``lr``.
+    evaluation's metrics when one was made at that step, ``lr``, ``seconds`` of that span and
+    ``busy``, the run's training time so far.
     """
 
     history: list[dict]
@@ -330,7 +331,7 @@ def run_training(network: nn.Module, optimiser: torch.optim.Optimizer, plan: Tra
             record = None
             if run.step % record_every == 0 or evaluate:
                 record = {"step": run.step, **{k: sum(v) / len(v) for k, v in logs.items()}, **metrics,
-                          "lr": lr, "seconds": time.perf_counter() - span_start}
+                          "lr": lr, "seconds": time.perf_counter() - span_start, "busy": run.busy}
                 run.history.append(record)
                 logs, span_start = {}, time.perf_counter()
             if bar is not None:

@@ -21,11 +21,7 @@ that was never stopped. Only torch, numpy and tqdm are needed, so it runs on a b
 
 from __future__ import annotations
 
-import copy
 import math
-import signal
-import threading
-import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -37,7 +33,8 @@ from torch.nn import functional as F
 
 from dancekit.errors import DancekitError
 from dancekit.features.step_audio import add_white_noise_power, dequantise_power, normalise_power
-from dancekit.training.checkpoint import CheckpointError, resume_checkpoint, save_checkpoint
+from dancekit.training.loop import Evaluation, LoopSettings, run_training
+from dancekit.training.precision import autocast
 
 VARIANTS = ("s2s", "s2s-mc")
 
@@ -248,24 +245,33 @@ class StepTrainResult:
         return {**asdict(self), "history": [asdict(h) for h in self.history]}
 
 
-def _autocast(device: torch.device, amp: bool):
-    if amp and device.type == "cuda":
-        return torch.autocast("cuda", dtype=torch.bfloat16)
-    return torch.autocast(device.type, enabled=False)
-
-
 def _dance_arg(model: nn.Module, dance: torch.Tensor):
     return dance if getattr(model, "conditioned", False) else None
 
 
 @torch.no_grad()
 def validation_mse(model: nn.Module, batches: list[StepBatch], amp: bool = False) -> float:
-    """Auto-conditioned MSE over fixed validation windows (eval mode)."""
+    """Auto-conditioned MSE over fixed validation windows (eval mode).
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The step generator.
+    batches : list of StepBatch
+        The fixed validation windows.
+    amp : bool
+        bf16 autocast on CUDA.
+
+    Returns
+    -------
+    float
+        Mean squared error per motion value.
+    """
     was_training = model.training
     model.eval()
     total, count = 0.0, 0
     for b in batches:
-        with _autocast(b.audio.device, amp):
+        with autocast(b.audio.device, amp):
             motion, _ = model(b.audio, b.first, _dance_arg(model, b.dance))
         total += F.mse_loss(motion.float(), b.target, reduction="sum").item()
         count += b.target.numel()
@@ -282,31 +288,75 @@ def _validation_batches(val: StepData | None, cfg: StepTrainConfig, device: torc
     return [sample_batch(val, n, cfg.sequence, snrs, generator) for n in sizes]
 
 
-class _StopFlag:
-    """Ctrl-C during training: finish the current update, write a checkpoint, then stop."""
+class StepPlan:
+    """Random noisy windows, MSE (+ contrastive, + speed) with a teacher-forcing warm-up, validation MSE.
 
-    def __init__(self):
-        self.requested = False
-        self._previous = None
+    Parameters
+    ----------
+    train : StepData
+        Training songs, on the training device.
+    val_batches : list of StepBatch
+        Fixed validation windows (empty: no validation, the last weights are kept).
+    cfg : StepTrainConfig
+    device : torch.device
+    """
 
-    def __enter__(self):
-        if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handle)
-        return self
+    def __init__(self, train: StepData, val_batches: list[StepBatch], cfg: StepTrainConfig, device: torch.device):
+        self.train, self.val_batches, self.cfg, self.device = train, val_batches, cfg, device
+        self.data_rng = torch.Generator(device).manual_seed(cfg.seed)
+        self.noise_rng = torch.Generator(device).manual_seed(cfg.seed + 1)
 
-    def _handle(self, signum, frame):
-        self.requested = True
+    def batch(self, step: int) -> tuple[StepBatch, tuple | None]:
+        cfg = self.cfg
+        batch = sample_batch(self.train, cfg.batch_size, cfg.sequence, cfg.train_snrs, self.data_rng)
+        teacher = None
+        if step < cfg.teacher_updates:
+            chance = 1.0 - step / cfg.teacher_updates
+            use = torch.rand(batch.target.shape[:2], generator=self.data_rng, device=self.device) < chance
+            teacher = (batch.target, use)
+        return batch, teacher
 
-    def __exit__(self, *exc):
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+    def loss(self, model: nn.Module, batch, step: int) -> tuple[torch.Tensor, dict]:
+        (batch, teacher), cfg = batch, self.cfg
+        motion, codes = model(batch.audio, batch.first, _dance_arg(model, batch.dance), teacher=teacher)
+        mse = F.mse_loss(motion.float(), batch.target)
+        ctr = torch.zeros((), device=self.device)
+        if cfg.contrastive > 0:
+            ctr = contrastive_loss(codes.float(), direction_labels(batch.first, batch.target), cfg.contrastive_margin)
+        loss = mse + cfg.contrastive * ctr
+        if cfg.speed_weight:
+            loss = loss + cfg.speed_weight * speed_loss(motion.float(), batch.target)
+        return loss, {"mse": mse.item(), "contrastive": ctr.item()}
+
+    def after_backward(self, parameters: list[torch.Tensor], step: int) -> None:
+        """Annealed Gaussian gradient noise (std sqrt(eta / (1 + t)^gamma)), when the recipe asks for it."""
+        if self.cfg.grad_noise_eta:
+            std = math.sqrt(self.cfg.grad_noise_eta / (1.0 + step) ** self.cfg.grad_noise_gamma)
+            for p in parameters:
+                if p.grad is not None:
+                    p.grad.add_(torch.randn(p.shape, generator=self.noise_rng, device=self.device), alpha=std)
+
+    def evaluate(self, model: nn.Module) -> Evaluation:
+        if not self.val_batches:
+            return Evaluation(0.0, {})
+        val_mse = validation_mse(model, self.val_batches, self.cfg.amp)
+        return Evaluation(-val_mse, {"val_mse": val_mse})
+
+    def batch_size(self, batch) -> int:
+        target = batch[0].target
+        return target.shape[0] * target.shape[1]  # frames
+
+    def state_dict(self) -> dict:
+        return {"data_rng": self.data_rng.get_state(), "noise_rng": self.noise_rng.get_state()}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.data_rng.set_state(state["data_rng"])
+        self.noise_rng.set_state(state["noise_rng"])
 
 
-def _state_of(model, optimiser, gens, step, busy, history, best, cfg):
-    return {"network": model.state_dict(), "optimiser": optimiser.state_dict(),
-            "data_rng": gens[0].get_state(), "noise_rng": gens[1].get_state(), "step": step, "busy": busy,
-            "history": [asdict(h) for h in history], "best_state": best[0], "best_step": best[1],
-            "best_val": best[2], "config": cfg.to_dict()}
+def _step_record(record: dict) -> StepRecord:
+    return StepRecord(record["step"], record["loss"], record["mse"], record["contrastive"], record.get("val_mse"),
+                      record["busy"])
 
 
 def train_steps(model: nn.Module, train: StepData, val: StepData | None, cfg: StepTrainConfig,
@@ -314,9 +364,26 @@ def train_steps(model: nn.Module, train: StepData, val: StepData | None, cfg: St
                 on_step: Callable[[int, StepRecord], None] | None = None) -> StepTrainResult:
     """Train ``model`` in place; it ends holding the best validation weights (or the last ones).
 
-    ``checkpoint``: file written every ``cfg.checkpoint_every`` updates, at the end and on Ctrl-C;
-    when it exists the run continues from it (its recipe must match). ``on_step(step, record)``
-    is called after every update (for logs; tests use it to interrupt).
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The step generator (``dancekit.models.dance_rnn``).
+    train, val : StepData
+        Training songs; validation songs (None: no validation, the last weights are kept).
+    cfg : StepTrainConfig
+        The recipe.
+    checkpoint : path, optional
+        Written every ``cfg.checkpoint_every`` updates, at the end and on Ctrl-C; when it exists the
+        run continues from it (its recipe must match, except its length, budget and cadences).
+    device : str
+    progress : bool
+        Show a progress bar.
+    on_step : callable, optional
+        ``on_step(step, record)`` after every update (for logs; tests use it to interrupt).
+
+    Returns
+    -------
+    StepTrainResult
     """
     device = torch.device(device)
     model.to(device).train()
@@ -324,100 +391,22 @@ def train_steps(model: nn.Module, train: StepData, val: StepData | None, cfg: St
     val = val.to(device) if val is not None else None
     optimiser = torch.optim.Adam(model.parameters(), lr=cfg.learning_rate, betas=(cfg.beta1, 0.999),
                                  amsgrad=cfg.amsgrad)
-    data_rng = torch.Generator(device).manual_seed(cfg.seed)
-    noise_rng = torch.Generator(device).manual_seed(cfg.seed + 1)
-    history: list[StepRecord] = []
-    step, busy, best = 0, 0.0, (None, 0, None)
-    saved = resume_checkpoint(checkpoint) if checkpoint else None
-    if saved is not None:
-        free = ("steps", "max_minutes", "checkpoint_every", "val_every")  # may change between runs
-        mismatch = {k for k, v in cfg.to_dict().items() if k not in free and saved["config"].get(k) != v}
-        if mismatch:
-            raise CheckpointError(f"checkpoint {checkpoint} was written by another recipe "
-                                  f"({', '.join(sorted(mismatch))} differ); delete it to start over")
-        model.load_state_dict(saved["network"])
-        optimiser.load_state_dict(saved["optimiser"])
-        data_rng.set_state(saved["data_rng"])
-        noise_rng.set_state(saved["noise_rng"])
-        step, busy = int(saved["step"]), float(saved["busy"])
-        history = [StepRecord(**h) for h in saved["history"]]
-        best = (saved["best_state"], int(saved["best_step"]), saved["best_val"])
-    resumed_from, busy_at_start = step, busy
     val_batches = _validation_batches(val, cfg, device)
-    params = [p for p in model.parameters() if p.requires_grad]
-    frames_seen, interrupted = 0, False
+    plan = StepPlan(train, val_batches, cfg, device)
+    settings = LoopSettings(steps=cfg.steps, evaluate_every=cfg.val_every, record_every=1, amp=cfg.amp,
+                            grad_clip=cfg.grad_clip, keep="best" if val_batches else "last",
+                            checkpoint_every=cfg.checkpoint_every, max_minutes=cfg.max_minutes,
+                            progress=cfg.variant if progress else None)
+    free = ("steps", "max_minutes", "checkpoint_every", "val_every")  # may change between runs
+    signature = {k: v for k, v in cfg.to_dict().items() if k not in free}
 
-    def checkpoint_now():
-        if checkpoint:
-            save_checkpoint(checkpoint, _state_of(model, optimiser, (data_rng, noise_rng), step, busy, history,
-                                                  best, cfg))
+    def report(step: int, record: dict | None) -> None:
+        if on_step is not None and record is not None:
+            on_step(step, _step_record(record))
 
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=cfg.steps, initial=step, desc=cfg.variant, unit="step", dynamic_ncols=True)
-    with _StopFlag() as stop:
-        while step < cfg.steps and not (cfg.max_minutes is not None and busy >= 60.0 * cfg.max_minutes):
-            started = time.perf_counter()
-            batch = sample_batch(train, cfg.batch_size, cfg.sequence, cfg.train_snrs, data_rng)
-            teacher = None
-            if step < cfg.teacher_updates:
-                chance = 1.0 - step / cfg.teacher_updates
-                use = torch.rand(batch.target.shape[:2], generator=data_rng, device=device) < chance
-                teacher = (batch.target, use)
-            with _autocast(device, cfg.amp):
-                motion, codes = model(batch.audio, batch.first, _dance_arg(model, batch.dance), teacher=teacher)
-            mse = F.mse_loss(motion.float(), batch.target)
-            ctr = torch.zeros((), device=device)
-            if cfg.contrastive > 0:
-                labels = direction_labels(batch.first, batch.target)
-                ctr = contrastive_loss(codes.float(), labels, cfg.contrastive_margin)
-            loss = mse + cfg.contrastive * ctr
-            if cfg.speed_weight:
-                loss = loss + cfg.speed_weight * speed_loss(motion.float(), batch.target)
-            optimiser.zero_grad(set_to_none=True)
-            loss.backward()
-            if cfg.grad_clip:
-                nn.utils.clip_grad_norm_(params, cfg.grad_clip)
-            if cfg.grad_noise_eta:
-                std = math.sqrt(cfg.grad_noise_eta / (1.0 + step) ** cfg.grad_noise_gamma)
-                for p in params:
-                    if p.grad is not None:
-                        p.grad.add_(torch.randn(p.shape, generator=noise_rng, device=device), alpha=std)
-            optimiser.step()
-            step += 1
-            frames_seen += batch.target.shape[0] * batch.target.shape[1]
-            val_mse = None
-            if val_batches and (step % cfg.val_every == 0 or step == cfg.steps):
-                val_mse = validation_mse(model, val_batches, cfg.amp)
-                if best[2] is None or val_mse < best[2]:
-                    best = ({k: v.detach().cpu().clone() for k, v in model.state_dict().items()}, step, val_mse)
-            busy += time.perf_counter() - started
-            record = StepRecord(step, loss.item(), mse.item(), ctr.item(), val_mse, busy)
-            history.append(record)
-            if bar is not None:
-                bar.update(1)
-                bar.set_postfix(mse=f"{record.mse:.4f}", **({"val": f"{val_mse:.4f}"} if val_mse is not None else {}))
-            if step % cfg.checkpoint_every == 0:
-                checkpoint_now()
-            if on_step is not None:
-                on_step(step, record)
-            if stop.requested:
-                interrupted = True
-                break
-    if bar is not None:
-        bar.close()
-    if not interrupted and val_batches and history and history[-1].step == step and history[-1].val_mse is None:
-        # stopped by the time budget between validations: judge the last weights too
-        history[-1].val_mse = validation_mse(model, val_batches, cfg.amp)
-        if best[2] is None or history[-1].val_mse < best[2]:
-            best = ({k: v.detach().cpu().clone() for k, v in model.state_dict().items()}, step, history[-1].val_mse)
-    checkpoint_now()
-    if interrupted:
-        raise KeyboardInterrupt
-    if best[0] is not None:
-        model.load_state_dict(copy.deepcopy(best[0]))
-    model.eval()
-    return StepTrainResult(history, step, best[1] if best[0] is not None else step, best[2], busy,
-                           frames_seen / max(busy - busy_at_start, 1e-9), resumed_from, interrupted)
+    run = run_training(model, optimiser, plan, settings, checkpoint=checkpoint, device=device, signature=signature,
+                       on_step=report)
+    history = [_step_record(r) for r in run.history]
+    best_val = -run.best_score if val_batches and run.best_score is not None else None
+    return StepTrainResult(history, run.step, run.best_step, best_val, run.busy_seconds, run.samples_per_second,
+                           run.resumed_from)
