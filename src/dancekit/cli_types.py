@@ -16,16 +16,27 @@ import tempfile
 from pathlib import Path
 
 from dancekit.errors import DancekitError
+from dancekit.exit_codes import EXIT_USAGE
 
 
 class UsageError(DancekitError):
     """A mistake in the command line found after parsing (e.g. an output folder that does not exist)."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def positive_int(text: str) -> int:
-    """A whole number >= 1 (counts: --top, --folds, --workers...)."""
+    """A whole number >= 1 (counts: --top, --folds, --workers...).
+
+    Parameters
+    ----------
+    text : str
+        The option's value as typed.
+
+    Returns
+    -------
+    int
+    """
     value = _int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1: {text}")
@@ -33,7 +44,17 @@ def positive_int(text: str) -> int:
 
 
 def non_negative_int(text: str) -> int:
-    """A whole number >= 0 (seeds: numpy refuses negative ones)."""
+    """A whole number >= 0 (seeds: numpy refuses negative ones).
+
+    Parameters
+    ----------
+    text : str
+        A seed or offset, as typed.
+
+    Returns
+    -------
+    int
+    """
     value = _int(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more: {text}")
@@ -41,7 +62,17 @@ def non_negative_int(text: str) -> int:
 
 
 def positive_float(text: str) -> float:
-    """A finite number > 0 (seconds, rates, sizes); NaN and infinity are refused."""
+    """A finite number > 0 (seconds, rates, sizes); NaN and infinity are refused.
+
+    Parameters
+    ----------
+    text : str
+        The value to check (``"2.5"``, ``"1e-3"``).
+
+    Returns
+    -------
+    float
+    """
     value = _float(text)
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be positive: {text}")
@@ -49,7 +80,18 @@ def positive_float(text: str) -> float:
 
 
 def float_up_to(high: float):
-    """A type for finite numbers in (0, high] (e.g. a clip length that must fit in memory)."""
+    """A type for finite numbers in (0, high] (e.g. a clip length that must fit in memory).
+
+    Parameters
+    ----------
+    high : float
+        The largest value allowed.
+
+    Returns
+    -------
+    callable
+        ``parse(text) -> float`` for argparse's ``type=``; it raises ``ArgumentTypeError``.
+    """
 
     def parse(text: str) -> float:
         value = positive_float(text)
@@ -62,7 +104,17 @@ def float_up_to(high: float):
 
 
 def fraction(text: str) -> float:
-    """A finite number in [0, 1]."""
+    """A finite number in [0, 1].
+
+    Parameters
+    ----------
+    text : str
+        A share or probability as typed (``"0.3"``).
+
+    Returns
+    -------
+    float
+    """
     value = _float(text)
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError(f"must be between 0 and 1: {text}")
@@ -70,7 +122,20 @@ def fraction(text: str) -> float:
 
 
 def int_in(low: int, high: int | None = None):
-    """A type for whole numbers in [low, high] (no upper end when ``high`` is None)."""
+    """A type for whole numbers in [low, high] (no upper end when ``high`` is None).
+
+    Parameters
+    ----------
+    low : int
+        Smallest value allowed.
+    high : int, optional
+        Largest value allowed.
+
+    Returns
+    -------
+    callable
+        ``parse(text) -> int`` for argparse's ``type=``.
+    """
 
     def parse(text: str) -> int:
         value = _int(text)
@@ -88,7 +153,18 @@ _DEVICE = re.compile(r"(cpu|mps|cuda)(?::(\d+))?")
 
 
 def torch_device(text: str) -> str:
-    """A torch device: cpu, cuda, cuda:N or mps, that this machine has (torch is imported only for GPUs)."""
+    """A torch device: cpu, cuda, cuda:N or mps, that this machine has (torch is imported only for GPUs).
+
+    Parameters
+    ----------
+    text : str
+        Device name, any case.
+
+    Returns
+    -------
+    str
+        The name in lower case, as torch takes it.
+    """
     name = text.strip().lower()
     match = _DEVICE.fullmatch(name)
     if match is None or (match.group(2) is not None and match.group(1) != "cuda"):
@@ -114,6 +190,17 @@ def check_output_file(path: str | os.PathLike, option: str) -> Path:
     """``path`` can be written (its folder exists and takes files, it is not a folder): else UsageError.
 
     Meant to run before the slow work, so that a typo in ``-o`` does not cost a whole run.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file the command will write.
+    option : str
+        The option's name for the message (``"-o"``).
+
+    Returns
+    -------
+    Path
     """
     path = Path(path)
     if path.is_dir():
@@ -125,8 +212,19 @@ def check_output_file(path: str | os.PathLike, option: str) -> Path:
 def prepare_output_folder(path: str | os.PathLike, option: str, create: bool = True) -> Path:
     """Check that the output folder ``path`` can be filled, else UsageError.
 
-    ``create``: make it (and its parents) now; otherwise only check that the nearest existing
-    folder on its path takes files, so that nothing is left behind if the command stops early.
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The folder the command will fill.
+    option : str
+        The option or argument named in the message (``"OUT"``).
+    create : bool
+        Make the folder (and its parents) now; otherwise only check that the nearest existing folder on
+        its path takes files, so that nothing is left behind if the command stops early.
+
+    Returns
+    -------
+    Path
     """
     path = Path(path)
     if path.exists() and not path.is_dir():

@@ -12,7 +12,21 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Dance:
-    """One ballroom dance: display name, style, meter and competition tempo range."""
+    """One ballroom dance: display name, style, meter and competition tempo range.
+
+    Parameters
+    ----------
+    name : str
+        Display name (``"Slow Waltz"``), the label models answer with.
+    key : str
+        Short lower-case name (``"waltz"``, ``"chacha"``), for command lines and file names.
+    style : {"standard", "latin"}
+        Competition style.
+    beats_per_bar : int
+        3 for the waltzes, 2 for samba and paso doble, 4 for the others.
+    bars_per_minute : (int, int)
+        Competition tempo range.
+    """
 
     name: str
     key: str
@@ -45,7 +59,18 @@ DANCE_NAMES: tuple[str, ...] = tuple(d.name for d in DANCES)
 
 
 def dance_by_name(name: str) -> Dance:
-    """Look a dance up by display name or key, case- and space-insensitively."""
+    """Look a dance up by display name or key, case- and space-insensitively.
+
+    Parameters
+    ----------
+    name : str
+        ``"Cha Cha Cha"``, ``"chachacha"``, ``"cha-cha-cha"`` or the key ``"chacha"``...
+
+    Returns
+    -------
+    Dance
+        An unknown name is a ``KeyError`` naming it.
+    """
     wanted = name.lower().replace(" ", "").replace("-", "").replace("_", "")
     for dance in DANCES:
         if wanted in (dance.key, dance.name.lower().replace(" ", "")):
