@@ -4,7 +4,6 @@ import json
 
 import numpy as np
 import pytest
-from recipe_loader import load_recipe
 
 from dancekit.motion import MotionClip
 from dancekit.motion.beat_phase import (BeatPhaseError, beat_phase, beat_phase_locking, circular_mean,
@@ -163,34 +162,3 @@ def test_bad_input_is_one_clear_error():
         beat_phase_locking(np.full(100, np.nan), times, np.arange(0, 10, 0.5), 3)
     still = beat_phase_locking(np.zeros(100), times, np.arange(0, 10, 0.5), 3, clock_tolerance=0, n_null=20)
     assert not still.passed and still.stats["speed"].value == 0.0
-
-
-# --- the recipe's beatphase sub-command ----------------------------------------------------------
-
-def _recipe():
-    return load_recipe("dance_steps", "dance_steps_recipe_beatphase")
-
-
-def test_recipe_rejects_bad_options_in_one_line(tmp_path, capsys):
-    recipe = _recipe()
-    assert recipe.main(["beatphase", "--out", str(tmp_path / "x.json"), "--tolerance", "a"]) == 2
-    assert recipe.main(["beatphase", "--out", str(tmp_path / "x.json"), "--model", "m", "--label", "a",
-                        "--label", "b"]) == 2
-    assert recipe.main(["beatphase", "--out", str(tmp_path / "x.json"), "--stretch", "3"]) == 2
-    errors = capsys.readouterr().err.strip().splitlines()
-    assert len(errors) == 3 and all(line.startswith("error: ") for line in errors)
-    assert "--stretch" in errors[2]
-
-
-def test_recipe_scores_a_real_dancer(shared_data, tmp_path):
-    recipe = _recipe()
-    out = tmp_path / "beat_phase.json"
-    argv = ["beatphase", "--out", str(out), "--songs", "test", "--limit", "1", "--tolerance", "0",
-            "--null", "20", "--seconds", "30", "--tang", str(shared_data / "tang_dance")]
-    assert recipe.main(argv) == 0
-    data = json.loads(out.read_text())
-    (row,) = data["rows"]
-    assert row["method"] == "Dancer" and row["group"] == "test" and row["seconds"] == pytest.approx(30, abs=0.1)
-    test = row["tests"]["stretched@0"]
-    assert test["n_null"] == 20 and set(test["stats"]) == {"speed", "speed_beat", "events_beat", "events_bar"}
-    assert data["summary"]["test"]["Dancer"]["all"]["stretched@0"]["songs"] == 1

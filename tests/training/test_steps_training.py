@@ -6,7 +6,6 @@ import signal
 import numpy as np
 import pytest
 import torch
-from recipe_loader import RECIPES, load_recipe
 
 from dancekit.features.step_audio import N_BINS, N_STFT, quantise_power, slice_power
 from dancekit.models.dance_rnn import build_dance_rnn
@@ -206,86 +205,6 @@ def test_checkpoint_of_another_recipe_is_refused(data, tmp_path):
     assert result.resumed_from == 2 and result.steps_done == 4
 
 
-# --- the recipe's train step on a machine with torch and numpy only ------------------------------
-
-RECIPE = str(RECIPES / "dance_steps.py")
-AUDIO_LIBS = ("librosa", "soundfile", "av", "soxr", "mir_eval", "scipy", "matplotlib", "torchvision", "sklearn")
-
-
-def _recipe():
-    return load_recipe("dance_steps")
-
-
-def test_recipe_trains_without_audio_libraries_and_writes_a_loadable_model(data, tmp_path):
-    import json
-    import subprocess
-    import sys
-
-    from dancekit.models.dance_rnn import load_dance_rnn
-
-    recipe = _recipe()
-    sides = ["train", "val", "train"]
-    songs = [{"name": f"DANCE_W_{i}", "side": sides[i], "dance": int(data.dance[i]),
-              "codes": data.power_codes[data.offsets[i]:data.offsets[i + 1]].numpy(),
-              "motion": data.motion[data.offsets[i]:data.offsets[i + 1]].numpy(),
-              "signal_power": float(data.signal_power[i])} for i in range(len(data))]
-    meta = {"dances": recipe.TANG_ORDER, "split": dict(zip([s["name"] for s in songs], sides)),
-            "normaliser": {"kind": "test"}, "mean_pose": [0.0] * D, "fps": 30}
-    npz = recipe.write_dataset(tmp_path / "steps.npz", songs, meta)
-    block = "import sys\nfor m in %r: sys.modules[m] = None\n" % (AUDIO_LIBS,)
-    run = (block + "sys.argv = ['dance_steps.py', 'train', %r, '--out', %r, '--size', 'tiny', '--steps', '3', "
-           "'--batch', '2', '--sequence', '10', '--val-every', '2', '--checkpoint-every', '2', '--device', 'cpu', "
-           "'--quiet']\nimport runpy\nrunpy.run_path(%r, run_name='__main__')\n"
-           "bad = sorted(m for m in %r if sys.modules.get(m) is not None)\nassert not bad, bad\n"
-           % (str(npz), str(tmp_path / "model"), RECIPE, AUDIO_LIBS))
-    done = subprocess.run([sys.executable, "-c", run], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "OMP_NUM_THREADS": "1"})
-    assert done.returncode == 0, done.stderr[-2000:]
-    model = load_dance_rnn(tmp_path / "model")
-    card = json.loads((tmp_path / "model" / "model.json").read_text())
-    assert model.network.conditioned and model.card.classes == recipe.TANG_ORDER
-    assert card["frontend"]["motion"]["normaliser"] == {"kind": "test"}
-    assert card["training"]["steps_done"] == 3 and card["training"]["trained_on"] == ["DANCE_W_0", "DANCE_W_2"]
-    assert card["training"]["validated_on"] == ["DANCE_W_1"] and card["training"]["split"]["DANCE_W_1"] == "val"
-    assert (tmp_path / "model" / "checkpoint.pt").is_file()
-
-    # ship: the held-out scores go into the card of a float16 copy named after its folder
-    row = {"song": "DANCE_W_9", "dance": "Slow Waltz", "trained": False, "condition": "clean", "f_score": 0.2,
-           "f_chance": 0.1, "motion_beats": 30, "seconds": 60.0, "bas": 0.4}
-    results = tmp_path / "results.json"
-    results.write_text(json.dumps([{**row, "method": "Dancer"}]))
-    shipped = tmp_path / "dance_steps"
-    argv = ["ship", "--model", str(tmp_path / "model"), "--results", str(results), "--out", str(shipped)]
-    with pytest.raises(SystemExit, match="no rows of S2S-MC"):
-        recipe.main(argv)
-    results.write_text(json.dumps([{**row, "method": "Dancer"}, {**row, "method": "S2S-MC", "f_score": 0.15}]))
-    assert recipe.main(argv) == 0
-    card = json.loads((shipped / "model.json").read_text())
-    assert card["name"] == "dance_steps" and card["metrics"]["evaluation"]["S2S-MC"]["clean"]["f_score"] == 0.15
-    assert card["metrics"]["evaluation"]["Dancer"]["clean"]["motion_beats_per_min"] == 30
-    assert load_dance_rnn(shipped).card.name == "dance_steps"
-    assert recipe.main([*argv[:3], "--results", str(tmp_path / "missing.json"), "--out", str(shipped)]) == 2
-
-
-def test_recipe_evaluation_measures_behave():
-    recipe = _recipe()
-    rng = np.random.default_rng(0)
-    y = (0.3 * np.sin(2 * np.pi * 220 * np.arange(32000) / 16000)).astype(np.float32)
-    for condition in ("white20", "claps20", "crowd20"):
-        noise = recipe.condition_audio(y, condition, rng) - y
-        assert 10 * np.log10(np.mean(y**2) / np.mean(noise**2)) == pytest.approx(20.0, abs=0.01)
-    assert recipe.condition_audio(y, "clean", rng) is y
-    music = np.arange(0.5, 60, 0.5)
-    assert recipe.beat_alignment_score(music + 0.01, music) > 0.99
-    assert recipe.beat_alignment_score(music + 0.25, music) == pytest.approx(np.exp(-0.25**2 / (2 * 0.1**2)))
-    on_beat = recipe.chance_f_score(music[::2], music, 0.0, 60.0, rng)
-    assert on_beat < 0.5  # half the beats, shifted off the grid, score far below a perfect 0.67
-    real = rng.uniform(-1, 1, (500, 3))
-    same = recipe.motion_histogram_cross_entropy(real, rng.uniform(-1, 1, (500, 3)))
-    frozen = recipe.motion_histogram_cross_entropy(real, np.zeros((500, 3)))
-    assert same < np.log(40) + 0.2 < frozen
-
-
 def test_time_budget_stops_and_validates_the_last_weights(data):
     result = train_steps(tiny_model(), data.subset([0, 2]), data.subset([1]),
                          config(steps=1000, val_every=500, max_minutes=0.0))
@@ -294,15 +213,3 @@ def test_time_budget_stops_and_validates_the_last_weights(data):
                          config(steps=1000, val_every=500, max_minutes=1e-9))
     assert result.steps_done == 1 and result.history[-1].val_mse is not None and result.best_step == 1
 
-
-def test_smooth_share_tells_dancing_from_shaking():
-    from dancekit.motion import MotionClip
-
-    movement = load_recipe("dance_steps")
-    t = np.arange(300) / 30.0
-    swing = np.sin(2 * np.pi * 0.8 * t)[:, None, None] * np.ones((1, 4, 3)) * 20  # a smooth step every 1.25 s
-    shaking = np.random.default_rng(0).normal(0, 2, (300, 4, 3))
-    smooth, shaky = (MotionClip(j, np.zeros((300, 3)), 30.0) for j in (swing, shaking))
-    assert movement.smooth_share(smooth) > 0.9
-    assert movement.smooth_share(shaky) < 0.3
-    assert movement.smooth_share(MotionClip(np.zeros((30, 4, 3)), np.zeros((30, 3)), 30.0)) == 1.0
