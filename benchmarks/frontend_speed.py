@@ -3,6 +3,7 @@
 Prints a table and writes benchmarks/results/frontend_speed.json. Times are the minimum (and the
 median) of ``--repeats`` runs after one warm-up, per thread setting: ``2`` (the deployment target:
 torch.set_num_threads(2), BLAS limited to 2 via threadpoolctl when installed) and the default.
+The file names the machine it measured: CPU model, visible cores and, for ``--device cuda``, the GPU.
 
     PYTHONPATH=src python benchmarks/frontend_speed.py [--seconds 180] [--repeats 7] [--device cuda]
 """
@@ -136,6 +137,7 @@ def run(seconds: float, repeats: int, device: str = "cpu") -> dict:
         "cpu_count_affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
         "default_torch_threads": default_threads,
         "machine": _cpu_name(),
+        "gpu": torch.cuda.get_device_name(device) if device.startswith("cuda") else None,
         "torch": torch.__version__,
         "librosa": librosa.__version__,
         "numpy": np.__version__,
