@@ -27,7 +27,15 @@ METRICS = ("segment_top1", "segment_top2", "recording_top1", "recording_top2")
 
 
 def check_no_leak(data: SpectrogramSet, fold: Fold) -> None:
-    """Refuse a fold whose sides share a recording group (segments of one song on both sides)."""
+    """Refuse a fold whose sides share a recording group (segments of one song on both sides).
+
+    Parameters
+    ----------
+    data : SpectrogramSet
+        The recordings the fold indexes.
+    fold : (train, validation, test)
+        Recording indices of each side.
+    """
     sides = [{data.groups[i] for i in side} for side in fold]
     shared = (sides[0] & sides[1]) | (sides[0] & sides[2]) | (sides[1] & sides[2])
     if shared:
@@ -35,6 +43,19 @@ def check_no_leak(data: SpectrogramSet, fold: Fold) -> None:
 
 
 def build_classifier(recipe: TrainingRecipe, n_classes: int) -> torch.nn.Module:
+    """A fresh, untrained network of the recipe's architecture, for ``n_classes`` classes.
+
+    Parameters
+    ----------
+    recipe : TrainingRecipe
+        Architecture, its arguments, front end and segment length.
+    n_classes : int
+        Output size.
+
+    Returns
+    -------
+    torch.nn.Module
+    """
     from dancekit.features import PRESETS
     from dancekit.models.files import ModelCard
     from dancekit.models.registry import build_network
@@ -46,6 +67,24 @@ def build_classifier(recipe: TrainingRecipe, n_classes: int) -> torch.nn.Module:
 
 
 def fold_metrics(segment_log_probs, segment_labels, recording_probs, labels) -> dict[str, float]:
+    """Top-1 and top-2 accuracy per segment and per recording (the four ``METRICS``).
+
+    Parameters
+    ----------
+    segment_log_probs : np.ndarray
+        ``[segments, classes]`` network outputs.
+    segment_labels : np.ndarray
+        True class of each segment.
+    recording_probs : np.ndarray
+        ``[recordings, classes]`` mean softmax over each recording's segments.
+    labels : np.ndarray
+        True class of each recording.
+
+    Returns
+    -------
+    dict
+        Metric name -> accuracy in [0, 1].
+    """
     return {"segment_top1": top_k_accuracy(segment_log_probs, segment_labels, 1),
             "segment_top2": top_k_accuracy(segment_log_probs, segment_labels, 2),
             "recording_top1": top_k_accuracy(recording_probs, labels, 1),
@@ -55,7 +94,37 @@ def fold_metrics(segment_log_probs, segment_labels, recording_probs, labels) -> 
 def run_fold(recipe: TrainingRecipe, data: SpectrogramSet, fold: Fold, fold_dir: Path, device: str = "cpu",
              seed: int = 0, amp: bool = True, progress: bool = False, max_epochs: int | None = None,
              checkpoint_every_s: float = 0.0) -> dict:
-    """Train on one fold (resuming from its checkpoint) and test; cached in ``fold_dir/result.json``."""
+    """Train on one fold (resuming from its checkpoint) and test; cached in ``fold_dir/result.json``.
+
+    Parameters
+    ----------
+    recipe : TrainingRecipe
+        How to train.
+    data : SpectrogramSet
+        Every recording's spectrogram.
+    fold : (train, validation, test)
+        Recording indices of each side; a group on two sides is refused.
+    fold_dir : Path
+        Holds the checkpoint while training and ``result.json`` after.
+    device : str
+        Torch device.
+    seed : int
+        Seeds the network's initial weights and the batch order.
+    amp : bool
+        Mixed precision on CUDA.
+    progress : bool
+        Show progress bars.
+    max_epochs : int, optional
+        Stop earlier than the recipe says (quick runs, tests).
+    checkpoint_every_s : float
+        Also checkpoint within an epoch every this many seconds (0: at epoch ends only).
+
+    Returns
+    -------
+    dict
+        ``metrics``, test groups, labels and recording probabilities, training history, ``seconds``
+        and ``sizes``.
+    """
     result_file = fold_dir / "result.json"
     if result_file.is_file():
         return json.loads(result_file.read_text())
@@ -82,23 +151,60 @@ def run_fold(recipe: TrainingRecipe, data: SpectrogramSet, fold: Fold, fold_dir:
 
 @dataclass
 class CrossValidation:
+    """The finished folds of one recipe, and the figures reports need.
+
+    Parameters
+    ----------
+    recipe : TrainingRecipe
+        What was trained.
+    classes : list of str
+        Class names, in network output order.
+    folds : list of dict
+        One :func:`run_fold` result per fold.
+    """
     recipe: TrainingRecipe
     classes: list[str]
     folds: list[dict]
 
     def summary(self) -> dict[str, dict[str, float]]:
+        """Mean and standard deviation over the folds of each of the ``METRICS``.
+
+        Returns
+        -------
+        dict
+            Metric -> ``{"mean": ..., "std": ...}``.
+        """
         return {m: {"mean": float(np.mean([f["metrics"][m] for f in self.folds])),
                     "std": float(np.std([f["metrics"][m] for f in self.folds]))} for m in METRICS}
 
     def pooled_confusion(self) -> np.ndarray:
+        """Confusion matrix of the recordings of every fold's test side together.
+
+        Returns
+        -------
+        np.ndarray
+            ``[classes, classes]``, rows true.
+        """
         labels = np.concatenate([f["test_labels"] for f in self.folds])
         predicted = np.concatenate([np.argmax(f["test_recording_probs"], axis=1) for f in self.folds])
         return confusion_matrix(predicted, labels, len(self.classes))
 
     def per_class(self) -> list[dict]:
+        """Precision, recall and F-score of each class, from :meth:`pooled_confusion`.
+
+        Returns
+        -------
+        list of dict
+        """
         return per_class_scores(self.pooled_confusion(), self.classes)
 
     def to_dict(self) -> dict:
+        """Summary, per-class scores, confusion and per-fold figures as a JSON-ready dict (no predictions).
+
+        Returns
+        -------
+        dict
+        """
         return {"recipe": self.recipe.to_dict(), "classes": self.classes, "summary": self.summary(),
                 "per_class": self.per_class(), "confusion": self.pooled_confusion().tolist(),
                 "folds": [{k: f[k] for k in ("metrics", "seconds", "sizes")} |
@@ -110,7 +216,25 @@ class CrossValidation:
 def cross_validate(recipe: TrainingRecipe, data: SpectrogramSet, folds: Sequence[Fold], out_dir: str | Path,
                    device: str = "cpu", seed: int = 0, amp: bool = True, progress: bool = False,
                    max_epochs: int | None = None) -> CrossValidation:
-    """Run every fold (skipping those already done) and gather the results."""
+    """Run every fold (skipping those already done) and gather the results.
+
+    Parameters
+    ----------
+    recipe, data
+        As for :func:`run_fold`.
+    folds : sequence of (train, validation, test)
+        Recording indices of each side of each fold.
+    out_dir : str or Path
+        Fold ``k`` works in ``out_dir/foldKK``.
+    device, amp, progress, max_epochs
+        As for :func:`run_fold`.
+    seed : int
+        Fold ``k`` uses ``seed + k``.
+
+    Returns
+    -------
+    CrossValidation
+    """
     out_dir = Path(out_dir)
     results = [run_fold(recipe, data, fold, out_dir / f"fold{k:02d}", device, seed + k, amp, progress, max_epochs)
                for k, fold in enumerate(folds)]
@@ -118,7 +242,22 @@ def cross_validate(recipe: TrainingRecipe, data: SpectrogramSet, folds: Sequence
 
 
 def load_cross_validation(recipe: TrainingRecipe, classes: Sequence[str], out_dir: str | Path) -> CrossValidation:
-    """The finished folds of an earlier run (for reports written on another machine)."""
+    """The finished folds of an earlier run (for reports written on another machine).
+
+    Parameters
+    ----------
+    recipe : TrainingRecipe
+        The recipe the folds were trained with.
+    classes : sequence of str
+        Class names, in network output order.
+    out_dir : str or Path
+        The folder :func:`cross_validate` wrote.
+
+    Returns
+    -------
+    CrossValidation
+        No finished fold is a ``FileNotFoundError``.
+    """
     files = sorted(Path(out_dir).glob("fold*/result.json"))
     if not files:
         raise FileNotFoundError(f"no finished folds in {out_dir}")

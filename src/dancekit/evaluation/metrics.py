@@ -6,7 +6,22 @@ import numpy as np
 
 
 def top_k_accuracy(scores: np.ndarray, labels: np.ndarray, k: int = 1) -> float:
-    """Share of rows whose true label is among the ``k`` highest scores."""
+    """Share of rows whose true label is among the ``k`` highest scores.
+
+    Parameters
+    ----------
+    scores : np.ndarray
+        ``[rows, classes]`` scores, probabilities or log-probabilities.
+    labels : np.ndarray
+        True class index of each row.
+    k : int
+        How many of the best classes count.
+
+    Returns
+    -------
+    float
+        In [0, 1]; NaN for no rows.
+    """
     if len(labels) == 0:
         return float("nan")
     top = np.argsort(-scores, axis=1)[:, :k]
@@ -14,14 +29,42 @@ def top_k_accuracy(scores: np.ndarray, labels: np.ndarray, k: int = 1) -> float:
 
 
 def confusion_matrix(predicted: np.ndarray, labels: np.ndarray, n_classes: int) -> np.ndarray:
-    """Rows are the true classes, columns the predicted ones (as paper 2 Fig. 4)."""
+    """Rows are the true classes, columns the predicted ones (as paper 2 Fig. 4).
+
+    Parameters
+    ----------
+    predicted : np.ndarray
+        Predicted class index of each item.
+    labels : np.ndarray
+        True class index of each item.
+    n_classes : int
+        Size of the matrix.
+
+    Returns
+    -------
+    np.ndarray
+        int64 counts ``[n_classes, n_classes]``.
+    """
     matrix = np.zeros((n_classes, n_classes), dtype=np.int64)
     np.add.at(matrix, (np.asarray(labels), np.asarray(predicted)), 1)
     return matrix
 
 
 def per_class_scores(matrix: np.ndarray, classes: list[str]) -> list[dict]:
-    """Precision, recall and F-score of each class from a confusion matrix (paper 2 Table 4)."""
+    """Precision, recall and F-score of each class from a confusion matrix (paper 2 Table 4).
+
+    Parameters
+    ----------
+    matrix : np.ndarray
+        A :func:`confusion_matrix`.
+    classes : list of str
+        Class names, in the matrix's order.
+
+    Returns
+    -------
+    list of dict
+        ``class``, ``precision``, ``recall``, ``f_score`` and ``support`` per class (0 where undefined).
+    """
     rows = []
     for i, name in enumerate(classes):
         tp = matrix[i, i]

@@ -16,6 +16,24 @@ def _pct(x: float) -> str:
 
 
 def plot_confusion(matrix: np.ndarray, classes: Sequence[str], path: Path, title: str) -> Path:
+    """A confusion matrix as a PNG, each cell labelled with its count.
+
+    Parameters
+    ----------
+    matrix : np.ndarray
+        ``[classes, classes]`` counts, rows true.
+    classes : sequence of str
+        Axis labels.
+    path : Path
+        The PNG to write (atomically).
+    title : str
+        Figure title.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -36,6 +54,20 @@ def plot_confusion(matrix: np.ndarray, classes: Sequence[str], path: Path, title
 
 
 def plot_loss_curves(cv: CrossValidation, path: Path) -> Path:
+    """Training and validation loss, and validation accuracy, per epoch of every fold, as a PNG.
+
+    Parameters
+    ----------
+    cv : CrossValidation
+        Folds with their training history.
+    path : Path
+        The PNG to write.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -60,7 +92,18 @@ def plot_loss_curves(cv: CrossValidation, path: Path) -> Path:
 
 
 def comparison_table(results: dict[str, CrossValidation]) -> str:
-    """One row per model: mean +- std over folds of each accuracy, in percent."""
+    """One row per model: mean +- std over folds of each accuracy, in percent.
+
+    Parameters
+    ----------
+    results : dict
+        Model name -> its :class:`CrossValidation`.
+
+    Returns
+    -------
+    str
+        A markdown table.
+    """
     lines = ["| model | folds | " + " | ".join(m.replace("_", " ") for m in METRICS) + " | segments/s (train) |",
              "|---|---|" + "---|" * (len(METRICS) + 1)]
     for name, cv in results.items():
@@ -73,7 +116,27 @@ def comparison_table(results: dict[str, CrossValidation]) -> str:
 
 def write_report(results: dict[str, CrossValidation], out_dir: str | Path, title: str, data_note: str,
                  extra_rows: str = "") -> Path:
-    """``report.md`` with the comparison table, per-class scores and figures of every model."""
+    """``report.md`` with the comparison table, per-class scores and figures of every model.
+
+    Parameters
+    ----------
+    results : dict
+        Model name -> its :class:`CrossValidation`.
+    out_dir : str or Path
+        Where ``report.md`` and the PNGs go (created).
+    title : str
+        The report's heading.
+    data_note : str
+        A paragraph on the data, under the heading.
+    extra_rows : str
+        Markdown rows appended to the comparison table (models that are not a ``CrossValidation``, such
+        as the SVM).
+
+    Returns
+    -------
+    Path
+        The markdown file.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     parts = [f"# {title}", "", data_note, "", comparison_table(results) + extra_rows, ""]

@@ -15,7 +15,18 @@ from dancekit.training.recipes import TrainingRecipe
 
 
 def svm_row(work: str | Path) -> str:
-    """The SVM's line of the comparison table (it has no training curves, so it is not a CrossValidation)."""
+    """The SVM's line of the comparison table (it has no training curves, so it is not a CrossValidation).
+
+    Parameters
+    ----------
+    work : str or Path
+        The table's work folder.
+
+    Returns
+    -------
+    str
+        A markdown row (with its leading newline), or ``""`` when the SVM has no finished fold.
+    """
     files = sorted((Path(work) / SVM).glob("fold*/result.json"))
     if not files:
         return ""
@@ -28,7 +39,17 @@ def svm_row(work: str | Path) -> str:
 
 
 def data_facts(work: str | Path) -> str:
-    """What the results were computed on, from ``evaluation.json`` and the stored recipes (empty if unknown)."""
+    """What the results were computed on, from ``evaluation.json`` and the stored recipes (empty if unknown).
+
+    Parameters
+    ----------
+    work : str or Path
+        The folder :func:`~dancekit.evaluation.table_runs.prepare` recorded ``evaluation.json`` in.
+
+    Returns
+    -------
+    str
+    """
     work = Path(work)
     manifest = work / "evaluation.json"
     if not manifest.is_file():
@@ -53,7 +74,27 @@ def data_facts(work: str | Path) -> str:
 
 def write_table_report(work: str | Path, out: str | Path, title: str, data_note: str,
                        models: Sequence[str] | None = None) -> Path:
-    """``out/report.md`` from the finished folds under ``work`` of ``models`` (default: every known model)."""
+    """``out/report.md`` from the finished folds under ``work`` of ``models`` (default: every known model).
+
+    Parameters
+    ----------
+    work : str or Path
+        The table's work folder.
+    out : str or Path
+        Where the report goes.
+    title : str
+        The report's heading.
+    data_note : str
+        A paragraph on the data under the heading (:func:`data_facts` writes one).
+    models : sequence of str, optional
+        Rows of the report; models without a finished fold are left out (none at all is an
+        ``EvaluationInputError``).
+
+    Returns
+    -------
+    Path
+        The markdown file.
+    """
     from dancekit.evaluation.crossval import load_cross_validation
     from dancekit.evaluation.report import write_report
 

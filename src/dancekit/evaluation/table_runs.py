@@ -31,7 +31,23 @@ from dancekit.training.recipes import TrainingRecipe
 
 @dataclass
 class PreparedData:
-    """A table's recordings and folds, checked against the work folder they are written to."""
+    """A table's recordings and folds, checked against the work folder they are written to.
+
+    Parameters
+    ----------
+    table : PaperTable
+        The table being reproduced.
+    recordings : list of Recording
+        The dataset as read.
+    classes : LabelSet
+        Its classes, in network output order.
+    folds : list of IndexFold
+        The folds, as positions into ``recordings``.
+    work : Path
+        The work folder.
+    facts : dict
+        What ``evaluation.json`` records (counts, hashes of data and folds).
+    """
 
     table: PaperTable
     recordings: list[Recording]
@@ -47,7 +63,27 @@ def _sha(lines: Sequence[str]) -> str:
 
 def prepare(table: PaperTable, data: str | Path, work: str | Path, *, folders: bool = False,
             n_folds: int | None = None, seed: int = 0) -> PreparedData:
-    """Read the dataset, make the folds, and record them in (or check them against) ``work/evaluation.json``."""
+    """Read the dataset, make the folds, and record them in (or check them against) ``work/evaluation.json``.
+
+    Parameters
+    ----------
+    table : PaperTable
+        Which dataset and split.
+    data : str or Path
+        The user's copy of the dataset.
+    work : str or Path
+        The work folder; one holding results of other data or folds is an ``EvaluationInputError``.
+    folders : bool
+        Read ``data`` as a folder per class instead of the public layout.
+    n_folds : int, optional
+        Folds of a stratified split (default: the table's).
+    seed : int
+        Seeds a stratified split.
+
+    Returns
+    -------
+    PreparedData
+    """
     adapter = DATASETS[table.dataset]
     try:
         recordings = adapter.recordings(data, folders=folders)
@@ -107,7 +143,19 @@ def _check_recipe(model_dir: Path, recipe: TrainingRecipe) -> None:
 
 
 def stored_recipe(work: Path, name: str) -> TrainingRecipe:
-    """The recipe a model folder was trained with (its defaults for folders written before recipe.json)."""
+    """The recipe a model folder was trained with (its defaults for folders written before recipe.json).
+
+    Parameters
+    ----------
+    work : Path
+        The table's work folder.
+    name : str
+        The model (its sub-folder).
+
+    Returns
+    -------
+    TrainingRecipe
+    """
     stored = work / name / "recipe.json"
     return TrainingRecipe.from_dict(json.loads(stored.read_text())) if stored.is_file() else recipe_for(name)
 
@@ -119,7 +167,29 @@ def _done(model_dir: Path, k: int) -> bool:
 def run_network(prep: PreparedData, name: str, selected: Sequence[int], *, device: str = "cpu", seed: int = 0,
                 max_epochs: int | None = None, progress: bool | None = None, cache: dict | None = None,
                 log: Callable[[str], None] = print) -> None:
-    """Train and test ``name`` on every selected fold without a result yet; summary.json once all are done."""
+    """Train and test ``name`` on every selected fold without a result yet; summary.json once all are done.
+
+    Parameters
+    ----------
+    prep : PreparedData
+        From :func:`prepare`.
+    name : str
+        A network model of ``MODELS``.
+    selected : sequence of int
+        0-based folds to run.
+    device : str
+        Torch device.
+    seed : int
+        Fold ``k`` trains with ``seed + k``.
+    max_epochs : int, optional
+        Shorten training (a different recipe: a work folder holds one recipe per model).
+    progress : bool, optional
+        Progress bars (default: when stderr is a terminal).
+    cache : dict, optional
+        Front end name -> spectrograms, shared between models of one run.
+    log : callable
+        Where the per-fold lines go.
+    """
     from tqdm import tqdm
 
     from dancekit.evaluation.crossval import load_cross_validation, run_fold
@@ -176,7 +246,19 @@ def _svm_scores(train_x: np.ndarray, train_y: np.ndarray, test_x: np.ndarray, n_
 
 def run_svm(prep: PreparedData, selected: Sequence[int], *, progress: bool | None = None,
             log: Callable[[str], None] = print) -> None:
-    """The RBF SVM on the 72-d hand-crafted features, on the same folds; features cached in ``svm/features.npy``."""
+    """The RBF SVM on the 72-d hand-crafted features, on the same folds; features cached in ``svm/features.npy``.
+
+    Parameters
+    ----------
+    prep : PreparedData
+        From :func:`prepare`.
+    selected : sequence of int
+        0-based folds to run.
+    progress : bool, optional
+        Progress bar of the feature extraction.
+    log : callable
+        Where the per-fold lines go.
+    """
     from tqdm import tqdm
 
     from dancekit.audio import load
@@ -212,7 +294,25 @@ def evaluate(table: PaperTable, data: str | Path, work: str | Path, *, models: s
              only_folds: str | Sequence[int] | None = None, n_folds: int | None = None, seed: int = 0,
              device: str = "cpu", max_epochs: int | None = None, folders: bool = False,
              progress: bool | None = None, log: Callable[[str], None] = print) -> PreparedData:
-    """Run every missing fold of every model of ``table`` (or of ``models``) on ``data``; results in ``work``."""
+    """Run every missing fold of every model of ``table`` (or of ``models``) on ``data``; results in ``work``.
+
+    Parameters
+    ----------
+    table : PaperTable
+        The table to reproduce.
+    data, work, folders, n_folds, seed
+        As for :func:`prepare`.
+    models : str or sequence of str, optional
+        Models to run instead of the table's rows (see :func:`~dancekit.evaluation.tables.select_models`).
+    only_folds : str or sequence of int, optional
+        Folds to run (see :func:`~dancekit.evaluation.tables.parse_folds`).
+    device, max_epochs, progress, log
+        As for :func:`run_network`.
+
+    Returns
+    -------
+    PreparedData
+    """
     names = select_models(table, models)
     prep = prepare(table, data, work, folders=folders, n_folds=n_folds, seed=seed)
     selected = parse_folds(only_folds, len(prep.folds))

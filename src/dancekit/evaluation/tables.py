@@ -55,7 +55,19 @@ for _cnn in ("alexnet", "vgg11", "resnet11"):
 
 
 def recipe_for(name: str, max_epochs: int | None = None) -> TrainingRecipe:
-    """The recipe of model ``name``, with ``max_epochs`` shortened when given."""
+    """The recipe of model ``name``, with ``max_epochs`` shortened when given.
+
+    Parameters
+    ----------
+    name : str
+        A key of ``MODELS``; another name is an ``UnknownModelError``.
+    max_epochs : int, optional
+        Shorter training, for quick runs.
+
+    Returns
+    -------
+    TrainingRecipe
+    """
     if name not in MODELS:
         raise UnknownModelError(f"unknown model {name!r}; choose from {', '.join(MODELS)}, {SVM}")
     recipe = MODELS[name]()
@@ -99,7 +111,24 @@ def _tang(root: Path) -> list[Recording]:
 
 @dataclass(frozen=True)
 class DatasetAdapter:
-    """How a table reads its dataset: the public layout, or (``--folders``) a folder per class."""
+    """How a table reads its dataset: the public layout, or (``--folders``) a folder per class.
+
+    Parameters
+    ----------
+    name : str
+        The key in ``DATASETS``.
+    layout : str
+        The public layout, in words (for reports and errors).
+    read : callable or None
+        ``read(root) -> recordings`` for the public layout (None: folders only).
+    classes : LabelSet or None
+        The classes; None takes the class folders found (a user's own set).
+    mapping_for_folders : LabelMapping, optional
+        When folder names are source classes to relabel.
+    classes_of : callable, optional
+        ``classes_of(recordings) -> LabelSet`` when the data picks among fixed sets (synthetic corpora
+        with or without ``Other``).
+    """
 
     name: str
     layout: str
@@ -109,6 +138,19 @@ class DatasetAdapter:
     classes_of: Callable[[Sequence[Recording]], LabelSet] | None = None  # when the data picks among fixed sets
 
     def recordings(self, root: str | Path, folders: bool = False) -> list[Recording]:
+        """The dataset's recordings, from its public layout or a folder per class.
+
+        Parameters
+        ----------
+        root : str or Path
+            The user's copy.
+        folders : bool
+            Read a folder per class even though the dataset has a public layout.
+
+        Returns
+        -------
+        list of Recording
+        """
         from dancekit.data.folders import folder_recordings
 
         if folders or self.read is None:
@@ -118,6 +160,17 @@ class DatasetAdapter:
         return self.read(Path(root))
 
     def label_set(self, recordings: Sequence[Recording]) -> LabelSet:
+        """The classes of ``recordings`` for this dataset (fixed, picked by ``classes_of``, or those found).
+
+        Parameters
+        ----------
+        recordings : sequence of Recording
+            As :meth:`recordings` returned them.
+
+        Returns
+        -------
+        LabelSet
+        """
         if self.classes_of is not None:
             return self.classes_of(recordings)
         return self.classes if self.classes is not None else LabelSet.of(self.name, recordings)
@@ -154,13 +207,41 @@ FIXED_FOLDS = {"extended-ballroom-published": 10, "tang-songs": 1}
 
 
 def track_key(rec: Recording) -> str:
-    """The track id the published Extended Ballroom fold lists use (the file stem when there is none)."""
+    """The track id the published Extended Ballroom fold lists use (the file stem when there is none).
+
+    Parameters
+    ----------
+    rec : Recording
+        Any recording.
+
+    Returns
+    -------
+    str
+    """
     return str(rec.meta.get("id") or Path(rec.path).stem)
 
 
 def make_folds(split: str, recordings: Sequence[Recording], data: str | Path, n_folds: int | None = None,
                seed: int = 0) -> list[IndexFold]:
-    """The folds of ``split`` as index arrays into ``recordings``; ``n_folds`` only for the stratified one."""
+    """The folds of ``split`` as index arrays into ``recordings``; ``n_folds`` only for the stratified one.
+
+    Parameters
+    ----------
+    split : str
+        A key of ``SPLITS``.
+    recordings : sequence of Recording
+        The dataset.
+    data : str or Path
+        The dataset folder (the published Extended Ballroom lists may sit in it; else the shared copy).
+    n_folds : int, optional
+        Folds of the stratified split (default 10); a fixed split refuses another count.
+    seed : int
+        Seeds the stratified split and the carved validation sides.
+
+    Returns
+    -------
+    list of IndexFold
+    """
     from dancekit.data.splits import extended_ballroom_folds, fold_indices, stratified_kfold
 
     recordings = list(recordings)
@@ -183,7 +264,23 @@ def make_folds(split: str, recordings: Sequence[Recording], data: str | Path, n_
 
 @dataclass(frozen=True)
 class PaperTable:
-    """One table of a paper: which data, which folds, which rows (models)."""
+    """One table of a paper: which data, which folds, which rows (models).
+
+    Parameters
+    ----------
+    id : str
+        The key in ``TABLES`` (``dancekit evaluate TABLE``).
+    title : str
+        Heading of its report.
+    dataset : str
+        A key of ``DATASETS``.
+    split : str
+        A key of ``SPLITS``.
+    models : tuple of str
+        Its rows: keys of ``MODELS``, or ``svm``.
+    note : str
+        What the paper reported and how this run differs.
+    """
 
     id: str
     title: str
@@ -238,6 +335,17 @@ TABLES = {t.id: t for t in (
 
 
 def get_table(table_id: str) -> PaperTable:
+    """The table ``table_id``; an unknown id is an ``UnknownTableError`` listing the known ones.
+
+    Parameters
+    ----------
+    table_id : str
+        A key of ``TABLES``.
+
+    Returns
+    -------
+    PaperTable
+    """
     try:
         return TABLES[table_id]
     except KeyError:
@@ -246,7 +354,19 @@ def get_table(table_id: str) -> PaperTable:
 
 
 def select_models(table: PaperTable, models: str | Sequence[str] | None) -> list[str]:
-    """``models`` (comma-separated or a list; any model, not only the table's), else the table's rows."""
+    """``models`` (comma-separated or a list; any model, not only the table's), else the table's rows.
+
+    Parameters
+    ----------
+    table : PaperTable
+        Whose rows are the default.
+    models : str or sequence of str or None
+        The models asked for; an unknown one is an ``UnknownModelError``.
+
+    Returns
+    -------
+    list of str
+    """
     if models is None:
         return list(table.models)
     names = [m.strip() for m in (models.split(",") if isinstance(models, str) else models) if m.strip()]
@@ -259,7 +379,20 @@ def select_models(table: PaperTable, models: str | Sequence[str] | None) -> list
 
 
 def parse_folds(only_folds: str | Sequence[int] | None, n_folds: int) -> list[int]:
-    """0-based fold numbers to run (all when ``None``); out of range is a usage error."""
+    """0-based fold numbers to run (all when ``None``); out of range is a usage error.
+
+    Parameters
+    ----------
+    only_folds : str or sequence of int or None
+        ``"0,3"`` or ``[0, 3]``.
+    n_folds : int
+        Folds of the split.
+
+    Returns
+    -------
+    list of int
+        Sorted, without repeats.
+    """
     if only_folds is None:
         return list(range(n_folds))
     try:

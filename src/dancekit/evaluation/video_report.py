@@ -33,7 +33,20 @@ def _plt():
 
 
 def plot_accuracy_curves(results: Mapping[tuple[str, str], RunResult], path: Path) -> Path:
-    """Fig. 4: per-epoch validation frame accuracy of every network, one panel per split."""
+    """Fig. 4: per-epoch validation frame accuracy of every network, one panel per split.
+
+    Parameters
+    ----------
+    results : mapping
+        ``(split, architecture)`` -> its :class:`~dancekit.video.training.RunResult`.
+    path : Path
+        Where the figure goes (PNG).
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     plt = _plt()
     splits = sorted({s for s, _ in results}, key=lambda s: (s != "frame", s))
     fig, axes = plt.subplots(1, len(splits), figsize=(5.2 * len(splits), 3.6), dpi=110, squeeze=False)
@@ -53,7 +66,20 @@ def plot_accuracy_curves(results: Mapping[tuple[str, str], RunResult], path: Pat
 
 
 def top_losses(result: RunResult, k: int = 9) -> list[dict]:
-    """The ``k`` validation frames the network got most wrong (highest cross-entropy)."""
+    """The ``k`` validation frames the network got most wrong (highest cross-entropy).
+
+    Parameters
+    ----------
+    result : RunResult
+        A finished run with its validation probabilities.
+    k : int
+        How many frames.
+
+    Returns
+    -------
+    list of dict
+        ``frame`` (index into the image set), ``loss``, ``true``, ``predicted`` and ``p_true``, worst first.
+    """
     probs = np.asarray(result.val_probs)
     labels = np.asarray(result.val_labels)
     loss = -np.log(np.clip(probs[np.arange(len(labels)), labels], 1e-12, None))
@@ -64,7 +90,26 @@ def top_losses(result: RunResult, k: int = 9) -> list[dict]:
 
 def plot_top_losses(result: RunResult, images: np.ndarray, path: Path, k: int = 9,
                     names: Sequence[str] | None = None) -> Path:
-    """Fig. 8: a grid of the top-loss frames titled predicted / true / loss / p(true)."""
+    """Fig. 8: a grid of the top-loss frames titled predicted / true / loss / p(true).
+
+    Parameters
+    ----------
+    result : RunResult
+        A finished run.
+    images : np.ndarray
+        Every frame of the image set, indexed as ``result.val_frames``.
+    path : Path
+        The PNG to write.
+    k : int
+        Frames in the grid.
+    names : sequence of str, optional
+        A caption per frame (its file name).
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     plt = _plt()
     rows = top_losses(result, k)
     cols = 3
@@ -86,6 +131,22 @@ def plot_top_losses(result: RunResult, images: np.ndarray, path: Path, k: int = 
 
 def summary_rows(results: Mapping[tuple[str, str], RunResult], videos: np.ndarray, video_labels: np.ndarray,
                  ) -> list[dict]:
+    """One row of figures per run: frame and video accuracy, sizes, split overlap and time.
+
+    Parameters
+    ----------
+    results : mapping
+        ``(split, architecture)`` -> its ``RunResult``.
+    videos : np.ndarray
+        The video of each frame of the image set.
+    video_labels : np.ndarray
+        The class of each video.
+
+    Returns
+    -------
+    list of dict
+        Frame-split rows first.
+    """
     rows = []
     for (split, arch), res in sorted(results.items(), key=lambda kv: (kv[0][0] != "frame", kv[0])):
         frame_idx = np.asarray(res.val_frames)
@@ -102,7 +163,28 @@ def summary_rows(results: Mapping[tuple[str, str], RunResult], videos: np.ndarra
 def write_video_report(results: Mapping[tuple[str, str], RunResult], images: np.ndarray, videos: np.ndarray,
                        video_labels: np.ndarray, out_dir: str | Path, title: str, data_note: str,
                        frame_names: Sequence[str] | None = None) -> Path:
-    """``report.md`` with Figs. 4-8 as PNGs beside it; returns the markdown path."""
+    """``report.md`` with Figs. 4-8 as PNGs beside it.
+
+    Parameters
+    ----------
+    results : mapping
+        ``(split, architecture)`` -> its ``RunResult``.
+    images, videos, video_labels
+        The image set's frames, and the video and class of each (see :func:`summary_rows`).
+    out_dir : str or Path
+        Where the report goes (created).
+    title : str
+        The report's heading.
+    data_note : str
+        A paragraph on the data.
+    frame_names : sequence of str, optional
+        Captions of the top-loss frames.
+
+    Returns
+    -------
+    Path
+        The markdown file.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     plot_accuracy_curves(results, out_dir / "accuracy_curves.png")
