@@ -42,6 +42,19 @@ def jobs_for(cases: list[Case], modes: tuple[str, ...] = FILE_MODES,
 
     With ``every_mode_families``, only file cases of those families run in every mode; the others
     take the modes in turn (a third of the cost, and still each format and family in each mode).
+
+    Parameters
+    ----------
+    cases : list of Case
+        Cases of any kind; those the API target does not run are left out.
+    modes : tuple of str
+        How file cases are handed over (``path``, ``bytes``, ``fileobj``).
+    every_mode_families : tuple of str, optional
+        Families whose file cases run in every mode.
+
+    Returns
+    -------
+    list of (Case, str)
     """
     jobs = []
     turn = 0
@@ -208,7 +221,18 @@ def _warm_up(identify, model) -> None:
 
 
 def worker_main(argv: list[str] | None = None) -> int:
-    """Run the jobs of a pickle file through ``dancekit.identify``, announcing and reporting each."""
+    """Run the jobs of a pickle file through ``dancekit.identify``, announcing and reporting each.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        ``[job_file, model]`` (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit code.
+    """
     args = sys.argv[1:] if argv is None else argv
     with open(args[0], "rb") as f:
         jobs = pickle.load(f)

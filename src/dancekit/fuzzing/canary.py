@@ -86,31 +86,82 @@ class Canary:
         return Handler
 
     def url(self, token: str) -> str:
+        """The canary URL a payload of the run ``token`` points at.
+
+        Parameters
+        ----------
+        token : str
+            From :func:`token`.
+
+        Returns
+        -------
+        str
+        """
         return f"http://127.0.0.1:{self.port}/{token}"
 
     def render(self, data: bytes, token: str) -> bytes:
-        """``data`` with the canary placeholders filled in for the run named ``token``."""
+        """``data`` with the canary placeholders filled in for the run named ``token``.
+
+        Parameters
+        ----------
+        data : bytes
+            A payload with placeholders.
+        token : str
+            The run, so a fetch can be traced back to it.
+
+        Returns
+        -------
+        bytes
+        """
         return (data.replace(CANARY_URL.encode(), self.url(token).encode())
                 .replace(CANARY_DIR.encode(), str(self.folder).encode()))
 
     def copy_to(self, folder: str | Path) -> None:
-        """Put the canary files in ``folder`` too (relative playlist entries resolve there)."""
+        """Put the canary files in ``folder`` too (relative playlist entries resolve there).
+
+        Parameters
+        ----------
+        folder : str or Path
+            Where a run's input file lies.
+        """
         for name in CANARY_FILES:
             target = Path(folder) / name
             if not target.exists():
                 shutil.copyfile(self.folder / name, target)
 
     def hits(self, token: str) -> list[str]:
-        """The requests made for ``token`` so far."""
+        """The requests made for ``token`` so far.
+
+        Parameters
+        ----------
+        token : str
+            The run.
+
+        Returns
+        -------
+        list of str
+            ``"METHOD path"`` per request.
+        """
         with self._lock:
             return list(self._hits.get(token, ()))
 
     def unattributed(self, tokens: set[str]) -> list[str]:
-        """Requests whose token belongs to no run (a fetch of a URL the harness did not write)."""
+        """Requests whose token belongs to no run (a fetch of a URL the harness did not write).
+
+        Parameters
+        ----------
+        tokens : set of str
+            Tokens of every run made.
+
+        Returns
+        -------
+        list of str
+        """
         with self._lock:
             return [r for t, reqs in self._hits.items() if t not in tokens for r in reqs]
 
     def close(self) -> None:
+        """Stop the canary server."""
         self._server.shutdown()
         self._server.server_close()
 
@@ -122,6 +173,18 @@ class Canary:
 
 
 def token(target: str, mode: str, case_id: str) -> str:
-    """A URL-safe token naming one run of one case."""
+    """A URL-safe token naming one run of one case.
+
+    Parameters
+    ----------
+    target, mode : str
+        Where and how the case runs (``api``/``path``, ``web``/``upload``...).
+    case_id : str
+        The case's ``family/name``.
+
+    Returns
+    -------
+    str
+    """
     safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in case_id)
     return f"{target}.{mode}.{safe}"

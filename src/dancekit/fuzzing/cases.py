@@ -60,6 +60,10 @@ class Case:
         A ``ws`` case: ``("text", str)``, ``("binary", bytes)``, ``("sleep", seconds)`` in order.
     request : dict, optional
         An ``http`` case: ``method``, ``path`` and httpx arguments (``files``, ``data``, ``params``...).
+    headers : tuple
+        A ``ws`` case: extra ``(name, value)`` headers of the WebSocket handshake.
+    sessions : int
+        A ``ws`` case: how many sessions play the messages at once.
     music : bool or None
         True: a recording (a label is fine); False: no dance may be answered; None: no judgement.
     duration_s : float, optional
@@ -91,10 +95,12 @@ class Case:
 
     @property
     def id(self) -> str:
+        """``family/name``, unique over all cases."""
         return f"{self.family}/{self.name}"
 
     @property
     def kind(self) -> str:
+        """What the case is: a file system oddity, a WebSocket session, an HTTP request, an array or a file."""
         if self.fs is not None:
             return FS
         if self.messages:
@@ -107,6 +113,7 @@ class Case:
 
     @property
     def targets(self) -> tuple[str, ...]:
+        """The targets (API, CLI, web...) that run cases of this kind."""
         return TARGETS_OF[self.kind]
 
 
@@ -114,7 +121,18 @@ _FAMILIES: dict[str, Callable[[bool], Iterator[Case]]] = {}
 
 
 def family(name: str):
-    """Register ``fn(full)``, the generator of family ``name`` (``full`` False: only CI cases are needed)."""
+    """Register ``fn(full)``, the generator of family ``name`` (``full`` False: only CI cases are needed).
+
+    Parameters
+    ----------
+    name : str
+        The family's name, as ``--only`` takes it.
+
+    Returns
+    -------
+    callable
+        The decorator.
+    """
 
     def register(fn):
         _FAMILIES[name] = fn
@@ -124,6 +142,12 @@ def family(name: str):
 
 
 def families() -> list[str]:
+    """Names of the registered families, in generation order.
+
+    Returns
+    -------
+    list of str
+    """
     return list(_FAMILIES)
 
 
@@ -199,7 +223,17 @@ def _playlists() -> dict[str, tuple[str, str]]:
 
 @family("playlist")
 def playlist_cases(full: bool = True) -> Iterator[Case]:
-    """HLS/M3U/ffconcat/DASH/SDP texts pointing at the canary, under their own name and as ``.mp3``."""
+    """HLS/M3U/ffconcat/DASH/SDP texts pointing at the canary, under their own name and as ``.mp3``.
+
+    Parameters
+    ----------
+    full : bool
+        Every ``playlist`` case; False: those CI runs.
+
+    Yields
+    ------
+    Case
+    """
     for name, (text, ext) in _playlists().items():
         data = text.encode()
         yield Case("playlist", f"{name}.{ext}", data=data, filename=f"list.{ext}", music=False, fetch=True)
@@ -219,7 +253,17 @@ _CI_SAMPLE_RATE = {
 
 @family("sample_rate")
 def sample_rate_cases(full: bool = True) -> Iterator[Case]:
-    """Files whose rate is 1, 2, 8 Hz or 0 or 4 GHz: resampling them to 22 kHz multiplies everything."""
+    """Files whose rate is 1, 2, 8 Hz or 0 or 4 GHz: resampling them to 22 kHz multiplies everything.
+
+    Parameters
+    ----------
+    full : bool
+        Every ``sample_rate`` case; False: those CI runs.
+
+    Yields
+    ------
+    Case
+    """
     return _only_in_ci(_sample_rate_cases(), _CI_SAMPLE_RATE)
 
 
@@ -287,7 +331,17 @@ _CI_FORGED = {
 
 @family("forged_length")
 def forged_length_cases(full: bool = True) -> Iterator[Case]:
-    """Headers claiming far more (or less) than the file holds: sample counts, chunk and box sizes."""
+    """Headers claiming far more (or less) than the file holds: sample counts, chunk and box sizes.
+
+    Parameters
+    ----------
+    full : bool
+        Every ``forged_length`` case; False: those CI runs.
+
+    Yields
+    ------
+    Case
+    """
     return _only_in_ci(_forged_length_cases(), _CI_FORGED)
 
 
@@ -368,7 +422,17 @@ def _forged_length_cases() -> Iterator[Case]:
 
 @family("wav_format")
 def wav_format_cases(full: bool = True) -> Iterator[Case]:
-    """WAV ``fmt`` chunks with unknown tags, impossible bit depths, zero or 65535 channels."""
+    """WAV ``fmt`` chunks with unknown tags, impossible bit depths, zero or 65535 channels.
+
+    Parameters
+    ----------
+    full : bool
+        Every ``wav_format`` case; False: those CI runs.
+
+    Yields
+    ------
+    Case
+    """
     pcm = _pcm16(media.music(2.0))
     variants = {
         "tag_0000": dict(tag=0x0000), "tag_1234": dict(tag=0x1234), "tag_fffe_no_ext": dict(tag=0xFFFE),
@@ -391,7 +455,17 @@ def wav_format_cases(full: bool = True) -> Iterator[Case]:
 
 @family("channels")
 def channel_cases(full: bool = True) -> Iterator[Case]:
-    """Multichannel files, real and forged."""
+    """Multichannel files, real and forged.
+
+    Parameters
+    ----------
+    full : bool
+        Every ``channels`` case; False: those CI runs.
+
+    Yields
+    ------
+    Case
+    """
     for n in (2, 8):
         y = media.music(6.5, channels=n)
         yield Case("channels", f"wav_{n}ch", data=media.sndfile_bytes(y, SR, "WAV", "PCM_16"), filename="mc.wav",
@@ -430,7 +504,17 @@ def channel_cases(full: bool = True) -> Iterator[Case]:
 
 @family("long_duration")
 def long_duration_cases(full: bool = True) -> Iterator[Case]:
-    """Hours of silence in kilobytes (FLAC, Vorbis, Opus); CI has the two-minute versions."""
+    """Hours of silence in kilobytes (FLAC, Vorbis, Opus); CI has the two-minute versions.
+
+    Parameters
+    ----------
+    full : bool
+        Every ``long_duration`` case; False: those CI runs.
+
+    Yields
+    ------
+    Case
+    """
     lengths = (("2min", 120, True), ("1h", 3600, False), ("10h", 36000, False))[: 3 if full else 1]
     for label, seconds, ci in lengths:
         yield Case("long_duration", f"flac_silence_{label}", data=media.sndfile_silence(8000, seconds, "FLAC", "PCM_16"),
@@ -464,7 +548,17 @@ def _page_seconds(pages, granule_rate: int) -> float:
 
 @family("ogg_pages")
 def ogg_page_cases(full: bool = True) -> Iterator[Case]:
-    """Ogg streams with pages reordered, duplicated, dropped, re-serialised, or with lying flags."""
+    """Ogg streams with pages reordered, duplicated, dropped, re-serialised, or with lying flags.
+
+    Parameters
+    ----------
+    full : bool
+        Every ``ogg_pages`` case; False: those CI runs.
+
+    Yields
+    ------
+    Case
+    """
     for codec in ("ogg", "opus"):
         pages = forge.ogg_pages(media.base_file(codec, 6.5))
         n = len(pages)
@@ -516,7 +610,17 @@ def _offsets(size: int) -> list[tuple[int, bool]]:
 
 @family("truncation")
 def truncation_cases(full: bool = True) -> Iterator[Case]:
-    """The first ``k`` bytes of a real WAV/FLAC/OGG/MP3/M4A/WebM file, for many ``k``."""
+    """The first ``k`` bytes of a real WAV/FLAC/OGG/MP3/M4A/WebM file, for many ``k``.
+
+    Parameters
+    ----------
+    full : bool
+        Every ``truncation`` case; False: those CI runs.
+
+    Yields
+    ------
+    Case
+    """
     for kind in media.BASE_FORMATS:
         data = media.base_file(kind)
         for off, ci in _offsets(len(data)):
@@ -525,7 +629,17 @@ def truncation_cases(full: bool = True) -> Iterator[Case]:
 
 @family("bitflip")
 def bitflip_cases(full: bool = True) -> Iterator[Case]:
-    """Real files with seeded bit flips in the header, the first frames and the body, and byte bursts."""
+    """Real files with seeded bit flips in the header, the first frames and the body, and byte bursts.
+
+    Parameters
+    ----------
+    full : bool
+        Every ``bitflip`` case; False: those CI runs.
+
+    Yields
+    ------
+    Case
+    """
     for k, kind in enumerate(media.BASE_FORMATS):
         data = media.base_file(kind)
         rng = np.random.default_rng(1000 + k)
@@ -588,7 +702,17 @@ def _zip(members: dict[str, bytes]) -> bytes:
 
 @family("not_audio")
 def not_audio_cases(full: bool = True) -> Iterator[Case]:
-    """Text, images, archives, executables, random bytes and magic numbers alone, named as audio."""
+    """Text, images, archives, executables, random bytes and magic numbers alone, named as audio.
+
+    Parameters
+    ----------
+    full : bool
+        Every ``not_audio`` case; False: those CI runs.
+
+    Yields
+    ------
+    Case
+    """
     rng = np.random.default_rng(42)
     mp3 = media.base_file("mp3")
     wav = media.base_file("wav", 2.0)
@@ -639,7 +763,17 @@ def not_audio_cases(full: bool = True) -> Iterator[Case]:
 
 @family("not_music")
 def not_music_cases(full: bool = True) -> Iterator[Case]:
-    """Files of DC, infrasound, ultrasound, a click, a few milliseconds: no dance may be answered."""
+    """Files of DC, infrasound, ultrasound, a click, a few milliseconds: no dance may be answered.
+
+    Parameters
+    ----------
+    full : bool
+        Every ``not_music`` case; False: those CI runs.
+
+    Yields
+    ------
+    Case
+    """
     signals = {
         "dc_half_10s": (media.tone(0, 10.0, level=0.5), SR),
         "dc_full_6s": (media.tone(0, 6.0, level=1.0), SR),
@@ -681,7 +815,17 @@ def not_music_cases(full: bool = True) -> Iterator[Case]:
 
 @family("array_rate")
 def array_rate_cases(full: bool = True) -> Iterator[Case]:
-    """A good recording with bad sample rates (1, True, NaN, inf, 0, -1, 10**9, strings...)."""
+    """A good recording with bad sample rates (1, True, NaN, inf, 0, -1, 10**9, strings...).
+
+    Parameters
+    ----------
+    full : bool
+        Every ``array_rate`` case; False: those CI runs.
+
+    Yields
+    ------
+    Case
+    """
     y = media.music(3.0)
     rates = {"1": 1, "True": True, "False": False, "nan": math.nan, "inf": math.inf, "-inf": -math.inf, "0": 0,
              "-1": -1, "1e9": 10**9, "1e18": 10**18, "2^64": 2**64, "22050.5": 22050.5, "str": "22050", "None": None,
@@ -698,7 +842,17 @@ def array_rate_cases(full: bool = True) -> Iterator[Case]:
 
 @family("array_values")
 def array_value_cases(full: bool = True) -> Iterator[Case]:
-    """Float arrays with NaN, infinities, 1e30, denormals, full-scale square waves."""
+    """Float arrays with NaN, infinities, 1e30, denormals, full-scale square waves.
+
+    Parameters
+    ----------
+    full : bool
+        Every ``array_values`` case; False: those CI runs.
+
+    Yields
+    ------
+    Case
+    """
     y = media.music(6.5)
     values = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf, "1e30": 1e30, "-1e30": -1e30, "3e38": 3e38}
     for name, v in values.items():
@@ -719,7 +873,17 @@ def array_value_cases(full: bool = True) -> Iterator[Case]:
 
 @family("array_dtype")
 def array_dtype_cases(full: bool = True) -> Iterator[Case]:
-    """Music in every dtype numpy has: ints, unsigned, half, double, bool, complex, object, strings."""
+    """Music in every dtype numpy has: ints, unsigned, half, double, bool, complex, object, strings.
+
+    Parameters
+    ----------
+    full : bool
+        Every ``array_dtype`` case; False: those CI runs.
+
+    Yields
+    ------
+    Case
+    """
     y = media.music(6.5)
     cases = {
         "int16": ((y * 32767).astype(np.int16), True), "int32": ((y * 2**31).astype(np.int32), True),
@@ -761,7 +925,17 @@ def _readonly(y: np.ndarray) -> np.ndarray:
 
 @family("array_shape")
 def array_shape_cases(full: bool = True) -> Iterator[Case]:
-    """Stereo both ways round, 3-D, empty, 0-d, one sample, a thousand channels."""
+    """Stereo both ways round, 3-D, empty, 0-d, one sample, a thousand channels.
+
+    Parameters
+    ----------
+    full : bool
+        Every ``array_shape`` case; False: those CI runs.
+
+    Yields
+    ------
+    Case
+    """
     y = media.music(6.5)
     st = media.music(6.5, channels=2)
     shapes = {
@@ -780,7 +954,17 @@ def array_shape_cases(full: bool = True) -> Iterator[Case]:
 
 @family("array_signal")
 def array_signal_cases(full: bool = True) -> Iterator[Case]:
-    """DC, infrasound, clicks and a few milliseconds handed as arrays; a music control."""
+    """DC, infrasound, clicks and a few milliseconds handed as arrays; a music control.
+
+    Parameters
+    ----------
+    full : bool
+        Every ``array_signal`` case; False: those CI runs.
+
+    Yields
+    ------
+    Case
+    """
     signals = {
         "dc_half_10s": media.tone(0, 10.0, level=0.5), "dc_full_3s": media.tone(0, 3.0, level=1.0),
         "sine_5hz_10s": media.tone(5.0, 10.0, level=0.9), "sine_2hz_6s": media.tone(2.0, 6.0, level=1.0),
@@ -809,7 +993,17 @@ FS_ODDITIES = {
 
 @family("filesystem")
 def filesystem_cases(full: bool = True) -> Iterator[Case]:
-    """Directories, FIFOs, sockets, unreadable files, dangling links, devices, odd names (CLI and API paths)."""
+    """Directories, FIFOs, sockets, unreadable files, dangling links, devices, odd names (CLI and API paths).
+
+    Parameters
+    ----------
+    full : bool
+        Every ``filesystem`` case; False: those CI runs.
+
+    Yields
+    ------
+    Case
+    """
     wav = media.base_file("wav")
     for name, (music, ci) in FS_ODDITIES.items():
         yield Case("filesystem", name, data=wav, filename="x.wav", fs=name, music=music,
@@ -821,7 +1015,17 @@ def filesystem_cases(full: bool = True) -> Iterator[Case]:
 
 @family("http")
 def http_cases(full: bool = True) -> Iterator[Case]:
-    """Requests the page never sends: no file, two files, wrong content types, odd names, bad queries."""
+    """Requests the page never sends: no file, two files, wrong content types, odd names, bad queries.
+
+    Parameters
+    ----------
+    full : bool
+        Every ``http`` case; False: those CI runs.
+
+    Yields
+    ------
+    Case
+    """
     wav = media.base_file("wav")
     short = media.base_file("wav", 2.0)
     up = "/api/identify"
@@ -883,7 +1087,17 @@ STOP = ("text", json.dumps({"type": "stop"}))
 
 @family("live")
 def live_cases(full: bool = True) -> Iterator[Case]:
-    """WebSocket sessions: bad start messages, huge or deep JSON, binary first, NaN audio, odd rates."""
+    """WebSocket sessions: bad start messages, huge or deep JSON, binary first, NaN audio, odd rates.
+
+    Parameters
+    ----------
+    full : bool
+        Every ``live`` case; False: those CI runs.
+
+    Yields
+    ------
+    Case
+    """
     song = media.music(6.5)
     good = _audio(song)
     wrong = {"type": [1, None, [], {}, "START", ""], "sample_rate": ["22050", -1, 0, 7, 1e308, math.nan, math.inf,

@@ -21,7 +21,23 @@ MODE = "live"
 
 
 def run(cases: list[Case], server: Server, limits: Limits, log=None) -> list[Run]:
-    """Play every WebSocket case against ``server`` and judge each session."""
+    """Play every WebSocket case against ``server`` and judge each session.
+
+    Parameters
+    ----------
+    cases : list of Case
+        Cases of any kind; only WebSocket ones are played.
+    server : Server
+        A started server (restarted when a case kills it).
+    limits : Limits
+        Time per session.
+    log : callable, optional
+        Progress lines.
+
+    Returns
+    -------
+    list of Run
+    """
     runs = []
     for case in (c for c in cases if c.kind == WS):
         log_from = len(server.log_text)

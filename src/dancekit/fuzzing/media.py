@@ -17,7 +17,23 @@ SR = 22050
 
 
 def music(seconds: float = 6.5, sr: int = SR, seed: int = 0, channels: int = 1) -> np.ndarray:
-    """A seeded 3/4 pattern at about 90 BPM with a melody: float32, ``[n]`` or ``[n, channels]``."""
+    """A seeded 3/4 pattern at about 90 BPM with a melody: float32, ``[n]`` or ``[n, channels]``.
+
+    Parameters
+    ----------
+    seconds : float
+        Length.
+    sr : int
+        Sample rate.
+    seed : int
+        Seeds the notes and the noise.
+    channels : int
+        1 gives ``[n]``; more give ``[n, channels]``, each channel slightly different.
+
+    Returns
+    -------
+    np.ndarray
+    """
     rng = np.random.default_rng(seed)
     n = int(round(seconds * sr))
     t = np.arange(n) / sr
@@ -42,7 +58,24 @@ def music(seconds: float = 6.5, sr: int = SR, seed: int = 0, channels: int = 1) 
 
 
 def tone(freq: float, seconds: float, sr: int = SR, level: float = 0.5) -> np.ndarray:
-    """A sine (``freq`` 0 gives a constant: DC)."""
+    """A sine (``freq`` 0 gives a constant: DC).
+
+    Parameters
+    ----------
+    freq : float
+        Frequency in Hz.
+    seconds : float
+        Length.
+    sr : int
+        Sample rate.
+    level : float
+        Amplitude.
+
+    Returns
+    -------
+    np.ndarray
+        float32.
+    """
     t = np.arange(int(round(seconds * sr))) / sr
     if freq == 0:
         return np.full(t.size, level, dtype=np.float32)
@@ -50,7 +83,23 @@ def tone(freq: float, seconds: float, sr: int = SR, level: float = 0.5) -> np.nd
 
 
 def sndfile_bytes(y: np.ndarray, sr: int, fmt: str, subtype: str | None = None) -> bytes:
-    """``y`` written by libsndfile as ``fmt`` (``"WAV"``, ``"FLAC"``, ``"OGG"``, ...) into bytes."""
+    """``y`` written by libsndfile as ``fmt`` (``"WAV"``, ``"FLAC"``, ``"OGG"``, ...) into bytes.
+
+    Parameters
+    ----------
+    y : np.ndarray
+        Samples ``[n]`` or ``[n, channels]``.
+    sr : int
+        Their sample rate.
+    fmt : str
+        libsndfile's major format.
+    subtype : str, optional
+        libsndfile's subtype (default: the format's).
+
+    Returns
+    -------
+    bytes
+    """
     import soundfile as sf
 
     buf = io.BytesIO()
@@ -59,7 +108,23 @@ def sndfile_bytes(y: np.ndarray, sr: int, fmt: str, subtype: str | None = None) 
 
 
 def sndfile_silence(sr: int, seconds: float, fmt: str, subtype: str, block: int = 1 << 18) -> bytes:
-    """Digital silence of any length written block by block (a 10-hour FLAC is a few hundred KB)."""
+    """Digital silence of any length written block by block (a 10-hour FLAC is a few hundred KB).
+
+    Parameters
+    ----------
+    sr : int
+        Sample rate.
+    seconds : float
+        Length; any, since only one block is held in memory.
+    fmt, subtype : str
+        libsndfile format and subtype.
+    block : int
+        Samples written at a time.
+
+    Returns
+    -------
+    bytes
+    """
     import soundfile as sf
 
     buf = io.BytesIO()
@@ -93,7 +158,23 @@ def _reproducible(data: bytes) -> bytes:
 
 
 def av_bytes(y: np.ndarray, sr: int, container: str, codec: str) -> bytes:
-    """``y`` (mono) encoded by ffmpeg's libraries (PyAV) into ``container``, bit-exact."""
+    """``y`` (mono) encoded by ffmpeg's libraries (PyAV) into ``container``, bit-exact.
+
+    Parameters
+    ----------
+    y : np.ndarray
+        Mono float samples.
+    sr : int
+        Their sample rate.
+    container : str
+        ffmpeg's container name (``"mp3"``, ``"ipod"``, ``"webm"``...).
+    codec : str
+        ffmpeg's encoder name.
+
+    Returns
+    -------
+    bytes
+    """
     import av
 
     buf = io.BytesIO()
@@ -127,7 +208,17 @@ def _encode(out, stream, frame) -> None:
 
 
 def video_only_mp4(seconds: float = 1.0) -> bytes:
-    """An mp4 with a picture and no sound (the "video without audio" case)."""
+    """An mp4 with a picture and no sound (the "video without audio" case).
+
+    Parameters
+    ----------
+    seconds : float
+        Length of the picture track.
+
+    Returns
+    -------
+    bytes
+    """
     import av
 
     buf = io.BytesIO()
@@ -161,7 +252,19 @@ _ENCODINGS = {
 
 @lru_cache(maxsize=None)
 def base_file(kind: str, seconds: float = 6.5) -> bytes:
-    """A real recording of ``music(seconds)`` as ``kind`` (one of ``BASE_FORMATS`` and a few more)."""
+    """A real recording of ``music(seconds)`` as ``kind`` (one of ``BASE_FORMATS`` and a few more).
+
+    Parameters
+    ----------
+    kind : str
+        The format.
+    seconds : float
+        Length of the recording.
+
+    Returns
+    -------
+    bytes
+    """
     if kind not in _ENCODINGS:
         raise ValueError(f"unknown base format {kind!r}")
     rate, encoder, container, codec = _ENCODINGS[kind]

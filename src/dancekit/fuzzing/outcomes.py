@@ -30,7 +30,15 @@ CLEAN_CLOSE_CODES = (1008, 1009, 1013)
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of one run of one case, with the detail a person fixing it needs (one line)."""
+    """The outcome of one run of one case, with the detail a person fixing it needs (one line).
+
+    Parameters
+    ----------
+    outcome : str
+        One of ``OUTCOMES`` (``result``, ``clean_error``, ``crash``, ``hang``...).
+    detail : str
+        One line for a person.
+    """
 
     outcome: str
     detail: str = ""
@@ -42,17 +50,40 @@ class Verdict:
 
     @property
     def bad(self) -> bool:
+        """Whether the outcome fails the benchmark (one of ``BAD``: not a result nor a clean error)."""
         return self.outcome in BAD
 
 
 def one_line(text: Any, limit: int = 300) -> str:
-    """``text`` on one line, cut to ``limit`` characters."""
+    """``text`` on one line, cut to ``limit`` characters.
+
+    Parameters
+    ----------
+    text : object
+        Anything; ``str(text)`` is shortened.
+    limit : int
+        Most characters kept.
+
+    Returns
+    -------
+    str
+    """
     flat = " | ".join(part.strip() for part in str(text).splitlines() if part.strip())
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
 def has_nan(obj: Any) -> bool:
-    """True when a NaN or an infinity hides anywhere in a JSON-like structure."""
+    """True when a NaN or an infinity hides anywhere in a JSON-like structure.
+
+    Parameters
+    ----------
+    obj : object
+        Nested dicts, lists and numbers.
+
+    Returns
+    -------
+    bool
+    """
     if isinstance(obj, float):
         return not math.isfinite(obj)
     if isinstance(obj, dict):
@@ -66,6 +97,15 @@ def nan_in_text(text: str) -> bool:
     """True when JSON text carries the non-standard ``NaN`` / ``Infinity`` tokens (outside strings).
 
     Parsed rather than searched: an error message may well quote the word NaN.
+
+    Parameters
+    ----------
+    text : str
+        A JSON document.
+
+    Returns
+    -------
+    bool
     """
     found = []
 
@@ -81,7 +121,19 @@ def nan_in_text(text: str) -> bool:
 
 
 def canary_verdict(verdict: Verdict, hits: list[str]) -> Verdict:
-    """A fetch from the canary server overrides everything: the upload made the server reach out."""
+    """A fetch from the canary server overrides everything: the upload made the server reach out.
+
+    Parameters
+    ----------
+    verdict : Verdict
+        The verdict so far.
+    hits : list of str
+        The canary requests of the run.
+
+    Returns
+    -------
+    Verdict
+    """
     if hits:
         return Verdict(SSRF, f"{len(hits)} request(s) to the canary server: {', '.join(sorted(set(hits)))}")
     return verdict
@@ -150,6 +202,21 @@ def judge_exception(case, type_name: str, message: str, dancekit_error: bool, ar
 
     ``DancekitError`` is a clean answer; so are ``ValueError``/``TypeError`` (``argument_error``)
     when the case hands the API a bad argument. Any other exception is a crash.
+
+    Parameters
+    ----------
+    case : Case
+        The case that raised.
+    type_name, message : str
+        The exception's class name and message.
+    dancekit_error : bool
+        It is a ``DancekitError``.
+    argument_error : bool
+        It is a ``ValueError`` or ``TypeError``.
+
+    Returns
+    -------
+    Verdict
     """
     text = f"{type_name}: {message}"
     if "Traceback" in message:
@@ -164,7 +231,18 @@ def judge_exception(case, type_name: str, message: str, dancekit_error: bool, ar
 
 
 def stderr_lines(stderr: str) -> list[str]:
-    """The lines a person sees on a terminal: progress-bar redraws (``\\r``) dropped."""
+    r"""The lines a person sees on a terminal: progress-bar redraws (``\r``) dropped.
+
+    Parameters
+    ----------
+    stderr : str
+        Raw standard error.
+
+    Returns
+    -------
+    list of str
+        Non-empty lines.
+    """
     lines = []
     for raw in stderr.splitlines():
         visible = raw.split("\r")[-1].strip()
@@ -177,7 +255,19 @@ _PROGRESS = re.compile(r"\d+/\d+ \[")
 
 
 def judge_exit(returncode: int, stdout: str, stderr: str) -> Verdict:
-    """Judge a command-line run that printed no usable JSON for the file (or failed as a whole)."""
+    """Judge a command-line run that printed no usable JSON for the file (or failed as a whole).
+
+    Parameters
+    ----------
+    returncode : int
+        The command's exit code.
+    stdout, stderr : str
+        What it printed.
+
+    Returns
+    -------
+    Verdict
+    """
     if "Traceback" in stdout or "Traceback" in stderr:
         return Verdict(TRACEBACK, _last(stderr_lines(stderr)) or "'Traceback' in the output")
     lines = stderr_lines(stderr)
@@ -208,6 +298,21 @@ def judge_http(case, status: int, text: str, record_expected: bool) -> Verdict:
     """Judge an HTTP response: 4xx with the one-line JSON error is clean, 5xx is a crash.
 
     ``record_expected``: a 2xx answer must be the ``identify --json`` object (upload endpoints).
+
+    Parameters
+    ----------
+    case : Case
+        The case sent; a 2xx record is judged against it (see :func:`judge_record`).
+    status : int
+        HTTP status.
+    text : str
+        Response body.
+    record_expected : bool
+        A 2xx answer must be the ``identify --json`` object (upload endpoints).
+
+    Returns
+    -------
+    Verdict
     """
     if "Traceback" in text:
         return Verdict(TRACEBACK, f"HTTP {status} with 'Traceback' in the body")
@@ -240,10 +345,16 @@ def judge_close(case, code: int | None, reason: str, messages: list[str]) -> Ver
 
     Parameters
     ----------
+    case : Case
+        The session's case; its answers are judged against it.
     code, reason
         The close frame the server sent (None: no close within the time limit).
     messages
         Every text message the server sent, in order.
+
+    Returns
+    -------
+    Verdict
     """
     joined = "\n".join(messages)
     if "Traceback" in joined or "Traceback" in reason:
@@ -277,7 +388,19 @@ def judge_close(case, code: int | None, reason: str, messages: list[str]) -> Ver
 
 @dataclass(frozen=True)
 class Run:
-    """One case run through one target in one mode (``path``, ``bytes``, ``upload``...), judged."""
+    """One case run through one target in one mode (``path``, ``bytes``, ``upload``...), judged.
+
+    Parameters
+    ----------
+    target, mode : str
+        Where and how the case ran.
+    case_id, family : str
+        The case.
+    outcome, detail : str
+        The verdict.
+    seconds : float
+        How long the run took.
+    """
 
     target: str
     mode: str
@@ -289,8 +412,26 @@ class Run:
 
     @property
     def bad(self) -> bool:
+        """Whether the outcome is one of ``BAD``."""
         return self.outcome in BAD
 
     @classmethod
     def of(cls, target: str, mode: str, case, verdict: Verdict, seconds: float) -> "Run":
+        """A run from a case and its verdict.
+
+        Parameters
+        ----------
+        target, mode : str
+            Where and how the case ran.
+        case : Case
+            The case.
+        verdict : Verdict
+            How it was judged.
+        seconds : float
+            How long it took (rounded to ms).
+
+        Returns
+        -------
+        Run
+        """
         return cls(target, mode, case.id, case.family, verdict.outcome, verdict.detail, round(seconds, 3))

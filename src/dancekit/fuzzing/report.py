@@ -15,7 +15,19 @@ from dancekit.fuzzing.outcomes import BAD, OUTCOMES, Run
 
 @dataclass
 class Report:
-    """Every judged run, the cases per family, and how long each target took."""
+    """Every judged run, the cases per family, and how long each target took.
+
+    Parameters
+    ----------
+    runs : list of Run
+        Every judged run.
+    cases_per_family : dict
+        Family -> number of cases generated.
+    seconds : dict
+        Target -> wall time.
+    settings : dict
+        How the run was made (subset, seed, limits...), for the JSON file.
+    """
 
     runs: list[Run]
     cases_per_family: dict[str, int] = field(default_factory=dict)
@@ -24,14 +36,26 @@ class Report:
 
     @property
     def failures(self) -> list[Run]:
+        """The runs with a bad outcome."""
         return [r for r in self.runs if r.outcome in BAD]
 
     @property
     def ok(self) -> bool:
+        """True when no run failed."""
         return not self.failures
 
     def counts(self, target: str | None = None) -> dict[str, dict[str, int]]:
-        """``{family: {outcome: runs}}`` over every run (or one target's)."""
+        """``{family: {outcome: runs}}`` over every run (or one target's).
+
+        Parameters
+        ----------
+        target : str, optional
+            Count only this target's runs.
+
+        Returns
+        -------
+        dict
+        """
         table: dict[str, Counter] = defaultdict(Counter)
         for r in self.runs:
             if target is None or r.target == target:
@@ -39,7 +63,17 @@ class Report:
         return {fam: {o: table[fam][o] for o in OUTCOMES if table[fam][o]} for fam in table}
 
     def table(self, target: str | None = None) -> str:
-        """The counts as a fixed-width text table with a total row."""
+        """The counts as a fixed-width text table with a total row.
+
+        Parameters
+        ----------
+        target : str, optional
+            Only this target's runs.
+
+        Returns
+        -------
+        str
+        """
         counts = self.counts(target)
         width = max([len("family")] + [len(f) for f in counts]) + 2
         head = "family".ljust(width) + "".join(f"{o:>13}" for o in OUTCOMES) + f"{'runs':>7}"
@@ -55,7 +89,17 @@ class Report:
         return "\n".join(lines)
 
     def failure_lines(self, limit: int | None = None) -> list[str]:
-        """One line per bad run, grouped by family: ``outcome target/mode case: detail``."""
+        """One line per bad run, grouped by family: ``outcome target/mode case: detail``.
+
+        Parameters
+        ----------
+        limit : int, optional
+            Keep this many lines, plus one saying how many were left out.
+
+        Returns
+        -------
+        list of str
+        """
         bad = sorted(self.failures, key=lambda r: (r.family, r.case_id, r.target, r.mode))
         lines = [f"{r.outcome:<12} {r.target}/{r.mode:<8} {r.case_id}: {r.detail}" for r in bad]
         return lines if limit is None or len(lines) <= limit else lines[:limit] + [f"... {len(lines) - limit} more"]
@@ -75,6 +119,12 @@ class Report:
         return "\n\n".join(parts)
 
     def to_json(self) -> dict:
+        """The report as a JSON-ready dict: ok, settings, counts, times, every bad run and the slowest runs.
+
+        Returns
+        -------
+        dict
+        """
         return {
             "ok": self.ok,
             "settings": self.settings,

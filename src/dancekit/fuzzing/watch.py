@@ -24,7 +24,15 @@ POLL_S = 0.05
 
 @dataclass(frozen=True)
 class Limits:
-    """Per-case limits: seconds before a case is a hang, resident bytes before it is a memory blow-up."""
+    """Per-case limits: seconds before a case is a hang, resident bytes before it is a memory blow-up.
+
+    Parameters
+    ----------
+    seconds : float
+        Wall time allowed per case.
+    rss_bytes : int
+        Resident memory allowed to the child.
+    """
 
     seconds: float = 60.0
     rss_bytes: int = 2 * GB
@@ -82,6 +90,7 @@ class Watched:
 
     @property
     def stderr(self) -> str:
+        """Everything the child wrote to stderr so far."""
         with self._stderr_lock:
             return "".join(self._stderr_chunks)
 
@@ -101,10 +110,22 @@ class Watched:
         return total
 
     def next_event(self, deadline: float, rss_limit: int, tick: float | None = None) -> tuple[str, object]:
-        """Block until the child prints a line, exits, passes ``deadline`` (monotonic) or ``rss_limit``.
+        """Block until the child prints a line, exits, passes ``deadline`` or ``rss_limit``.
 
-        Returns ``("line", str)``, ``("exit", returncode)``, ``("hang", seconds)``, ``("memory", bytes)``,
-        or ``("tick", None)`` when ``tick`` seconds passed without any of these (to move the deadline).
+        Parameters
+        ----------
+        deadline : float
+            ``time.monotonic()`` value after which the child hangs.
+        rss_limit : int
+            Resident bytes after which the child blew up.
+        tick : float, optional
+            Return ``("tick", None)`` after this many quiet seconds (to move the deadline).
+
+        Returns
+        -------
+        (str, object)
+            ``("line", str)``, ``("exit", returncode)``, ``("hang", seconds)``, ``("memory", bytes)`` or
+            ``("tick", None)``.
         """
         woken = time.monotonic() + tick if tick is not None else None
         while True:

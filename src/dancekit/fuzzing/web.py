@@ -61,6 +61,8 @@ class Server:
         ``rss_bytes`` is the server's memory limit.
     genre : bool
         Serve ``/api/genre`` with the built-in genre model (else ``--no-genre``).
+    log : callable, optional
+        Told about restarts.
     """
 
     def __init__(self, workdir: Path, model: str | None = None, limits: Limits = Limits(), genre: bool = True,
@@ -76,6 +78,13 @@ class Server:
         self._stop = threading.Event()
 
     def start(self) -> "Server":
+        """Start the server and wait until it answers.
+
+        Returns
+        -------
+        Server
+            Itself.
+        """
         argv = [sys.executable, "-m", "dancekit", "serve", "--host", "127.0.0.1", "--port", "0", *_unthrottled()]
         if self.model:
             argv += ["--model", str(self.model)]
@@ -124,19 +133,23 @@ class Server:
 
     @property
     def alive(self) -> bool:
+        """Whether the server process is still running."""
         return self._w is not None and self._w.proc.poll() is None
 
     @property
     def log_text(self) -> str:
+        """What the server wrote to stderr so far."""
         return self._w.stderr if self._w is not None else ""
 
     def restart(self) -> None:
+        """Stop and start again (after a case killed or hung the server)."""
         self.stop()
         if self.log:
             self.log("web: restarting the server")
         self.start()
 
     def stop(self) -> None:
+        """Kill the server if it runs, and reap it."""
         self._stop.set()
         if self._w is not None:
             if self._w.proc.poll() is None:
@@ -200,7 +213,27 @@ def _after(server: Server, log_from: int, verdict: Verdict) -> Verdict:
 
 def run_uploads(cases: list[Case], server: Server, canary: Canary, limits: Limits,
                 genre_families: tuple[str, ...] = (), log=None) -> list[Run]:
-    """POST every file case to /api/identify (and those of ``genre_families`` to /api/genre)."""
+    """POST every file case to /api/identify (and those of ``genre_families`` to /api/genre).
+
+    Parameters
+    ----------
+    cases : list of Case
+        Cases of any kind; file cases are uploaded.
+    server : Server
+        A started server.
+    canary : Canary
+        Payloads are rendered for it, and its hits judged (a fetch is SSRF).
+    limits : Limits
+        Time per request.
+    genre_families : tuple of str
+        Families whose files also go to /api/genre.
+    log : callable, optional
+        Progress lines.
+
+    Returns
+    -------
+    list of Run
+    """
     runs = []
     files = [c for c in cases if c.kind == FILE]
     with _client() as client:
@@ -224,7 +257,21 @@ def run_uploads(cases: list[Case], server: Server, canary: Canary, limits: Limit
 
 
 def run_requests(cases: list[Case], server: Server, limits: Limits) -> list[Run]:
-    """Send every raw HTTP case and judge it (including what must never be served or echoed)."""
+    """Send every raw HTTP case and judge it (including what must never be served or echoed).
+
+    Parameters
+    ----------
+    cases : list of Case
+        Cases of any kind; HTTP ones are sent.
+    server : Server
+        A started server; its log is checked for tracebacks after each request.
+    limits : Limits
+        Time per request.
+
+    Returns
+    -------
+    list of Run
+    """
     runs = []
     with _client() as client:
         for case in (c for c in cases if c.kind == HTTP):
@@ -267,6 +314,19 @@ def run_openapi(server: Server, limits: Limits, examples: int) -> list[Run]:
     Only the server's robustness is judged (no 5xx, no traceback, no NaN, errors in the JSON
     error shape); whether a response matches the documented schema is schemathesis's own check and
     is left to it. Generation is derandomised, so the same schema gives the same requests.
+
+    Parameters
+    ----------
+    server : Server
+        A started server (its ``/openapi.json`` is the schema).
+    limits : Limits
+        Time per request.
+    examples : int
+        Generated requests per operation and mode.
+
+    Returns
+    -------
+    list of Run
     """
     import hypothesis
     import schemathesis
