@@ -24,7 +24,22 @@ from dancekit.video.datasets import DatasetError, FrameSet, group_split
 
 
 def group_folds(data: FrameSet, k: int = 5, seed: int = 0) -> np.ndarray:
-    """Fold (0..k-1) of every image: stratified by class, whole groups per fold."""
+    """Fold (0..k-1) of every image: stratified by class, whole groups per fold.
+
+    Parameters
+    ----------
+    data : FrameSet
+        The images; a video's group is what a fold keeps whole.
+    k : int
+        Number of folds.
+    seed : int
+        Shuffles the groups.
+
+    Returns
+    -------
+    np.ndarray
+        int ``[images]``.
+    """
     from sklearn.model_selection import StratifiedGroupKFold
 
     groups = data.groups
@@ -38,7 +53,21 @@ def group_folds(data: FrameSet, k: int = 5, seed: int = 0) -> np.ndarray:
 
 
 def fold_sides(data: FrameSet, folds: np.ndarray, fold: int) -> dict[str, str]:
-    """Group -> "val" for the groups of ``fold``, "train" for the rest."""
+    """Group -> "val" for the groups of ``fold``, "train" for the rest.
+
+    Parameters
+    ----------
+    data : FrameSet
+        The images.
+    folds : np.ndarray
+        From :func:`group_folds`.
+    fold : int
+        The validation fold.
+
+    Returns
+    -------
+    dict
+    """
     val = set(data.groups[folds == fold])
     return {g: ("val" if g in val else "train") for g in set(data.video_groups)}
 
@@ -47,6 +76,21 @@ def holdout_sides(data: FrameSet, val_fraction: float = 0.2, seed: int = 0, max_
     """Group -> "train"/"val": ``group_split`` over the groups holding at most ``max_share`` of their class.
 
     Larger groups (recordings) always train; the held-out side is then whole independent photos.
+
+    Parameters
+    ----------
+    data : FrameSet
+        The images.
+    val_fraction : float
+        Share of the eligible groups of each class held out.
+    seed : int
+        Which groups.
+    max_share : float
+        Groups holding more than this share of their class's images always train.
+
+    Returns
+    -------
+    dict
     """
     groups, labels = data.groups, data.labels
     per_class = np.bincount(labels, minlength=len(data.classes))
@@ -63,7 +107,32 @@ def holdout_sides(data: FrameSet, val_fraction: float = 0.2, seed: int = 0, max_
 def cross_validate(data: FrameSet, out_dir: str | Path, architectures: Sequence[str], recipe: VideoRecipe,
                    k: int = 5, seed: int = 0, device: str = "cpu", progress: bool = False,
                    ) -> tuple[dict[tuple[int, str], RunResult], np.ndarray]:
-    """Train every architecture on every fold's complement; ``({(fold, arch): result}, folds)``."""
+    """Train every architecture on every fold's complement; ``({(fold, arch): result}, folds)``.
+
+    Parameters
+    ----------
+    data : FrameSet
+        The images.
+    out_dir : str or Path
+        Fold ``i`` runs in ``out_dir/fold<i+1>`` (resumable).
+    architectures : sequence of str
+        Networks to train.
+    recipe : VideoRecipe
+        How to train.
+    k, seed
+        As for :func:`group_folds`.
+    device : str
+        Torch device.
+    progress : bool
+        Show progress bars.
+
+    Returns
+    -------
+    results : dict
+        ``(fold, architecture)`` -> :class:`RunResult`.
+    folds : np.ndarray
+        The fold of every image.
+    """
     folds = group_folds(data, k, seed)
     results = {}
     for fold in range(k):
@@ -74,13 +143,41 @@ def cross_validate(data: FrameSet, out_dir: str | Path, architectures: Sequence[
 
 
 def majority_baseline(train_labels: np.ndarray, val_labels: np.ndarray, n_classes: int) -> float:
-    """Accuracy of always answering the training side's most frequent class."""
+    """Accuracy of always answering the training side's most frequent class.
+
+    Parameters
+    ----------
+    train_labels : np.ndarray
+        Classes of the training side.
+    val_labels : np.ndarray
+        Classes of the validation side.
+    n_classes : int
+        Number of classes.
+
+    Returns
+    -------
+    float
+    """
     majority = int(np.bincount(train_labels, minlength=n_classes).argmax())
     return float((np.asarray(val_labels) == majority).mean())
 
 
 def balanced_accuracy(predicted: np.ndarray, truth: np.ndarray, n_classes: int) -> float:
-    """Mean recall over the classes present (chance = 1 / classes present)."""
+    """Mean recall over the classes present (chance = 1 / classes present).
+
+    Parameters
+    ----------
+    predicted : np.ndarray
+        Predicted class per image.
+    truth : np.ndarray
+        True class per image.
+    n_classes : int
+        Number of classes.
+
+    Returns
+    -------
+    float
+    """
     recalls = [float((predicted[truth == c] == c).mean()) for c in range(n_classes) if (truth == c).any()]
     return float(np.mean(recalls))
 
@@ -91,6 +188,19 @@ def run_scores(result: RunResult, data: FrameSet) -> dict:
     Two constant answers bound what "chance" means on an unbalanced validation side: the training
     side's most frequent class (the usual majority baseline) and, in hindsight, the validation
     side's own most frequent class (``largest_class_share``).
+
+    Parameters
+    ----------
+    result : RunResult
+        A finished run on ``data``.
+    data : FrameSet
+        The images it was trained and validated on.
+
+    Returns
+    -------
+    dict
+        ``accuracy``, ``balanced_accuracy``, ``majority_baseline``, ``largest_class_share``,
+        ``val_images`` and ``val_per_class``.
     """
     val = np.asarray(result.val_frames)
     train = np.setdiff1d(np.arange(len(data)), val)
@@ -104,7 +214,20 @@ def run_scores(result: RunResult, data: FrameSet) -> dict:
 
 
 def cv_summary(results: dict[tuple[int, str], RunResult], data: FrameSet) -> dict[str, dict]:
-    """Per architecture: per-fold scores, mean +- std over folds, pooled accuracy over all images."""
+    """Per architecture: per-fold scores, mean +- std over folds, pooled accuracy over all images.
+
+    Parameters
+    ----------
+    results : dict
+        From :func:`cross_validate`.
+    data : FrameSet
+        The images.
+
+    Returns
+    -------
+    dict
+        Architecture -> ``folds`` (:func:`run_scores` each), means, standard deviations and pooled figures.
+    """
     out = {}
     for arch in sorted({a for _, a in results}):
         folds = sorted(f for f, a in results if a == arch)
@@ -128,6 +251,17 @@ def choose_architecture(summary: dict[str, dict], tolerance: float = 0.02) -> st
     """Best mean cross-validated accuracy, but the smallest network within ``tolerance`` of it.
 
     A smaller file ships with the package and runs faster; 2 points is well inside the fold spread.
+
+    Parameters
+    ----------
+    summary : dict
+        From :func:`cv_summary`.
+    tolerance : float
+        Accuracy (0-1) a smaller network may lose and still be chosen.
+
+    Returns
+    -------
+    str
     """
     from dancekit.models.video_cnn_network import build_video_cnn
 

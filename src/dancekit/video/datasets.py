@@ -39,8 +39,20 @@ class DatasetError(DancekitError):
 class FrameSet:
     """Square RGB frames with labels, the video each came from, and the video's split group.
 
-    ``images`` uint8 [N, S, S, 3]; ``labels``, ``videos`` int [N]; ``video_names``[v] and
-    ``video_groups``[v] name each video and its group (a song, a participant, or the video itself).
+    Parameters
+    ----------
+    images : np.ndarray
+        uint8 ``[N, S, S, 3]``.
+    labels, videos : np.ndarray
+        int ``[N]``: class and video of each frame.
+    classes : list of str
+        Class names, in label order.
+    video_names : list of str
+        Name of video ``v``.
+    video_groups : list of str
+        Split group of video ``v`` (a song, a participant, or the video itself).
+    times_s : np.ndarray, optional
+        Time of each frame in its video, in seconds.
     """
 
     images: np.ndarray
@@ -66,21 +78,51 @@ class FrameSet:
         return out
 
     def subset(self, indices) -> "FrameSet":
-        """These frames (videos keep their numbering, so names and groups stay valid)."""
+        """These frames (videos keep their numbering, so names and groups stay valid).
+
+        Parameters
+        ----------
+        indices : array-like
+            Frame positions or a boolean mask.
+
+        Returns
+        -------
+        FrameSet
+        """
         indices = np.asarray(indices, dtype=np.int64)
         return FrameSet(self.images[indices], self.labels[indices], self.videos[indices], self.classes,
                         self.video_names, self.video_groups,
                         None if self.times_s is None else np.asarray(self.times_s)[indices])
 
     def every_nth(self, n: int) -> "FrameSet":
-        """Every ``n``-th frame of each video (a lower frame rate, for quick runs)."""
+        """Every ``n``-th frame of each video (a lower frame rate, for quick runs).
+
+        Parameters
+        ----------
+        n : int
+            Keep one frame in ``n`` (1 keeps all).
+
+        Returns
+        -------
+        FrameSet
+        """
         if n <= 1:
             return self
         keep = [i for v in np.unique(self.videos) for i in np.flatnonzero(self.videos == v)[::n]]
         return self.subset(sorted(keep))
 
     def resized(self, size: int) -> "FrameSet":
-        """Frames squashed to ``size`` x ``size`` with torch (antialiased), no PIL needed."""
+        """Frames squashed to ``size`` x ``size`` with torch (antialiased), no PIL needed.
+
+        Parameters
+        ----------
+        size : int
+            New side in pixels.
+
+        Returns
+        -------
+        FrameSet
+        """
         import torch
 
         if self.images.shape[1:3] == (size, size):
@@ -94,6 +136,12 @@ class FrameSet:
                         self.times_s)
 
     def summary(self) -> dict:
+        """Counts of frames, videos, groups and frames per class, for logs and manifests.
+
+        Returns
+        -------
+        dict
+        """
         return {"frames": int(len(self)), "videos": len(self.video_names), "groups": len(set(self.video_groups)),
                 "frames_per_class": {c: int((self.labels == i).sum()) for i, c in enumerate(self.classes)}}
 
@@ -113,18 +161,51 @@ def _class_folders(root: Path, suffixes: set[str]) -> list[tuple[str, list[Path]
 
 
 def video_folder(root: str | os.PathLike) -> list[tuple[Path, str]]:
-    """``(video, class)`` for every video under ``root/<class>/``."""
+    """``(video, class)`` for every video under ``root/<class>/``.
+
+    Parameters
+    ----------
+    root : str or os.PathLike
+        One folder per class.
+
+    Returns
+    -------
+    list of (Path, str)
+    """
     return [(f, c) for c, files in _class_folders(Path(root), VIDEO_SUFFIXES) for f in files]
 
 
 def image_group(path: Path) -> str:
-    """Source video of a frame file: the part before ``__t<ms>``, else the file itself."""
+    """Source video of a frame file: the part before ``__t<ms>``, else the file itself.
+
+    Parameters
+    ----------
+    path : Path
+        An image file.
+
+    Returns
+    -------
+    str
+    """
     match = FRAME_NAME.match(path.stem)
     return f"{path.parent.name}/{match.group('group') if match else path.stem}"
 
 
 def load_image_folder(root: str | os.PathLike, size: int = 128) -> FrameSet:
-    """Every image under ``root/<class>/``, squashed to ``size`` x ``size``."""
+    """Every image under ``root/<class>/``, squashed to ``size`` x ``size``.
+
+    Parameters
+    ----------
+    root : str or os.PathLike
+        One folder of images per class.
+    size : int
+        Side of the squares in pixels.
+
+    Returns
+    -------
+    FrameSet
+        Images cut from one video (:func:`image_group`) count as one video; broken files are skipped.
+    """
     from PIL import Image, UnidentifiedImageError
 
     from dancekit.video.frames import to_square
@@ -152,8 +233,25 @@ def load_video_folder(root: str | os.PathLike, size: int = 128, fps: float = 1.0
                       progress: Callable[[Iterable], Iterable] | None = None) -> FrameSet:
     """Frames of every video under ``root/<class>/`` at ``fps``, uninformative ones dropped.
 
-    Unreadable videos are skipped with a note in ``FrameSet.video_names`` left out; the group of
-    a video is its file name (one participant per video, as in the paper).
+    Unreadable videos are skipped; the group of a video is its file name (one participant per video,
+    as in the paper).
+
+    Parameters
+    ----------
+    root : str or os.PathLike
+        One folder of videos per class.
+    size : int
+        Side of the squares in pixels.
+    fps : float
+        Frames sampled per second of video.
+    filter_settings : FilterSettings or False, optional
+        How uninformative frames are found (default ``FilterSettings()``); False keeps every frame.
+    progress : callable, optional
+        Wraps the list of videos (e.g. ``tqdm``).
+
+    Returns
+    -------
+    FrameSet
     """
     from dancekit.video.frames import VideoError
 
@@ -206,11 +304,28 @@ def _kept_squares(path: Path, size: int, fps: float, filter_settings) -> np.ndar
 
 def group_split(groups: Sequence[str], labels: Sequence[int], val_fraction: float = 0.2, seed: int | None = 0,
                 key: Callable[[str], object] | None = None) -> dict[str, str]:
-    """Group -> "train" | "val", per class, so that no group is on both sides.
+    """Group -> ``"train"`` or ``"val"``, per class, so that no group is on both sides.
 
-    As ``dancekit.data.tang.tang_split``: within each class, groups in order (sorted by ``key``,
-    then shuffled by ``seed`` unless it is None), every ``round(1 / val_fraction)``-th from the first goes to
+    As :func:`dancekit.data.tang.tang_split`: within each class, groups in order (sorted by ``key``, then
+    shuffled by ``seed`` unless it is None), every ``round(1 / val_fraction)``-th from the first goes to
     validation; a class with one group keeps it in training (it cannot be on both sides).
+
+    Parameters
+    ----------
+    groups : sequence of str
+        The group of each item.
+    labels : sequence of int
+        The class of each item.
+    val_fraction : float
+        Share of each class's groups held out.
+    seed : int or None
+        Shuffles the groups; None keeps the ``key`` order.
+    key : callable, optional
+        Sort key of the group names.
+
+    Returns
+    -------
+    dict
     """
     if not 0 < val_fraction < 1:
         raise ValueError(f"val_fraction must be in (0, 1), got {val_fraction}")
@@ -230,7 +345,22 @@ def group_split(groups: Sequence[str], labels: Sequence[int], val_fraction: floa
 
 
 def frame_split(n: int, val_fraction: float = 0.2, seed: int = 0) -> np.ndarray:
-    """The paper's split: a random ``val_fraction`` of all frames is validation (True), whatever their video."""
+    """The paper's split: a random ``val_fraction`` of all frames is validation (True), whatever their video.
+
+    Parameters
+    ----------
+    n : int
+        Number of frames.
+    val_fraction : float
+        Share held out.
+    seed : int
+        Which frames.
+
+    Returns
+    -------
+    np.ndarray
+        bool ``[n]``.
+    """
     val = np.zeros(n, dtype=bool)
     val[np.random.default_rng(seed).permutation(n)[: int(round(n * val_fraction))]] = True
     return val
@@ -240,7 +370,23 @@ def split_mask(data: FrameSet, how: str, val_fraction: float = 0.2, seed: int = 
                sides: dict[str, str] | None = None) -> np.ndarray:
     """Validation mask over frames: ``how`` = "frame" (paper) or "video" (whole groups).
 
-    ``sides`` (group -> "train"/"val") fixes the video-level split, e.g. a dataset's own.
+    Parameters
+    ----------
+    data : FrameSet
+        The frames.
+    how : {"frame", "video"}
+        Split frames at random, or whole groups (:func:`group_split`).
+    val_fraction : float
+        Share held out.
+    seed : int
+        Which frames or groups.
+    sides : dict, optional
+        Group -> ``"train"``/``"val"``: a fixed video-level split, e.g. a dataset's own.
+
+    Returns
+    -------
+    np.ndarray
+        bool ``[frames]``, True for validation.
     """
     if how == "frame":
         return frame_split(len(data), val_fraction, seed)
@@ -295,7 +441,23 @@ def _decode_jpegs(blob: np.ndarray, offsets: np.ndarray) -> np.ndarray:
 
 
 def save_frameset(data: FrameSet, path: str | os.PathLike, quality: int = 90, meta: dict | None = None) -> Path:
-    """One ``.npz`` (no pickles): frames as JPEG bytes, labels, videos, and names as JSON bytes."""
+    """One ``.npz`` (no pickles): frames as JPEG bytes, labels, videos, and names as JSON bytes.
+
+    Parameters
+    ----------
+    data : FrameSet
+        The frames.
+    path : str or os.PathLike
+        The ``.npz`` file.
+    quality : int
+        JPEG quality.
+    meta : dict, optional
+        Stored with the frames and returned by :func:`load_frameset`.
+
+    Returns
+    -------
+    Path
+    """
     from dancekit.fileio import atomic_write
 
     blobs = [_encode_jpeg(im, quality) for im in data.images]
@@ -318,7 +480,18 @@ def save_frameset(data: FrameSet, path: str | os.PathLike, quality: int = 90, me
 
 
 def load_frameset(path: str | os.PathLike) -> tuple[FrameSet, dict]:
-    """Read :func:`save_frameset` output with numpy + torchvision only (PyAV and Pillow not needed)."""
+    """Read :func:`save_frameset` output with numpy + torchvision only (PyAV and Pillow not needed).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A file :func:`save_frameset` wrote.
+
+    Returns
+    -------
+    data : FrameSet
+    meta : dict
+    """
     try:
         with np.load(path, allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}

@@ -38,6 +38,23 @@ ANALYSIS_SIDE = 256
 
 @dataclass(frozen=True)
 class FilterSettings:
+    """Thresholds of the three tests (see the module notes for how they were set).
+
+    Parameters
+    ----------
+    black_level : float
+        Mean grey (0-255) below which a frame is black.
+    flat_std : float
+        Grey standard deviation below which a frame is one flat colour.
+    blur_abs : float
+        Laplacian variance below which a frame is blurred.
+    blur_rel : float
+        ... or below this share of the median Laplacian variance of the frames around it.
+    duplicate_bits : int
+        Perceptual-hash distance at or below which a frame may repeat the last kept one ...
+    duplicate_mad : float
+        ... if its 64x64 grey thumbnail also differs by less than this on average.
+    """
     black_level: float = 16.0  # mean grey (0-255) below which a frame is black
     flat_std: float = 6.0  # grey std below which a frame is one flat colour
     blur_abs: float = 20.0  # Laplacian variance below which a frame is blurred
@@ -46,12 +63,25 @@ class FilterSettings:
     duplicate_mad: float = 2.0  # ... if its 64x64 grey thumbnail also differs by less than this on average
 
     def to_dict(self) -> dict:
+        """The thresholds as a dict (for manifests and model cards)."""
         return asdict(self)
 
 
 @dataclass
 class FrameVerdict:
-    """Why each frame was kept or dropped."""
+    """Why each frame was kept or dropped.
+
+    Parameters
+    ----------
+    keep : np.ndarray
+        bool ``[N]``.
+    reasons : list of str
+        ``""`` when kept, else ``"black"``, ``"flat"``, ``"blurred"`` or ``"duplicate"``.
+    sharpness : np.ndarray
+        Laplacian variance ``[N]``.
+    hashes : np.ndarray
+        uint64 perceptual hashes ``[N]``.
+    """
 
     keep: np.ndarray  # [N] bool
     reasons: list[str]  # "" when kept, else "black" | "flat" | "blurred" | "duplicate"
@@ -60,9 +90,16 @@ class FrameVerdict:
 
     @property
     def kept(self) -> np.ndarray:
+        """Indices of the kept frames."""
         return np.flatnonzero(self.keep)
 
     def counts(self) -> dict[str, int]:
+        """Frames kept, and frames dropped per reason.
+
+        Returns
+        -------
+        dict
+        """
         out = {"kept": int(self.keep.sum())}
         for r in self.reasons:
             if r:
@@ -71,7 +108,19 @@ class FrameVerdict:
 
 
 def grey(image: np.ndarray, side: int = ANALYSIS_SIDE) -> np.ndarray:
-    """Luma (BT.601) of an RGB uint8 frame, shrunk to ``side`` pixels on its long side, float32."""
+    """Luma (BT.601) of an RGB uint8 frame, shrunk to ``side`` pixels on its long side, float32.
+
+    Parameters
+    ----------
+    image : np.ndarray
+        RGB uint8 ``[H, W, 3]``.
+    side : int
+        Long side of the result in pixels (a smaller image is not enlarged).
+
+    Returns
+    -------
+    np.ndarray
+    """
     from PIL import Image
 
     h, w = image.shape[:2]
@@ -83,13 +132,34 @@ def grey(image: np.ndarray, side: int = ANALYSIS_SIDE) -> np.ndarray:
 
 
 def laplacian_variance(g: np.ndarray) -> float:
-    """Variance of the 4-neighbour Laplacian (valid region): high for sharp, low for blurred frames."""
+    """Variance of the 4-neighbour Laplacian (valid region): high for sharp, low for blurred frames.
+
+    Parameters
+    ----------
+    g : np.ndarray
+        A grey image from :func:`grey`.
+
+    Returns
+    -------
+    float
+    """
     lap = g[1:-1, :-2] + g[1:-1, 2:] + g[:-2, 1:-1] + g[2:, 1:-1] - 4 * g[1:-1, 1:-1]
     return float(lap.var())
 
 
 def perceptual_hash(g: np.ndarray) -> int:
-    """pHash: sign of the 8x8 lowest DCT coefficients of a 32x32 thumbnail against their median."""
+    """pHash: sign of the 8x8 lowest DCT coefficients of a 32x32 thumbnail against their median.
+
+    Parameters
+    ----------
+    g : np.ndarray
+        A grey image.
+
+    Returns
+    -------
+    int
+        64 bits.
+    """
     from PIL import Image
     from scipy.fft import dctn
 
@@ -100,12 +170,34 @@ def perceptual_hash(g: np.ndarray) -> int:
 
 
 def thumbnail(g: np.ndarray) -> np.ndarray:
+    """64x64 box-filtered float32 thumbnail of a grey image (the duplicate test compares these).
+
+    Parameters
+    ----------
+    g : np.ndarray
+        A grey image (any size).
+
+    Returns
+    -------
+    np.ndarray
+    """
     from PIL import Image
 
     return np.asarray(Image.fromarray(g.astype(np.uint8)).resize((64, 64), Image.BOX), dtype=np.float32)
 
 
 def hamming(a: int, b: int) -> int:
+    """Number of differing bits of two hashes.
+
+    Parameters
+    ----------
+    a, b : int
+        Perceptual hashes.
+
+    Returns
+    -------
+    int
+    """
     return int(a ^ b).bit_count()
 
 
@@ -117,7 +209,16 @@ MEDIAN_WINDOW = 300
 class FrameMeasure:
     """What the filter needs to know of one frame, so the frame itself need not be kept.
 
-    ``thumbnail`` (64x64 uint8 grey) is only needed by the duplicate test.
+    Parameters
+    ----------
+    mean, std : float
+        Grey level and contrast.
+    sharpness : float
+        Laplacian variance.
+    hash : int
+        Perceptual hash.
+    thumbnail : np.ndarray or None
+        64x64 uint8 grey thumbnail; only the duplicate test needs it.
     """
 
     mean: float
@@ -127,13 +228,33 @@ class FrameMeasure:
     thumbnail: np.ndarray | None
 
     def may_be_kept(self, settings: FilterSettings) -> bool:
-        """False if the frame is black, flat or below the absolute blur level: decided on its own."""
+        """False if the frame is black, flat or below the absolute blur level: decided on its own.
+
+        Parameters
+        ----------
+        settings : FilterSettings
+            The thresholds.
+
+        Returns
+        -------
+        bool
+        """
         return (self.mean >= settings.black_level and self.std >= settings.flat_std
                 and self.sharpness >= settings.blur_abs)
 
 
 def measure_frame(image: np.ndarray) -> FrameMeasure:
-    """Grey level, contrast, sharpness, perceptual hash and thumbnail of one RGB uint8 frame."""
+    """Grey level, contrast, sharpness, perceptual hash and thumbnail of one RGB uint8 frame.
+
+    Parameters
+    ----------
+    image : np.ndarray
+        RGB uint8 ``[H, W, 3]``.
+
+    Returns
+    -------
+    FrameMeasure
+    """
     g = grey(image)
     thumb = thumbnail(g).astype(np.uint8)  # whole grey levels: 4 kB instead of 16
     return FrameMeasure(float(g.mean()), float(g.std()), laplacian_variance(g), perceptual_hash(g), thumb)
@@ -141,7 +262,19 @@ def measure_frame(image: np.ndarray) -> FrameMeasure:
 
 @dataclass(frozen=True)
 class FrameDecision:
-    """The filter's verdict on one frame (``reason`` "" when kept)."""
+    """The filter's verdict on one frame (``reason`` "" when kept).
+
+    Parameters
+    ----------
+    index : int
+        Position of the frame in the video.
+    reason : str
+        ``""``, ``"black"``, ``"flat"``, ``"blurred"`` or ``"duplicate"``.
+    sharpness : float
+        Its Laplacian variance.
+    hash : int
+        Its perceptual hash.
+    """
 
     index: int
     reason: str
@@ -154,6 +287,13 @@ class FrameFilter:
 
     A verdict on frame i waits for frame i + ``window`` (the relative blur test's median); only
     measures (no frames) of those pending frames are held, so memory is bounded by the window.
+
+    Parameters
+    ----------
+    settings : FilterSettings
+        The thresholds.
+    window : int, optional
+        Frames either side for the relative blur test's median (default ``MEDIAN_WINDOW``).
     """
 
     def __init__(self, settings: FilterSettings = FilterSettings(), window: int | None = None):
@@ -167,7 +307,18 @@ class FrameFilter:
         self._n = 0
 
     def push(self, frame: np.ndarray | FrameMeasure) -> list[FrameDecision]:
-        """Add the next frame (RGB image or its measure); return the verdicts now decided."""
+        """Add the next frame (RGB image or its measure); return the verdicts now decided.
+
+        Parameters
+        ----------
+        frame : np.ndarray or FrameMeasure
+            The next frame in time order.
+
+        Returns
+        -------
+        list of FrameDecision
+            In frame order; possibly empty.
+        """
         m = frame if isinstance(frame, FrameMeasure) else measure_frame(frame)
         settings, index = self.settings, self._n
         self._n += 1
@@ -215,7 +366,17 @@ def _mean_abs_difference(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def verdict_of(decisions: list[FrameDecision]) -> FrameVerdict:
-    """Collect the decisions on a whole video (in order) into one :class:`FrameVerdict`."""
+    """Collect the decisions on a whole video (in order) into one :class:`FrameVerdict`.
+
+    Parameters
+    ----------
+    decisions : list of FrameDecision
+        Every frame's decision, in order.
+
+    Returns
+    -------
+    FrameVerdict
+    """
     reasons = [d.reason for d in decisions]
     return FrameVerdict(np.array([not r for r in reasons], dtype=bool), reasons,
                         np.array([d.sharpness for d in decisions], dtype=np.float64),
@@ -224,7 +385,21 @@ def verdict_of(decisions: list[FrameDecision]) -> FrameVerdict:
 
 def filter_frames(images: np.ndarray, settings: FilterSettings = FilterSettings(),
                   window: int | None = None) -> FrameVerdict:
-    """Judge every frame of one video (in time order) by the tests above."""
+    """Judge every frame of one video (in time order) by the tests above.
+
+    Parameters
+    ----------
+    images : np.ndarray
+        RGB uint8 ``[N, H, W, 3]``.
+    settings : FilterSettings
+        The thresholds.
+    window : int, optional
+        Frames either side for the relative blur test (default ``MEDIAN_WINDOW``).
+
+    Returns
+    -------
+    FrameVerdict
+    """
     frame_filter = FrameFilter(settings, window)
     decisions = [d for image in images for d in frame_filter.push(image)]
     return verdict_of(decisions + frame_filter.finish())

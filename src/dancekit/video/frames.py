@@ -26,7 +26,23 @@ class VideoError(DancekitError):
 
 @dataclass
 class Frames:
-    """Frames of one video: RGB uint8 ``images`` [N, H, W, 3] at ``times_s`` [N]."""
+    """Frames of one video: RGB uint8 ``images`` [N, H, W, 3] at ``times_s`` [N].
+
+    Parameters
+    ----------
+    images : np.ndarray
+        RGB uint8 ``[N, H, W, 3]``.
+    times_s : np.ndarray
+        Time of each frame in seconds.
+    source : str
+        The video file.
+    duration_s : float
+        The video's duration.
+    native_fps : float
+        The video's own frame rate (0 when unknown).
+    meta : dict
+        Anything else worth keeping (e.g. the filter's counts).
+    """
 
     images: np.ndarray
     times_s: np.ndarray
@@ -39,6 +55,17 @@ class Frames:
         return len(self.images)
 
     def subset(self, keep) -> "Frames":
+        """These frames only, same video facts.
+
+        Parameters
+        ----------
+        keep : array-like
+            Frame indices.
+
+        Returns
+        -------
+        Frames
+        """
         keep = np.asarray(keep, dtype=np.int64)
         return Frames(self.images[keep], self.times_s[keep], self.source, self.duration_s, self.native_fps,
                       dict(self.meta))
@@ -84,6 +111,17 @@ class FrameReader:
     once iterated, the last frame's time when the container does not say). Frames are all brought
     to the size of the first (resolution changes mid-stream); ``max_side`` shrinks large frames
     while decoding (keeps memory low for 4K phone videos).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The video file; one with frames above ``MAX_FRAME_PIXELS`` is a ``VideoError``.
+    fps : float
+        Frames sampled per second.
+    max_frames : int, optional
+        Stop after this many frames.
+    max_side : int, optional
+        Shrink frames whose long side is larger while decoding.
     """
 
     def __init__(self, path: str | os.PathLike, fps: float = 1.0, max_frames: int | None = None,
@@ -111,6 +149,7 @@ class FrameReader:
         self.close()
 
     def close(self) -> None:
+        """Close the container."""
         self._container.close()
 
     def __iter__(self):
@@ -157,6 +196,17 @@ def extract_frames(path: str | os.PathLike, fps: float = 1.0, max_frames: int | 
     """Frames of ``path`` sampled at ``fps`` per second as RGB arrays, all in memory.
 
     For whole videos of any length use :class:`FrameReader`, which holds one frame at a time.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The video file.
+    fps, max_frames, max_side
+        As for :class:`FrameReader`.
+
+    Returns
+    -------
+    Frames
     """
     reader = FrameReader(path, fps, max_frames, max_side)
     images, times = [], []
@@ -168,7 +218,19 @@ def extract_frames(path: str | os.PathLike, fps: float = 1.0, max_frames: int | 
 
 
 def resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
-    """Area-averaged (shrinking) or bilinear (enlarging) resize of an RGB uint8 image."""
+    """Area-averaged (shrinking) or bilinear (enlarging) resize of an RGB uint8 image.
+
+    Parameters
+    ----------
+    image : np.ndarray
+        RGB uint8 ``[H, W, 3]``.
+    height, width : int
+        The new size.
+
+    Returns
+    -------
+    np.ndarray
+    """
     from PIL import Image
 
     if image.shape[:2] == (height, width):
@@ -179,7 +241,20 @@ def resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
 
 
 def to_square(images: np.ndarray, size: int) -> np.ndarray:
-    """[N, H, W, 3] (or one [H, W, 3]) -> size x size by squashing the whole frame."""
+    """[N, H, W, 3] (or one [H, W, 3]) -> size x size by squashing the whole frame.
+
+    Parameters
+    ----------
+    images : np.ndarray
+        RGB uint8 ``[N, H, W, 3]`` or ``[H, W, 3]``.
+    size : int
+        Side of the result.
+
+    Returns
+    -------
+    np.ndarray
+        Same leading shape, ``size`` x ``size``.
+    """
     if images.ndim == 3:
         return resize(images, size, size)
     return np.stack([resize(im, size, size) for im in images]) if len(images) else images.reshape(0, size, size, 3)
@@ -187,7 +262,25 @@ def to_square(images: np.ndarray, size: int) -> np.ndarray:
 
 def write_video(path: str | os.PathLike, frames: Iterable[np.ndarray], fps: float = 25.0, codec: str = "libx264",
                 crf: int = 23) -> Path:
-    """Write RGB uint8 frames (all one size) to an MP4, atomically; odd sizes are padded to even."""
+    """Write RGB uint8 frames (all one size) to an MP4, atomically; odd sizes are padded to even.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The MP4 to write.
+    frames : iterable of np.ndarray
+        RGB uint8 ``[H, W, 3]`` images.
+    fps : float
+        Frame rate.
+    codec : str
+        ffmpeg encoder.
+    crf : int
+        Constant rate factor (lower is better quality).
+
+    Returns
+    -------
+    Path
+    """
     import av
 
     from dancekit.fileio import atomic_write
@@ -222,7 +315,23 @@ def write_video(path: str | os.PathLike, frames: Iterable[np.ndarray], fps: floa
 
 
 def save_frames(frames: Frames, folder: str | os.PathLike, stem: str, quality: int = 92) -> list[Path]:
-    """Write frames as ``<stem>__t<ms>.jpg`` (the name keeps the source video for grouping)."""
+    """Write frames as ``<stem>__t<ms>.jpg`` (the name keeps the source video for grouping).
+
+    Parameters
+    ----------
+    frames : Frames
+        The frames to write.
+    folder : str or os.PathLike
+        Created if missing.
+    stem : str
+        Name prefix, usually the video's name.
+    quality : int
+        JPEG quality.
+
+    Returns
+    -------
+    list of Path
+    """
     from PIL import Image
 
     from dancekit.fileio import atomic_write

@@ -33,7 +33,23 @@ DEFAULT_COPY_BITS = 6
 
 @dataclass
 class DuplicateGroups:
-    """Group index of every image, and the pairwise evidence that made the groups."""
+    """Group index of every image, and the pairwise evidence that made the groups.
+
+    Parameters
+    ----------
+    groups : np.ndarray
+        int ``[N]``, 0 to G-1.
+    distances : np.ndarray
+        ``[N, N]`` thumbnail mean absolute difference (diagonal inf).
+    hash_bits : np.ndarray
+        ``[N, N]`` perceptual-hash Hamming distance, mirror included (diagonal 64).
+    scene_mad : float
+        The scene threshold used.
+    copy_bits : int
+        The copy threshold used.
+    conflicts : list of (int, int)
+        Copies (by hash) that carry different labels: label noise to report.
+    """
 
     groups: np.ndarray  # [N] int, 0..G-1
     distances: np.ndarray  # [N, N] thumbnail mean absolute difference (diagonal inf)
@@ -44,14 +60,33 @@ class DuplicateGroups:
 
     @property
     def count(self) -> int:
+        """Number of groups."""
         return int(self.groups.max()) + 1 if len(self.groups) else 0
 
     def sizes(self) -> np.ndarray:
+        """Images per group.
+
+        Returns
+        -------
+        np.ndarray
+        """
         return np.bincount(self.groups, minlength=self.count)
 
 
 def thumbnails(images: np.ndarray, side: int = THUMB_SIDE) -> np.ndarray:
-    """Area-averaged ``side`` x ``side`` RGB thumbnails, float32 [N, side * side * 3]."""
+    """Area-averaged ``side`` x ``side`` RGB thumbnails, float32 [N, side * side * 3].
+
+    Parameters
+    ----------
+    images : np.ndarray
+        RGB uint8 ``[N, S, S, 3]``.
+    side : int
+        Thumbnail side in pixels.
+
+    Returns
+    -------
+    np.ndarray
+    """
     from dancekit.video.frames import resize
 
     return np.stack([resize(im, side, side).astype(np.float32).ravel() for im in images]) if len(images) \
@@ -59,7 +94,18 @@ def thumbnails(images: np.ndarray, side: int = THUMB_SIDE) -> np.ndarray:
 
 
 def thumbnail_distances(images: np.ndarray) -> np.ndarray:
-    """Pairwise mean absolute difference of the thumbnails (grey levels), diagonal set to inf."""
+    """Pairwise mean absolute difference of the thumbnails (grey levels), diagonal set to inf.
+
+    Parameters
+    ----------
+    images : np.ndarray
+        RGB uint8 ``[N, S, S, 3]``.
+
+    Returns
+    -------
+    np.ndarray
+        ``[N, N]``.
+    """
     t = thumbnails(images)
     out = np.empty((len(t), len(t)), np.float32)
     for i in range(len(t)):  # row by row: N x N x 768 at once would not fit for large folders
@@ -84,6 +130,18 @@ def hash_distances(images: np.ndarray, mirrored: bool = True) -> np.ndarray:
 
     With ``mirrored`` the distance to the left-right mirrored image counts too: web collections
     hold flipped copies of one photo (on ``video_smoke/photos`` one such copy carries another label).
+
+    Parameters
+    ----------
+    images : np.ndarray
+        RGB uint8 frames ``[N, S, S, 3]``.
+    mirrored : bool
+        Also compare with each image's mirror and keep the smaller distance.
+
+    Returns
+    -------
+    np.ndarray
+        int ``[N, N]``.
     """
     hashes = _hashes(images)
     bits = _bits(hashes, hashes)
@@ -98,7 +156,22 @@ def group_near_duplicates(images: np.ndarray, labels: np.ndarray, scene_mad: flo
                           copy_bits: int = DEFAULT_COPY_BITS, videos: np.ndarray | None = None) -> DuplicateGroups:
     """Connected components of the scene and copy links between images of the same label.
 
-    ``videos`` (source video of each image, if known) links all frames of one video as well.
+    Parameters
+    ----------
+    images : np.ndarray
+        RGB uint8 ``[N, S, S, 3]``.
+    labels : np.ndarray
+        Class of each image; images of different classes are never grouped.
+    scene_mad : float
+        Thumbnail distance below which two images show one scene (one recording).
+    copy_bits : int
+        Hash distance at or below which two images are copies.
+    videos : np.ndarray, optional
+        Source video of each image, if known: all frames of one video are linked as well.
+
+    Returns
+    -------
+    DuplicateGroups
     """
     from scipy.sparse.csgraph import connected_components
 
@@ -124,6 +197,18 @@ def merge_heights(distances: np.ndarray, labels: np.ndarray) -> dict[int, np.nda
 
     A gap between small heights (frames of one recording, copies) and large ones (distinct
     photos) is the evidence for a threshold; the report prints them.
+
+    Parameters
+    ----------
+    distances : np.ndarray
+        From :func:`thumbnail_distances`.
+    labels : np.ndarray
+        Class of each image.
+
+    Returns
+    -------
+    dict
+        Label -> sorted heights.
     """
     from scipy.cluster.hierarchy import linkage
     from scipy.spatial.distance import squareform
@@ -145,6 +230,17 @@ def regroup(data, found: DuplicateGroups):
     """The FrameSet with each image's group replaced by its near-duplicate group.
 
     Every image stays its own "video" (a photo); groups are named ``<first member>+<n-1>``.
+
+    Parameters
+    ----------
+    data : FrameSet
+        The photos.
+    found : DuplicateGroups
+        Their groups.
+
+    Returns
+    -------
+    FrameSet
     """
     from dancekit.video.datasets import FrameSet
 
@@ -160,7 +256,20 @@ def regroup(data, found: DuplicateGroups):
 
 
 def group_summary(data, found: DuplicateGroups) -> dict:
-    """Per class: images, groups, and the sizes of the largest groups."""
+    """Per class: images, groups, and the sizes of the largest groups.
+
+    Parameters
+    ----------
+    data : FrameSet
+        The photos, for their classes.
+    found : DuplicateGroups
+        The grouping to summarise.
+
+    Returns
+    -------
+    dict
+        Class -> ``images``, ``groups``, ``largest`` (four sizes) and ``singletons``.
+    """
     out = {}
     for y, cls in enumerate(data.classes):
         groups = found.groups[data.labels == y]

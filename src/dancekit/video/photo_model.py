@@ -21,7 +21,26 @@ PHOTO_MODEL_NAME = "video_dance"
 
 def save_photo_model(network: torch.nn.Module, results: dict, directory: str | os.PathLike,
                      held_out: Sequence[str], name: str = PHOTO_MODEL_NAME) -> Path:
-    """Write the model folder from the recipe's ``results`` (see ``recipes/video_classification.py photos``)."""
+    """Write the model folder from the recipe's ``results`` (see ``recipes/video_classification.py photos``).
+
+    Parameters
+    ----------
+    network : torch.nn.Module
+        The trained network to ship.
+    results : dict
+        The recipe's results: ``ship`` (the shipped run and its held-out scores), ``data``, ``cv_summary``
+        and ``grouping``.
+    directory : str or os.PathLike
+        The model folder to write (weights in float16, card beside them).
+    held_out : sequence of str
+        Names of the held-out photos, recorded in the card.
+    name : str
+        The model's name.
+
+    Returns
+    -------
+    Path
+    """
     from dancekit.models.files import ModelCard, save_model
     from dancekit.models.video_cnn import VIDEO_TASK
 

@@ -41,7 +41,19 @@ def _cv_runs(results: dict) -> dict[tuple[int, str], RunResult]:
 
 
 def pooled_run(runs: dict[tuple[int, str], RunResult], arch: str) -> RunResult:
-    """All folds' validation predictions of one network as one run (every photo tested once)."""
+    """All folds' validation predictions of one network as one run (every photo tested once).
+
+    Parameters
+    ----------
+    runs : dict
+        ``(fold, architecture)`` -> :class:`RunResult`.
+    arch : str
+        The network.
+
+    Returns
+    -------
+    RunResult
+    """
     mine = [runs[k] for k in sorted(runs) if k[1] == arch]
     first = mine[0]
     return RunResult(arch, "cv", first.classes, [], sum((r.val_frames for r in mine), []),
@@ -51,7 +63,23 @@ def pooled_run(runs: dict[tuple[int, str], RunResult], arch: str) -> RunResult:
 
 def plot_curves(paper: dict[str, RunResult], runs: dict[tuple[int, str], RunResult], path: Path,
                 ship: RunResult | None = None) -> Path:
-    """Validation accuracy per epoch: paper split (left), CV mean +- std over folds (right)."""
+    """Validation accuracy per epoch: paper split (left), CV mean +- std over folds (right).
+
+    Parameters
+    ----------
+    paper : dict
+        Architecture -> its run on the paper's random frame split.
+    runs : dict
+        ``(fold, architecture)`` -> its cross-validation run.
+    path : Path
+        The PNG to write.
+    ship : RunResult, optional
+        The shipped model's run, drawn dashed on the right.
+
+    Returns
+    -------
+    Path
+    """
     plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(10.4, 3.8), dpi=110, sharey=True)
     for arch, res in sorted(paper.items()):
@@ -78,7 +106,19 @@ def plot_curves(paper: dict[str, RunResult], runs: dict[tuple[int, str], RunResu
 
 
 def plot_merge_heights(grouping: dict, path: Path) -> Path:
-    """Sorted single-linkage merge heights per class with the scene threshold: the gap is the evidence."""
+    """Sorted single-linkage merge heights per class with the scene threshold: the gap is the evidence.
+
+    Parameters
+    ----------
+    grouping : dict
+        The near-duplicate grouping (``merge_heights`` per class and ``scene_mad``).
+    path : Path
+        Where the PNG goes.
+
+    Returns
+    -------
+    Path
+    """
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6.4, 3.4), dpi=110)
     for cls, heights in grouping["merge_heights"].items():
@@ -97,7 +137,21 @@ def plot_merge_heights(grouping: dict, path: Path) -> Path:
 def write_photo_report(results: dict, data, out_dir: str | Path, note: str = "") -> Path:
     """``report.md`` and its PNGs from the recipe's ``results`` and the (regrouped) photo FrameSet.
 
-    ``note``: a sentence about the data (where it comes from, its resolution), printed as given.
+    Parameters
+    ----------
+    results : dict
+        The recipe's results (paper runs, cross-validation, shipped run, grouping).
+    data : FrameSet
+        The photos, with their near-duplicate groups.
+    out_dir : str or Path
+        Where the report goes.
+    note : str
+        A sentence about the data (where it comes from, its resolution), printed as given.
+
+    Returns
+    -------
+    Path
+        The markdown file.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

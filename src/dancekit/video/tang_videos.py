@@ -38,6 +38,27 @@ FRAMES = "frames.npz"
 
 @dataclass
 class PlannedVideo:
+    """One clip of one song to render as a "video", with the look it gets.
+
+    Parameters
+    ----------
+    video : str
+        Its name, ``<song>-p<pass>-c<clip>`` (e.g. ``DANCE_W_3-p0-c2``).
+    song : str
+        The song folder's name (the split group).
+    dance : str
+        The class.
+    folder : str
+        Path of the song folder.
+    start_s, duration_s : float
+        The clip within the song's danced span, in seconds.
+    phase_s : float
+        Offset of the first sampled frame (a random sub-second phase).
+    look_seed : int
+        Seeds ``figure_render.sample_look``.
+    side : {"train", "val"}
+        The song's side of the split.
+    """
     video: str  # e.g. DANCE_W_3-p0-c2
     song: str
     dance: str
@@ -66,7 +87,31 @@ def _song_facts(folder: str, mtime: float) -> tuple[str, float]:
 def plan_tang_videos(root: str | os.PathLike, seed: int = 0, frames_per_class: int = 1500, fps: float = 1.0,
                      clip_s: tuple[float, float] = (15.0, 30.0), min_songs: int = 2, val_fraction: float = 0.2,
                      ) -> tuple[list[PlannedVideo], dict]:
-    """Which clips of which songs to render with which look seed; no rendering yet."""
+    """Which clips of which songs to render with which look seed; no rendering yet.
+
+    Parameters
+    ----------
+    root : str or os.PathLike
+        The Tang dataset folder.
+    seed : int
+        Seeds clip lengths, phases and looks.
+    frames_per_class : int
+        About how many frames each dance gets (minority dances get more passes).
+    fps : float
+        Frames per second of video.
+    clip_s : (float, float)
+        Range of clip lengths in seconds.
+    min_songs : int
+        Dances with fewer songs with motion are left out.
+    val_fraction : float
+        Share of each dance's songs held out.
+
+    Returns
+    -------
+    plans : list of PlannedVideo
+    info : dict
+        Classes, left-out dances, song sides and the settings.
+    """
     from dancekit.motion.tang import TANG_FPS, tang_motion_folders
 
     songs: dict[str, list[tuple[Path, float]]] = {}
@@ -102,7 +147,24 @@ def plan_tang_videos(root: str | os.PathLike, seed: int = 0, frames_per_class: i
 
 
 def render_planned(plan: PlannedVideo, size: int, fps: float) -> tuple[np.ndarray, np.ndarray, dict]:
-    """Frames [N, size, size, 3], their song times, and the look used."""
+    """Frames [N, size, size, 3], their song times, and the look used.
+
+    Parameters
+    ----------
+    plan : PlannedVideo
+        The clip.
+    size : int
+        Side of the square frames in pixels.
+    fps : float
+        Frames per second.
+
+    Returns
+    -------
+    frames : np.ndarray
+    times : np.ndarray
+        Song time of each frame in seconds.
+    look : dict
+    """
     from dancekit.motion.tang import load_tang_motion
     from dancekit.video.figure_render import FigureRenderer, sample_look
     from dancekit.video.frames import to_square
@@ -132,7 +194,28 @@ def build_tang_frames(root: str | os.PathLike, out_dir: str | os.PathLike, size:
                       progress: Callable[[Iterable], Iterable] | None = None, limit: int | None = None) -> dict:
     """Render (or finish rendering) the dataset into ``out_dir``; returns the manifest.
 
-    ``limit`` renders only the first videos of each dance (for quick looks and tests).
+    Parameters
+    ----------
+    root : str or os.PathLike
+        The Tang dataset folder.
+    out_dir : str or os.PathLike
+        Holds ``parts/``, ``frames.npz`` and ``manifest.json``; a folder built with other settings is refused.
+    size : int
+        Side of the square frames in pixels.
+    seed, frames_per_class, fps
+        As for :func:`plan_tang_videos`.
+    workers : int
+        Rendering processes.
+    quality : int
+        JPEG quality of ``frames.npz``.
+    progress : callable, optional
+        Wraps the videos to render (e.g. ``tqdm``).
+    limit : int, optional
+        Render only the first videos of each dance (for quick looks and tests).
+
+    Returns
+    -------
+    dict
     """
     out_dir = Path(out_dir)
     parts = out_dir / "parts"
@@ -159,7 +242,26 @@ def build_tang_frames(root: str | os.PathLike, out_dir: str | os.PathLike, size:
 
 
 def pack(out_dir: Path, plans: list[PlannedVideo], info: dict, settings: dict, quality: int) -> dict:
-    """Gather the rendered parts into ``frames.npz`` + ``manifest.json``."""
+    """Gather the rendered parts into ``frames.npz`` + ``manifest.json``.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The dataset folder with its ``parts/``.
+    plans : list of PlannedVideo
+        The videos, in dataset order.
+    info : dict
+        From :func:`plan_tang_videos`.
+    settings : dict
+        The build settings, recorded in the manifest.
+    quality : int
+        JPEG quality.
+
+    Returns
+    -------
+    dict
+        The manifest.
+    """
     images, labels, videos, times, entries = [], [], [], [], []
     for v, plan in enumerate(plans):
         with np.load(out_dir / "parts" / f"{plan.video}.npz", allow_pickle=False) as z:
