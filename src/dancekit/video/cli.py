@@ -16,6 +16,18 @@ from dancekit.cli_types import positive_float, positive_int, torch_device
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Register the ``video`` sub-command on ``subparsers`` (from ``ArgumentParser.add_subparsers``).
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The main command's sub-commands.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The ``video`` parser.
+    """
     from dancekit.video.classify import DEFAULT_VIDEO_MODEL
 
     p = subparsers.add_parser("video", help="which dance is danced in this video?",
@@ -35,6 +47,19 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def format_result(result, top: int) -> str:
+    """The text ``dancekit video`` prints for one file: its top dances and how many frames were used.
+
+    Parameters
+    ----------
+    result : VideoResult
+        What :class:`~dancekit.video.classify.VideoClassifier` answered.
+    top : int
+        Dances to list.
+
+    Returns
+    -------
+    str
+    """
     minutes, seconds = divmod(int(round(result.duration_s)), 60)
     lines = [f"{result.source}  ({minutes}:{seconds:02d})"]
     width = max([16, *map(len, result.classes)])
@@ -48,6 +73,20 @@ def format_result(result, top: int) -> str:
 
 
 def cmd_video(args: argparse.Namespace) -> int:
+    """Run ``dancekit video``: classify every file, print text or JSON.
+
+    A file that cannot be read is reported and the others still run.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed ``video`` arguments.
+
+    Returns
+    -------
+    int
+        Exit code: that of the last unreadable file, else 0.
+    """
     from dancekit.video.classify import VideoClassifier
     from dancekit.video.filtering import FilterSettings
     from dancekit.video.frames import VideoError

@@ -41,7 +41,19 @@ FIGURE_HEIGHT_CM = 175.0
 # ----------------------------------------------------------------------------------------- looks
 @dataclass
 class FigureLook:
-    """Body shape and clothes."""
+    """Body shape and clothes.
+
+    Parameters
+    ----------
+    scales : dict
+        Proportion group (``torso``, ``thigh``...) -> length factor.
+    radii_cm : dict
+        Limb half-thickness per body part.
+    colours : dict
+        RGB of skin, top, bottom, shoes and hair.
+    skirt : bool
+        A skirt instead of trousers.
+    """
 
     scales: dict[str, float]  # proportion group -> length factor
     radii_cm: dict[str, float]  # limb half-thickness
@@ -51,6 +63,25 @@ class FigureLook:
 
 @dataclass
 class CameraLook:
+    """How one video is filmed.
+
+    Parameters
+    ----------
+    azimuth_deg : float
+        Direction around the dancer (0 looks along -z).
+    elevation_deg : float
+        Camera above (+) or below (-) the dancer's middle.
+    distance_cm : float
+        Perspective strength.
+    fill : float
+        Share of the frame height a standing figure takes.
+    orbit_deg_per_s : float
+        Slow drift around the dancer.
+    lag_s : float
+        Follow-cam smoothing of the dancer's travel.
+    offset : (float, float)
+        Framing offset, in fractions of width and height.
+    """
     azimuth_deg: float  # 0 = looking along -z
     elevation_deg: float  # camera above (+) or below (-) the dancer's middle
     distance_cm: float  # perspective strength
@@ -62,7 +93,27 @@ class CameraLook:
 
 @dataclass
 class SceneLook:
-    """Everything random about one rendered video; JSON-ready (``asdict``)."""
+    """Everything random about one rendered video; JSON-ready (``asdict``).
+
+    Parameters
+    ----------
+    figure : FigureLook
+        Body and clothes.
+    camera : CameraLook
+        Camera and framing.
+    background : dict
+        Background kind (gradient, noise, spots, room) and its colours.
+    filters : dict
+        Which filters apply, and how strongly.
+    aspect : {"square", "portrait", "landscape"}
+        Frame shape (1:1, 9:16, 16:9).
+    mirror : bool
+        Mirror every frame.
+    light : (float, float)
+        Screen-space direction the light comes from.
+    seed : int
+        Seeds per-frame randomness (noise).
+    """
 
     figure: FigureLook
     camera: CameraLook
@@ -74,6 +125,12 @@ class SceneLook:
     seed: int = 0
 
     def to_dict(self) -> dict:
+        """The look as nested JSON-ready dicts (``look_from_dict`` inverts it).
+
+        Returns
+        -------
+        dict
+        """
         return asdict(self)
 
 
@@ -87,7 +144,17 @@ def _colour(rng, s=(0.2, 0.9), v=(0.25, 0.95), h=None) -> tuple[int, int, int]:
 
 
 def sample_look(rng: np.random.Generator | int) -> SceneLook:
-    """A random look: each draw is one "participant" filmed one way."""
+    """A random look: each draw is one "participant" filmed one way.
+
+    Parameters
+    ----------
+    rng : np.random.Generator or int
+        A generator, or a seed.
+
+    Returns
+    -------
+    SceneLook
+    """
     rng = np.random.default_rng(rng)
     seed = int(rng.integers(2**31))
     build = rng.uniform(0.8, 1.35)
@@ -122,6 +189,17 @@ def sample_look(rng: np.random.Generator | int) -> SceneLook:
 
 
 def look_from_dict(data: dict) -> SceneLook:
+    """The look :meth:`SceneLook.to_dict` wrote (e.g. read back from a dataset manifest).
+
+    Parameters
+    ----------
+    data : dict
+        A look as JSON.
+
+    Returns
+    -------
+    SceneLook
+    """
     fig = data["figure"]
     figure = FigureLook(fig["scales"], fig["radii_cm"], {k: tuple(v) for k, v in fig["colours"].items()}, fig["skirt"])
     camera = CameraLook(**{**data["camera"], "offset": tuple(data["camera"]["offset"])})
@@ -131,7 +209,19 @@ def look_from_dict(data: dict) -> SceneLook:
 
 # ------------------------------------------------------------------------------------ geometry
 def reshape_body(joints: np.ndarray, scales: dict[str, float]) -> np.ndarray:
-    """Lengthen or shorten each bone by its group's factor, keeping the joint angles ([T, 23, 3])."""
+    """Lengthen or shorten each bone by its group's factor, keeping the joint angles ([T, 23, 3]).
+
+    Parameters
+    ----------
+    joints : np.ndarray
+        Root-relative joint positions ``[T, 23, 3]``.
+    scales : dict
+        Proportion group -> length factor.
+
+    Returns
+    -------
+    np.ndarray
+    """
     out = np.empty_like(joints)
     order = sorted(range(N_JOINTS), key=_depth_in_tree)
     for j in order:
@@ -171,6 +261,19 @@ def _follow(root: np.ndarray, fps: float, lag_s: float) -> np.ndarray:
 
 @dataclass
 class Camera:
+    """A pinhole camera in world coordinates (cm).
+
+    Parameters
+    ----------
+    position : np.ndarray
+        ``[3]``.
+    right, up, forward : np.ndarray
+        Unit axes of the camera.
+    focal_px : float
+        Focal length in pixels.
+    centre : (float, float)
+        Principal point in pixels.
+    """
     position: np.ndarray  # [3]
     right: np.ndarray
     up: np.ndarray
@@ -179,14 +282,35 @@ class Camera:
     centre: tuple[float, float]
 
     def project(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """World points [..., 3] -> pixel coordinates [..., 2] and depth [...] (cm)."""
+        """World points [..., 3] -> pixel coordinates [..., 2] and depth [...] (cm).
+
+        Parameters
+        ----------
+        points : np.ndarray
+            World points ``[..., 3]``.
+
+        Returns
+        -------
+        pixels : np.ndarray
+        depth : np.ndarray
+        """
         v = points - self.position
         z = np.maximum(v @ self.forward, 1.0)
         x, y = v @ self.right, v @ self.up
         return np.stack([self.centre[0] + self.focal_px * x / z, self.centre[1] - self.focal_px * y / z], -1), z
 
     def rays(self, width: int, height: int) -> np.ndarray:
-        """Unnormalised world direction of every pixel [H, W, 3]."""
+        """Unnormalised world direction of every pixel [H, W, 3].
+
+        Parameters
+        ----------
+        width, height : int
+            Image size in pixels.
+
+        Returns
+        -------
+        np.ndarray
+        """
         u = (np.arange(width) + 0.5 - self.centre[0]) / self.focal_px
         v = (np.arange(height) + 0.5 - self.centre[1]) / self.focal_px
         return (self.forward[None, None] + u[None, :, None] * self.right[None, None]
@@ -216,7 +340,21 @@ def _value_noise(rng, height: int, width: int, cells: int) -> np.ndarray:
 
 
 def static_background(bg: dict, height: int, width: int, rng) -> np.ndarray:
-    """Screen-space backgrounds (gradient, noise, spots) as float RGB [H, W, 3] in 0..255."""
+    """Screen-space backgrounds (gradient, noise, spots) as float RGB [H, W, 3] in 0..255.
+
+    Parameters
+    ----------
+    bg : dict
+        The look's background (kind and colours ``a``, ``b``, ``c``).
+    height, width : int
+        Size in pixels.
+    rng : np.random.Generator
+        Draws noise and spots.
+
+    Returns
+    -------
+    np.ndarray
+    """
     a, b, c = (np.asarray(bg[k], dtype=np.float32) for k in ("a", "b", "c"))
     yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
     if bg["kind"] == "gradient":
@@ -238,7 +376,26 @@ def static_background(bg: dict, height: int, width: int, rng) -> np.ndarray:
 
 def room_background(bg: dict, cam: Camera, floor_y: float, centre: np.ndarray, width: int, height: int,
                     ) -> np.ndarray:
-    """A box room around the dance floor seen through ``cam``: textured floor, walls, ceiling."""
+    """A box room around the dance floor seen through ``cam``: textured floor, walls, ceiling.
+
+    Parameters
+    ----------
+    bg : dict
+        The look's background (colours and textures).
+    cam : Camera
+        The camera of this frame.
+    floor_y : float
+        Height of the floor in world cm.
+    centre : np.ndarray
+        Centre of the dance floor.
+    width, height : int
+        Size in pixels.
+
+    Returns
+    -------
+    np.ndarray
+        Float RGB ``[H, W, 3]`` in 0..255.
+    """
     rays = cam.rays(width, height)
     half = bg["room_cm"] / 2
     o = cam.position - np.array([centre[0], 0.0, centre[2]])
@@ -322,7 +479,23 @@ def _polygon(draw: ImageDraw.ImageDraw, pts: np.ndarray, colour, light: np.ndarr
 
 def draw_figure(img: Image.Image, pts: np.ndarray, depth: np.ndarray, look: FigureLook, px_per_cm: np.ndarray,
                 light: np.ndarray) -> None:
-    """Draw one posed figure (pixel coordinates ``pts`` [23, 2]) back to front."""
+    """Draw one posed figure (pixel coordinates ``pts`` [23, 2]) back to front.
+
+    Parameters
+    ----------
+    img : PIL.Image.Image
+        Drawn on in place.
+    pts : np.ndarray
+        Pixel coordinates ``[23, 2]``.
+    depth : np.ndarray
+        Depth of each joint ``[23]`` (far limbs are drawn first).
+    look : FigureLook
+        Body and clothes.
+    px_per_cm : np.ndarray
+        Scale at each joint, for limb thickness under perspective.
+    light : np.ndarray
+        Screen-space light direction ``[2]``.
+    """
     draw = ImageDraw.Draw(img)
     col, rad = look.colours, look.radii_cm
     items = []  # (depth, kind, args)
@@ -372,7 +545,23 @@ def draw_figure(img: Image.Image, pts: np.ndarray, depth: np.ndarray, look: Figu
 
 # ------------------------------------------------------------------------------------- filters
 def apply_filters(frame: np.ndarray, filters: dict, t_s: float, rng) -> np.ndarray:
-    """Colour grading, disco wash, vignette, blur and sensor noise on a float RGB frame."""
+    """Colour grading, disco wash, vignette, blur and sensor noise on a float RGB frame.
+
+    Parameters
+    ----------
+    frame : np.ndarray
+        Float RGB ``[H, W, 3]`` in 0..255.
+    filters : dict
+        The look's filters.
+    t_s : float
+        Time in the video (the disco wash cycles).
+    rng : np.random.Generator
+        Draws the sensor noise.
+
+    Returns
+    -------
+    np.ndarray
+    """
     x = frame
     if filters.get("disco"):
         hue = (t_s * 0.7) % 1.0
@@ -401,6 +590,17 @@ class FigureRenderer:
 
     The width follows the look's aspect (square, 9:16 or 16:9); resizing to a network's input
     happens downstream, as for a real video.
+
+    Parameters
+    ----------
+    clip : MotionClip
+        The motion (Tang layout).
+    look : SceneLook
+        How it is filmed.
+    height : int
+        Frame height in pixels.
+    supersample : int
+        Drawing scale before downsampling (anti-aliasing).
     """
 
     def __init__(self, clip: MotionClip, look: SceneLook, height: int = 128, supersample: int = 2):
@@ -421,6 +621,18 @@ class FigureRenderer:
         self.centre = clip.root.mean(0)
 
     def render_one(self, t: float) -> np.ndarray:
+        """The frame at clip time ``t``.
+
+        Parameters
+        ----------
+        t : float
+            Seconds from the clip start.
+
+        Returns
+        -------
+        np.ndarray
+            uint8 ``[H, W, 3]``.
+        """
         look, fps = self.look, self.clip.fps
         big_h, big_w = self.height * self.ss, self.width * self.ss
         pose = _sample(self.world, fps, np.array([t]))[0]
@@ -444,6 +656,18 @@ class FigureRenderer:
         return np.clip(x, 0, 255).astype(np.uint8)
 
     def render(self, times_s) -> np.ndarray:
+        """The frames at ``times_s``.
+
+        Parameters
+        ----------
+        times_s : array-like
+            Seconds from the clip start.
+
+        Returns
+        -------
+        np.ndarray
+            uint8 ``[N, H, W, 3]``.
+        """
         times_s = np.atleast_1d(np.asarray(times_s, dtype=np.float64))
         out = np.empty((len(times_s), self.height, self.width, 3), dtype=np.uint8)
         for i, t in enumerate(times_s):
@@ -452,13 +676,53 @@ class FigureRenderer:
 
 
 def render_frames(clip: MotionClip, look: SceneLook, times_s, height: int = 128) -> np.ndarray:
-    """Frames of ``clip`` at ``times_s`` (seconds from the clip start), uint8 [N, H, W, 3]."""
+    """Frames of ``clip`` at ``times_s`` (seconds from the clip start), uint8 [N, H, W, 3].
+
+    Parameters
+    ----------
+    clip : MotionClip
+        The motion.
+    look : SceneLook
+        How it is filmed.
+    times_s : array-like
+        Frame times.
+    height : int
+        Frame height in pixels.
+
+    Returns
+    -------
+    np.ndarray
+    """
     return FigureRenderer(clip, look, height).render(times_s)
 
 
 def render_video(clip: MotionClip, path, look: SceneLook | None = None, fps: float = 25.0, height: int = 360,
                  start_s: float = 0.0, duration_s: float | None = None, seed: int = 0):
-    """Write ``clip`` (from ``start_s``, ``duration_s`` long) as an H.264 MP4 of the figure."""
+    """Write ``clip`` (from ``start_s``, ``duration_s`` long) as an H.264 MP4 of the figure.
+
+    Parameters
+    ----------
+    clip : MotionClip
+        The motion.
+    path : str or os.PathLike
+        The MP4 to write.
+    look : SceneLook, optional
+        Default: ``sample_look(seed)``.
+    fps : float
+        Frame rate.
+    height : int
+        Frame height in pixels.
+    start_s : float
+        Where in the clip the video starts.
+    duration_s : float, optional
+        Length (default: to the clip's end).
+    seed : int
+        Seeds the look when none is given.
+
+    Returns
+    -------
+    Path
+    """
     from dancekit.video.frames import write_video
 
     renderer = FigureRenderer(clip, look or sample_look(seed), height)

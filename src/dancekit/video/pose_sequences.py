@@ -56,7 +56,17 @@ class PoseSequenceError(DancekitError):
 
 # ------------------------------------------------------------------------------------- keypoints
 def keypoints_3d(clip: MotionClip) -> np.ndarray:
-    """World positions [T, 13, 3] (cm, y up) of :data:`KEYPOINTS` from a Tang-layout clip."""
+    """World positions [T, 13, 3] (cm, y up) of :data:`KEYPOINTS` from a Tang-layout clip.
+
+    Parameters
+    ----------
+    clip : MotionClip
+        Joints in the Tang layout.
+
+    Returns
+    -------
+    np.ndarray
+    """
     joints = TANG_SKELETON.joint_positions(clip.world_joints())
     return joints[:, [TANG_SKELETON.index(TANG_JOINT_OF[n]) for n in KEYPOINTS]].astype(np.float32)
 
@@ -68,6 +78,19 @@ class PinholeCamera:
 
     Azimuth 0 puts the camera on +z looking along -z; positive elevation looks down.
     The principal point is the image origin (normalisation removes it anyway).
+
+    Parameters
+    ----------
+    azimuth_deg, elevation_deg : float
+        Direction of the camera from the target.
+    distance_cm : float
+        Distance to the target.
+    roll_deg : float
+        Rotation about the viewing axis.
+    focal_px : float
+        Focal length in pixels.
+    target : (float, float, float)
+        The point looked at, in world cm.
     """
 
     azimuth_deg: float
@@ -90,7 +113,17 @@ class PinholeCamera:
         return position, c * right + s * up, -s * right + c * up, forward
 
     def project(self, points: np.ndarray) -> np.ndarray:
-        """Image coordinates [..., 2] of world points [..., 3] (points behind the camera clamp to 1 cm)."""
+        """Image coordinates [..., 2] of world points [..., 3] (points behind the camera clamp to 1 cm).
+
+        Parameters
+        ----------
+        points : np.ndarray
+            World points ``[..., 3]`` in cm.
+
+        Returns
+        -------
+        np.ndarray
+        """
         position, right, up, forward = self.axes()
         rel = np.asarray(points, dtype=np.float64) - position
         depth = np.maximum(rel @ forward, 1.0)
@@ -99,7 +132,23 @@ class PinholeCamera:
 
 @dataclass(frozen=True)
 class PoseAugment:
-    """How much the views and the estimator vary between windows (the defaults: training and testing)."""
+    """How much the views and the estimator vary between windows (the defaults: training and testing).
+
+    Parameters
+    ----------
+    elevation_deg, distance_cm, focal_px : (float, float)
+        Ranges the camera is drawn from (uniform).
+    roll_deg : float
+        Camera roll, uniform in +-``roll_deg``.
+    bone_scale : float
+        Each limb group's length is scaled by U(1 - s, 1 + s): other dancers' builds.
+    mirror_p : float
+        Share of windows seen mirrored (selfie videos).
+    jitter : float
+        Keypoint noise, standard deviation in torso lengths.
+    drop_p : float
+        Share of keypoints the estimator misses.
+    """
 
     elevation_deg: tuple[float, float] = (0.0, 30.0)
     distance_cm: tuple[float, float] = (300.0, 900.0)
@@ -116,8 +165,23 @@ NO_NOISE = PoseAugment(bone_scale=0.0, mirror_p=0.0, jitter=0.0, drop_p=0.0)
 
 
 def sample_camera(rng: np.random.Generator, pelvis: np.ndarray, augment: PoseAugment = PoseAugment()) -> PinholeCamera:
-    """A random fixed camera aimed at the mean of a window's ``pelvis`` track [T, 3], far enough
-    that the dancer's travel in the window never reaches it."""
+    """A random fixed camera aimed at the mean of a window's pelvis track.
+
+    It is far enough that the dancer's travel in the window never reaches it.
+
+    Parameters
+    ----------
+    rng : np.random.Generator
+        Draws the view.
+    pelvis : np.ndarray
+        The pelvis track ``[T, 3]`` of the window.
+    augment : PoseAugment
+        Ranges of the view.
+
+    Returns
+    -------
+    PinholeCamera
+    """
     target = pelvis.mean(axis=0)
     travel = float(np.max(np.linalg.norm((pelvis - target)[:, [0, 2]], axis=1), initial=0.0))
     distance = max(float(rng.uniform(*augment.distance_cm)), travel + 200.0)
@@ -127,8 +191,23 @@ def sample_camera(rng: np.random.Generator, pelvis: np.ndarray, augment: PoseAug
 
 
 def rescale_body(points: np.ndarray, rng: np.random.Generator, spread: float) -> np.ndarray:
-    """Keypoints [T, 13, 3] with each limb group lengthened or shortened by a random factor, both
-    sides alike: so the classifier cannot tell dances apart by the build of the dancer who danced them."""
+    """Keypoints with each limb group lengthened or shortened by a random factor, both sides alike.
+
+    So the classifier cannot tell dances apart by the build of the dancer who danced them.
+
+    Parameters
+    ----------
+    points : np.ndarray
+        World keypoints ``[T, 13, 3]``.
+    rng : np.random.Generator
+        Draws the factors.
+    spread : float
+        Factors are U(1 - spread, 1 + spread).
+
+    Returns
+    -------
+    np.ndarray
+    """
     if spread <= 0:
         return points
     s = {k: rng.uniform(1 - spread, 1 + spread) for k in
@@ -153,8 +232,22 @@ def rescale_body(points: np.ndarray, rng: np.random.Generator, spread: float) ->
 
 # --------------------------------------------------------------------------------- normalisation
 def mirror(keypoints: np.ndarray, visible: np.ndarray | None = None):
-    """A mirrored video's keypoints: x negated and left/right labels swapped (the estimator names
-    sides by what it sees). ``keypoints`` [T, 13, 2]; returns the pair if ``visible`` is given."""
+    """A mirrored video's keypoints: x negated and left/right labels swapped.
+
+    The estimator names sides by what it sees, so a mirrored video swaps them.
+
+    Parameters
+    ----------
+    keypoints : np.ndarray
+        ``[T, 13, 2]``.
+    visible : np.ndarray, optional
+        ``[T, 13]`` flags, swapped alike.
+
+    Returns
+    -------
+    np.ndarray or (np.ndarray, np.ndarray)
+        The keypoints, or the pair if ``visible`` is given.
+    """
     flipped = keypoints[:, list(MIRROR_INDEX)].copy()
     flipped[..., 0] *= -1
     return flipped if visible is None else (flipped, visible[:, list(MIRROR_INDEX)].copy())
@@ -171,9 +264,21 @@ def _fill_gaps(values: np.ndarray) -> np.ndarray:
 
 
 def normalise_window(keypoints: np.ndarray, visible: np.ndarray | None = None) -> np.ndarray:
-    """Keypoints [T, 13, 2] centred per frame on the mid-hip point and divided by the window's median
-    torso length, with missed keypoints (``visible`` False) set to 0. Uses only what an estimator
-    gives, so video keypoints are normalised exactly like the training ones."""
+    """Keypoints centred per frame on the mid-hip point and divided by the window's median torso length.
+
+    Uses only what an estimator gives, so video keypoints are normalised exactly like the training ones.
+
+    Parameters
+    ----------
+    keypoints : np.ndarray
+        Image keypoints ``[T, 13, 2]``.
+    visible : np.ndarray, optional
+        ``[T, 13]``; missed keypoints (False) are set to 0.
+
+    Returns
+    -------
+    np.ndarray
+    """
     kp = np.asarray(keypoints, dtype=np.float64)
     vis = np.ones(kp.shape[:2], bool) if visible is None else np.asarray(visible, bool)
     masked = np.where(vis[..., None], kp, np.nan)
@@ -188,8 +293,23 @@ def normalise_window(keypoints: np.ndarray, visible: np.ndarray | None = None) -
 
 
 def window_features(keypoints: np.ndarray, visible: np.ndarray, fps: float = DEFAULT_FPS) -> np.ndarray:
-    """Network input [65, T]: normalised x, y of 13 keypoints, their velocities (torso lengths per
-    second / 10; 0 where either frame missed the keypoint) and the visibility flags."""
+    """Network input ``[65, T]``: normalised keypoints, their velocities and the visibility flags.
+
+    Velocities are in torso lengths per second / 10, and 0 where either frame missed the keypoint.
+
+    Parameters
+    ----------
+    keypoints : np.ndarray
+        Normalised keypoints ``[T, 13, 2]``.
+    visible : np.ndarray
+        ``[T, 13]`` bool.
+    fps : float
+        Frame rate of the window.
+
+    Returns
+    -------
+    np.ndarray
+    """
     vis = np.asarray(visible, dtype=np.float32)
     vel = np.zeros_like(keypoints)
     vel[1:] = (keypoints[1:] - keypoints[:-1]) * (fps / 10.0)
@@ -202,8 +322,25 @@ def window_features(keypoints: np.ndarray, visible: np.ndarray, fps: float = DEF
 
 
 def view_window(points: np.ndarray, rng: np.random.Generator, augment: PoseAugment = PoseAugment()):
-    """One window of world keypoints [T, 13, 3] as an estimator would see it in a random video:
-    ``(keypoints [T, 13, 2] normalised, visible [T, 13] bool, camera)``."""
+    """One window of world keypoints as an estimator would see it in a random video.
+
+    Parameters
+    ----------
+    points : np.ndarray
+        World keypoints ``[T, 13, 3]``.
+    rng : np.random.Generator
+        Draws camera, build, mirroring, noise and misses.
+    augment : PoseAugment
+        How much they vary.
+
+    Returns
+    -------
+    keypoints : np.ndarray
+        Normalised ``[T, 13, 2]``.
+    visible : np.ndarray
+        ``[T, 13]`` bool.
+    camera : PinholeCamera
+    """
     points = rescale_body(np.asarray(points, dtype=np.float64), rng, augment.bone_scale)
     pelvis = points[:, list(HIPS)].mean(axis=1)
     camera = sample_camera(rng, pelvis, augment)
@@ -220,7 +357,19 @@ def view_window(points: np.ndarray, rng: np.random.Generator, augment: PoseAugme
 # --------------------------------------------------------------------------------------- windows
 @dataclass
 class PoseSong:
-    """One song's keypoint track: ``points`` [T, 13, 3] world cm at ``fps``."""
+    """One song's keypoint track: ``points`` [T, 13, 3] world cm at ``fps``.
+
+    Parameters
+    ----------
+    name : str
+        The song folder's name.
+    dance : str
+        Its dance.
+    points : np.ndarray
+        World keypoints ``[T, 13, 3]`` in cm.
+    fps : float
+        Frame rate of ``points``.
+    """
 
     name: str
     dance: str
@@ -229,20 +378,59 @@ class PoseSong:
 
 
 def pose_song(clip: MotionClip, fps: float = DEFAULT_FPS) -> PoseSong:
-    """A Tang clip resampled to ``fps`` as a :class:`PoseSong` (name and dance from its meta)."""
+    """A Tang clip resampled to ``fps`` as a :class:`PoseSong` (name and dance from its meta).
+
+    Parameters
+    ----------
+    clip : MotionClip
+        A Tang song's motion.
+    fps : float
+        Frame rate to resample to.
+
+    Returns
+    -------
+    PoseSong
+    """
     return PoseSong(str(clip.meta.get("song", "")), str(clip.meta.get("dance", "")),
                     keypoints_3d(clip.resampled(fps)), fps)
 
 
 def load_tang_pose_songs(root: str | Path, fps: float = DEFAULT_FPS) -> list[PoseSong]:
-    """Every Tang song with motion as a :class:`PoseSong`, sorted like ``tang_motion_folders``."""
+    """Every Tang song with motion as a :class:`PoseSong`, sorted like ``tang_motion_folders``.
+
+    Parameters
+    ----------
+    root : str or Path
+        The Tang dataset folder.
+    fps : float
+        Frame rate to resample to.
+
+    Returns
+    -------
+    list of PoseSong
+    """
     from dancekit.motion import load_tang_motion, tang_motion_folders
 
     return [pose_song(load_tang_motion(folder), fps) for folder in tang_motion_folders(root)]
 
 
 def window_starts(n_frames: int, window: int, hop: int) -> list[int]:
-    """Start frames of the windows that fit in a track, ``hop`` apart."""
+    """Start frames of the windows that fit in a track, ``hop`` apart.
+
+    Parameters
+    ----------
+    n_frames : int
+        Length of the track.
+    window : int
+        Frames per window.
+    hop : int
+        Frames between starts.
+
+    Returns
+    -------
+    list of int
+        Empty when the track is shorter than a window.
+    """
     if n_frames < window:
         return []
     return list(range(0, n_frames - window + 1, hop))
@@ -250,8 +438,28 @@ def window_starts(n_frames: int, window: int, hop: int) -> list[int]:
 
 def song_windows(song: PoseSong, window: int = DEFAULT_WINDOW, hop: int = 15, seed: int = 0,
                  augment: PoseAugment = PoseAugment()) -> np.ndarray:
-    """Feature windows [N, 65, window] of one song, ``hop`` frames apart, each seen by its own
-    camera drawn from ``seed`` and the window index (the same windows every run)."""
+    """Feature windows of one song, ``hop`` frames apart, each seen by its own camera.
+
+    The cameras are drawn from ``seed`` and the window index, so every run gets the same windows.
+
+    Parameters
+    ----------
+    song : PoseSong
+        The song.
+    window : int
+        Frames per window.
+    hop : int
+        Frames between window starts.
+    seed : int
+        Seeds the views.
+    augment : PoseAugment
+        How much the views vary.
+
+    Returns
+    -------
+    np.ndarray
+        ``[N, 65, window]``.
+    """
     starts = window_starts(len(song.points), window, hop)
     if not starts:
         raise PoseSequenceError(f"{song.name}: {len(song.points)} frames, fewer than one window of {window}")
@@ -265,8 +473,32 @@ def song_windows(song: PoseSong, window: int = DEFAULT_WINDOW, hop: int = 15, se
 
 def random_windows(songs: list[PoseSong], labels: list[int], per_class: int, rng: np.random.Generator,
                    window: int = DEFAULT_WINDOW, augment: PoseAugment = PoseAugment()):
-    """A class-balanced batch of windows at random songs, start frames and cameras:
-    ``(X [per_class * classes, 65, window], y)``. Training draws fresh ones every epoch."""
+    """A class-balanced batch of windows at random songs, start frames and cameras.
+
+    Training draws fresh ones every epoch.
+
+    Parameters
+    ----------
+    songs : list of PoseSong
+        The songs to draw from.
+    labels : list of int
+        The class of each of them.
+    per_class : int
+        Windows per class.
+    rng : np.random.Generator
+        Draws songs, starts and views.
+    window : int
+        Frames per window.
+    augment : PoseAugment
+        How much the views vary.
+
+    Returns
+    -------
+    X : np.ndarray
+        ``[per_class * classes, 65, window]``.
+    y : np.ndarray
+        Class of each window.
+    """
     by_class: dict[int, list[int]] = {}
     for i, (song, label) in enumerate(zip(songs, labels)):
         if len(song.points) >= window:

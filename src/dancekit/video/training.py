@@ -38,6 +38,27 @@ SPLITS = ("frame", "video")
 
 @dataclass(frozen=True)
 class VideoRecipe:
+    """How a frame classifier is trained (paper 4's recipe by default).
+
+    Parameters
+    ----------
+    epochs : int
+        Passes over the training frames.
+    batch_size : int
+        Frames per update.
+    learning_rate : float
+        Peak of the one-cycle schedule.
+    weight_decay : float
+        AdamW weight decay.
+    val_fraction : float
+        Share held out for validation.
+    augment : bool
+        Random mirror and small shifts of training frames.
+    seed : int
+        Seeds weights, order, augmentation and the split.
+    source : str
+        Where the recipe comes from, for the model card.
+    """
     epochs: int = 10
     batch_size: int = 64
     learning_rate: float = 1e-3
@@ -49,12 +70,44 @@ class VideoRecipe:
                    "(FastAI: Adam with a one-cycle schedule); from scratch, no ImageNet weights here")
 
     def to_dict(self) -> dict:
+        """The recipe as a JSON-ready dict.
+
+        Returns
+        -------
+        dict
+        """
         return asdict(self)
 
 
 @dataclass
 class RunResult:
-    """One architecture on one split: per-epoch history and the final validation predictions."""
+    """One architecture on one split: per-epoch history and the final validation predictions.
+
+    Parameters
+    ----------
+    architecture : str
+        The network.
+    split : {"frame", "video"}
+        Random frames (paper) or whole groups held out.
+    classes : list of str
+        Class names, in output order.
+    history : list of dict
+        One record per epoch (losses, ``val_frame_accuracy``...).
+    val_frames : list of int
+        Validation frame indices into the frame set.
+    val_probs : list of list of float
+        Final class probabilities of each validation frame.
+    val_labels : list of int
+        True class of each validation frame.
+    video_accuracy, frame_accuracy : float
+        Final validation accuracy per video (mean frame probability) and per frame.
+    train_frames, train_videos, val_videos : int
+        Sizes of the sides.
+    seconds : float
+        Training time.
+    extra : dict
+        Anything else (recipe, split overlap counts...).
+    """
 
     architecture: str
     split: str
@@ -72,10 +125,27 @@ class RunResult:
     extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
+        """The result as a JSON-ready dict (what ``result.json`` holds).
+
+        Returns
+        -------
+        dict
+        """
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict) -> "RunResult":
+        """Inverse of :meth:`to_dict`.
+
+        Parameters
+        ----------
+        data : dict
+            A ``result.json``.
+
+        Returns
+        -------
+        RunResult
+        """
         return cls(**data)
 
 
@@ -124,6 +194,17 @@ class FramePlan:
         self.order = torch.from_numpy(self.train_idx)[torch.randperm(len(self.train_idx), generator=self.generator)]
 
     def batch(self, step: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """The training batch of update ``step``: augmented frames and their labels, on the device.
+
+        Parameters
+        ----------
+        step : int
+            0-based update number; a new epoch starts a new order.
+
+        Returns
+        -------
+        (torch.Tensor, torch.Tensor)
+        """
         epoch, i = divmod(step, self.steps_per_epoch)
         if epoch != self.epoch:
             torch.manual_seed(self.recipe.seed * 1000 + epoch)  # dropout draws: the same after a resume
@@ -135,22 +216,74 @@ class FramePlan:
         return x, self.labels[pick].to(self.device)
 
     def loss(self, network: nn.Module, batch, step: int) -> tuple[torch.Tensor, dict]:
+        """Cross-entropy of the network on a batch.
+
+        Parameters
+        ----------
+        network : nn.Module
+            The frame classifier.
+        batch : (torch.Tensor, torch.Tensor)
+            From :meth:`batch`.
+        step : int
+            The update (unused: the loss is the same at every step).
+
+        Returns
+        -------
+        (torch.Tensor, dict)
+            The loss and no extra figures.
+        """
         x, y = batch
         return self.loss_fn(network(x).float(), y), {}
 
     def evaluate(self, network: nn.Module) -> Evaluation:
+        """Frame and video accuracy on the validation side; the frame accuracy is the score kept.
+
+        Parameters
+        ----------
+        network : nn.Module
+            The frame classifier, in eval mode.
+
+        Returns
+        -------
+        Evaluation
+        """
         self.val_probs = predict_frames(network, self.images[torch.from_numpy(self.val_idx).to(self.images.device)],
                                         self.device)
         metrics = frame_metrics(self.val_probs, self.data, self.val_idx)
         return Evaluation(metrics["val_frame_accuracy"], metrics)
 
     def batch_size(self, batch) -> int:
+        """Frames in ``batch``.
+
+        Parameters
+        ----------
+        batch : (torch.Tensor, torch.Tensor)
+            From :meth:`batch`.
+
+        Returns
+        -------
+        int
+            The number of labels in it.
+        """
         return len(batch[1])
 
     def state_dict(self) -> dict:
+        """The plan's random state (epoch and generator), for checkpoints.
+
+        Returns
+        -------
+        dict
+        """
         return {"epoch": self.epoch, "generator": self.generator.get_state() if self.generator is not None else None}
 
     def load_state_dict(self, state: dict) -> None:
+        """Restore the random state from a checkpoint.
+
+        Parameters
+        ----------
+        state : dict
+            From :meth:`state_dict`.
+        """
         if state["epoch"] is not None:
             self._start_epoch(state["epoch"])
             self.generator.set_state(state["generator"])
@@ -257,9 +390,33 @@ def run_experiment(data: FrameSet, out_dir: str | Path, architectures: Sequence[
                    video_sides: dict[str, str] | None = None) -> dict[tuple[str, str], RunResult]:
     """Every architecture on every split; each run's ``result.json`` makes reruns skip finished work.
 
-    Returns ``{(split, architecture): RunResult}``; with ``keep_networks`` the trained networks are
-    saved beside each result as ``network.pt`` state dicts for a later model file. ``video_sides``
-    (group -> "train"/"val") fixes the video-level split, e.g. a dataset's song split.
+    Parameters
+    ----------
+    data : FrameSet
+        The frames.
+    out_dir : str or Path
+        Run ``(split, arch)`` works in ``out_dir/<split>/<arch>``.
+    architectures : sequence of str
+        Networks to train.
+    splits : sequence of str
+        ``"frame"`` (the paper's) and/or ``"video"`` (whole groups held out).
+    recipe : VideoRecipe
+        How to train.
+    device : str
+        Torch device.
+    weights : dict, optional
+        Architecture -> local ImageNet weights file to start from.
+    progress : bool
+        Show progress bars.
+    keep_networks : bool
+        Save the trained networks beside each result as ``network.pt`` state dicts, for a later model file.
+    video_sides : dict, optional
+        Group -> ``"train"``/``"val"``: fixes the video-level split, e.g. a dataset's song split.
+
+    Returns
+    -------
+    dict
+        ``(split, architecture)`` -> :class:`RunResult`.
     """
     out_dir = Path(out_dir)
     results = {}
