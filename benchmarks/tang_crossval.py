@@ -23,6 +23,7 @@ from dancekit.errors import DancekitError
 from dancekit.fileio import atomic_write_text
 from dancekit.inference import Identifier
 from dancekit.inference.tempo_prior import fuse
+from dancekit.models.card import read_card, update_card
 from dancekit.paths import shared_data_dir
 
 RESULTS = Path(__file__).resolve().parent / "results" / "tang_crossval.json"
@@ -66,20 +67,18 @@ def main() -> None:
 
 
 def record_in_card(model_dir: Path, summary: dict) -> None:
-    """The pooled held-out figures go into the shipped model's card (metrics.tang_crossval)."""
-    path = model_dir / "model.json"
+    """The pooled held-out figures go into the shipped model's card (metrics.tang_crossval), through the card API."""
     try:
-        card = json.loads(path.read_text())
-    except (OSError, ValueError) as err:
-        raise SystemExit(f"error: cannot read the model card {path}: {err}") from None
-    card.setdefault("metrics", {})["tang_crossval"] = {
-        "about": "Tang songs held out by song: K-fold rotation, each song identified by the fold model that "
-                 "never saw it (dancekit.identify, original audio)", **summary}
-    card["summary"] = (f"{card.get('summary', '').split('; ')[0]}; cross-validated by song over {summary['songs']} "
-                       f"real Tang songs: {summary['fused']['top1']:.0%} top-1 with the tempo prior "
-                       f"({summary['network']['top1']:.0%} network alone)")
-    atomic_write_text(path, json.dumps(card, indent=2) + "\n")
-    print(f"recorded in {path}")
+        card = read_card(model_dir)
+        figures = {"about": "Tang songs held out by song: K-fold rotation, each song identified by the fold model "
+                            "that never saw it (dancekit.identify, original audio)", **summary}
+        update_card(model_dir, metrics={**card.metrics, "tang_crossval": figures},
+                    summary=f"{card.summary.split('; ')[0]}; cross-validated by song over {summary['songs']} real "
+                            f"Tang songs: {summary['fused']['top1']:.0%} top-1 with the tempo prior "
+                            f"({summary['network']['top1']:.0%} network alone)")
+    except DancekitError as err:
+        raise SystemExit(f"error: cannot record in the model card: {err}") from None
+    print(f"recorded in {model_dir}")
 
 
 def merged_rows(files: list[Path]) -> list[dict]:

@@ -1,16 +1,18 @@
 """One small exception hierarchy, so callers (CLI, web) can turn any failure into one line."""
 
+from dancekit.exit_codes import EXIT_AUDIO, EXIT_INTERNAL, EXIT_MODEL
+
 
 class DancekitError(Exception):
     """Base of every error dancekit raises on purpose; ``str(err)`` is a one-line message."""
 
-    exit_code = 1
+    exit_code = EXIT_INTERNAL
 
 
 class AudioError(DancekitError):
     """The input could not be turned into audio samples."""
 
-    exit_code = 3
+    exit_code = EXIT_AUDIO
 
 
 class NotAudioError(AudioError):
@@ -41,4 +43,4 @@ class TooLongError(AudioError):
 class ModelError(DancekitError):
     """A model file is missing, corrupt, or does not match its card."""
 
-    exit_code = 4
+    exit_code = EXIT_MODEL

@@ -74,9 +74,9 @@ def test_loading_never_unpickles(tmp_path):
     weights.write_bytes(pickle.dumps(Boom()))
     card_path = tmp_path / "toy" / "model.json"
     card = json.loads(card_path.read_text())
-    from dancekit.models.files import sha256_of
+    from dancekit.data.fingerprint import file_sha256
 
-    card["sha256"] = sha256_of(weights)
+    card["sha256"] = file_sha256(weights)
     card_path.write_text(json.dumps(card))
     with pytest.raises(ModelError):
         load_model(tmp_path / "toy")

@@ -3,11 +3,10 @@
 import numpy as np
 import pytest
 
-from dancekit.models.dance_rnn import DEFAULT_STEP_MODEL
-from dancekit.models.files import builtin_models
+from dancekit.models import DEFAULT_MODELS, builtin_models
 
 pytestmark = [pytest.mark.usefixtures("one_torch_thread"),
-              pytest.mark.skipif(DEFAULT_STEP_MODEL not in builtin_models(), reason="no built-in step model installed")]
+              pytest.mark.skipif(DEFAULT_MODELS["steps"] not in builtin_models(), reason="no built-in step model installed")]
 
 
 def _limb_speed(clip) -> float:

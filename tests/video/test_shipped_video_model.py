@@ -7,8 +7,7 @@ import pytest
 import torch
 from video_fixtures import write_test_video
 
-from dancekit.models.files import builtin_models
-from dancekit.video.classify import DEFAULT_VIDEO_MODEL
+from dancekit.models import DEFAULT_MODELS, builtin_models
 
 #: float16 weights and another Pillow/FFmpeg build may move a photo or two across a decision boundary
 REMEASURE_MARGIN = 0.06
@@ -20,13 +19,13 @@ CLEAR_MARGIN = 0.25
 def shipped():
     from dancekit.models.video_cnn import load_video_model
 
-    return load_video_model(DEFAULT_VIDEO_MODEL)
+    return load_video_model(DEFAULT_MODELS["video"])
 
 
 def test_the_default_video_model_is_built_in_small_and_knows_three_dances(shipped):
-    assert DEFAULT_VIDEO_MODEL in builtin_models()
+    assert DEFAULT_MODELS["video"] in builtin_models()
     card = shipped.card
-    assert card.name == DEFAULT_VIDEO_MODEL and card.task == "video" and len(card.classes) == 3
+    assert card.name == DEFAULT_MODELS["video"] and card.task == "video" and len(card.classes) == 3
     assert "only 3" in card.summary
     assert sum(p.stat().st_size for p in shipped.path.iterdir()) < 5e6
     cv = card.metrics["cross_validation"][card.architecture]
@@ -43,7 +42,7 @@ def test_dancekit_video_names_one_of_the_three_dances_for_a_clip(shipped, tmp_pa
     clip = write_test_video(tmp_path / "clip.mp4", seconds=3, fps=10, size=(96, 128))
     assert main(["video", str(clip), "--json"]) == 0
     record = json.loads(capsys.readouterr().out)[0]
-    assert record["status"] == "ok" and record["model"]["name"] == DEFAULT_VIDEO_MODEL
+    assert record["status"] == "ok" and record["model"]["name"] == DEFAULT_MODELS["video"]
     assert list(record["probabilities"]) == shipped.card.classes
     assert sum(record["probabilities"].values()) == pytest.approx(1, abs=1e-4)
     assert record["label"] in shipped.card.classes and record["frames"]["used"] == 3

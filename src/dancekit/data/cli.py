@@ -8,8 +8,7 @@ import sys
 
 from dancekit.cli_types import torch_device
 from dancekit.data.errors import DatasetLayoutError
-
-EXIT_OK, EXIT_AUDIO = 0, 3
+from dancekit.exit_codes import EXIT_AUDIO, EXIT_OK
 
 
 class DedupInputError(DatasetLayoutError):

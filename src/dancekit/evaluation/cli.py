@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from dancekit.cli_types import int_in, non_negative_int, positive_int, torch_device
+from dancekit.exit_codes import EXIT_OK
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -55,7 +56,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     if args.list:
         print(list_tables())
-        return 0
+        return EXIT_OK
     if not args.table:
         raise EvaluationInputError("name a table (dancekit evaluate --list shows them)")
     table = get_table(args.table)
@@ -81,4 +82,4 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     note = f"{table.note}\n\n{data_facts(prep.work)}"
     report = write_table_report(prep.work, args.out or prep.work / "report", table.title, note, models=names)
     print(f"report: {report}")
-    return 0
+    return EXIT_OK

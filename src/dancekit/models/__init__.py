@@ -1,23 +1,22 @@
-"""Networks and model files.
+"""Networks, model cards and model files.
 
-The names below load on first use, so that importing one module of the package (a network that
-needs torch alone, on a bare training machine) does not also pull in torchvision and safetensors.
+Cards (:mod:`~dancekit.models.card`), tasks and the default model of each
+(:mod:`~dancekit.models.registry`) load at once, needing no torch. Networks and model files load on
+first use, so that importing one module of the package (a network that needs torch alone, on a
+bare training machine) does not also pull in torchvision and safetensors.
 """
 
-__all__ = ["BACKBONES", "LoadedModel", "ModelCard", "build_dance_cnn", "builtin_models", "load_model", "save_model"]
+import lazy_loader as lazy
 
-#: The built-in model ``dancekit identify`` uses when no --model is given.
-DEFAULT_DANCE_MODEL = "ballroom"
+from dancekit.models.card import ModelCard, builtin_models, read_card, update_card
+from dancekit.models.registry import DEFAULT_MODELS, TASKS
 
-#: The built-in model ``dancekit genre`` uses when no --model is given.
-DEFAULT_GENRE_MODEL = "genre"
+__all__ = ["BACKBONES", "DEFAULT_MODELS", "LoadedModel", "ModelCard", "TASKS", "build_dance_cnn", "builtin_models",
+           "load_model", "read_card", "save_model", "update_card"]
+
+#: ``DEFAULT_MODELS["dance"]``, under the name ``dancekit.inference`` reads.
+DEFAULT_DANCE_MODEL = DEFAULT_MODELS["dance"]
 
 
-def __getattr__(name):
-    if name in ("BACKBONES", "build_dance_cnn"):
-        from dancekit.models import dance_cnn as module
-    elif name in ("LoadedModel", "ModelCard", "builtin_models", "load_model", "save_model"):
-        from dancekit.models import files as module
-    else:
-        raise AttributeError(name)
-    return getattr(module, name)
+# The lazy names (networks, model files) are declared once, in __init__.pyi, as librosa does.
+__getattr__, __dir__, _ = lazy.attach_stub(__name__, __file__)

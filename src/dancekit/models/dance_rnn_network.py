@@ -183,7 +183,20 @@ class DanceRNN(nn.Module):
 
 
 def build_dance_rnn(motion_dim: int, **kwargs) -> DanceRNN:
-    return DanceRNN(DanceRNNConfig(motion_dim=motion_dim, **kwargs))
+    """A freshly initialised step generator; ``kwargs`` are :class:`DanceRNNConfig` fields (lists or tuples).
+
+    Parameters
+    ----------
+    motion_dim : int
+        Size of one pose vector.
+    **kwargs
+        Any other :class:`DanceRNNConfig` field, e.g. a card's ``architecture_args``.
+
+    Returns
+    -------
+    DanceRNN
+    """
+    return DanceRNN(DanceRNNConfig.from_dict({"motion_dim": motion_dim, **kwargs}))
 
 
 def parameter_count(module: nn.Module) -> int:

@@ -1,7 +1,8 @@
 """Frame classifiers of paper 4: AlexNet, ResNet18 and SqueezeNet1_0 from torchvision, N outputs.
 
 ImageNet weights cannot be downloaded here, so networks start from scratch (``weights=None``).
-A user who has a torchvision ImageNet checkpoint can pass it as ``weights_path``: every tensor
+A user who has a torchvision ImageNet checkpoint can pass it as ``weights_path`` (read by
+:func:`dancekit.models.weights.read_weights`, which never unpickles objects): every tensor
 of the backbone must match in name and shape (a wrong file fails loudly instead of half
 loading), and the 1000-class head is replaced by a fresh N-class one.
 
@@ -12,13 +13,13 @@ scales and normalises with the ImageNet statistics, so a model file needs no sep
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import torch
 from torch import nn
 from torchvision import models as tvm
 
 from dancekit.errors import ModelError
+from dancekit.models.weights import read_weights
 
 VIDEO_ARCHITECTURES = ("alexnet", "resnet18", "squeezenet1_0")
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -65,18 +66,7 @@ def _set_head(net: nn.Module, arch: str, num_classes: int) -> None:
 
 def load_backbone_weights(net: nn.Module, arch: str, path: str | os.PathLike) -> None:
     """Load an ImageNet (or any) checkpoint into ``net`` except its head, with strict shape checks."""
-    path = Path(path)
-    if not path.is_file():
-        raise ModelError(f"weights file not found: {path}")
-    try:
-        if path.suffix == ".safetensors":
-            from safetensors.torch import load_file
-
-            state = load_file(str(path))
-        else:
-            state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as err:  # torch/safetensors raise many types for a bad file
-        raise ModelError(f"cannot read weights {path}: {str(err).splitlines()[0]}") from None
+    state = read_weights(path)
     if isinstance(state, dict) and "state_dict" in state and isinstance(state["state_dict"], dict):
         state = state["state_dict"]
     if not isinstance(state, dict):

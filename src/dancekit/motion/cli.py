@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from dancekit.cli_types import UsageError, check_output_file, non_negative_int, positive_float, torch_device
+from dancekit.exit_codes import EXIT_OK
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -102,4 +103,4 @@ def cmd_generate(args: argparse.Namespace) -> int:
         render_video(clip, args.video, audio=args.song)
         done += f"; video {args.video}"
     print(done)
-    return 0
+    return EXIT_OK

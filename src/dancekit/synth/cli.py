@@ -7,6 +7,7 @@ import os
 import sys
 
 from dancekit.cli_types import float_up_to, fraction, int_in, non_negative_int, positive_int
+from dancekit.exit_codes import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK
 
 
 def _dance_list(text: str) -> list[str]:
@@ -86,7 +87,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
           f"{len(summary['failed'])} failed; manifest: {summary['manifest']}")
     for line in summary["failed"][:5]:
         print(f"  failed: {line}", file=sys.stderr)
-    return 1 if summary["failed"] else 0
+    return EXIT_INTERNAL if summary["failed"] else EXIT_OK
 
 
 def synth_main(argv: list[str] | None = None) -> int:
@@ -111,7 +112,7 @@ def synth_main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except DancekitError as err:
         print(f"error: {err}", file=sys.stderr)
         return err.exit_code

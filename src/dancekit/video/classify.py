@@ -21,9 +21,6 @@ from dancekit.video.decision import video_probabilities
 from dancekit.video.filtering import FilterSettings, FrameDecision, FrameFilter, measure_frame
 from dancekit.video.frames import FrameReader, to_square
 
-#: built-in model ``dancekit video`` uses when no --model is given
-DEFAULT_VIDEO_MODEL = "video_dance"
-
 #: frames classified together: the network's activations for a batch, not the frames, set the peak memory
 BATCH_FRAMES = 32
 
@@ -68,9 +65,10 @@ class VideoClassifier:
 
     def __init__(self, model: str | os.PathLike | None = None, fps: float = 1.0, device: str = "cpu",
                  filter_settings: FilterSettings | None = FilterSettings()):
+        from dancekit.models.registry import DEFAULT_MODELS
         from dancekit.models.video_cnn import load_video_model
 
-        self.model = load_video_model(model or DEFAULT_VIDEO_MODEL, device)
+        self.model = load_video_model(model or DEFAULT_MODELS["video"], device)
         self.fps, self.device, self.filter_settings = fps, device, filter_settings
         self.size = int(self.model.card.frontend.get("image_size", 112))
 

@@ -13,6 +13,7 @@ import json
 import sys
 
 from dancekit.cli_types import positive_float, positive_int, torch_device
+from dancekit.exit_codes import EXIT_OK
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -28,14 +29,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     argparse.ArgumentParser
         The ``video`` parser.
     """
-    from dancekit.video.classify import DEFAULT_VIDEO_MODEL
+    from dancekit.models.registry import DEFAULT_MODELS
 
     p = subparsers.add_parser("video", help="which dance is danced in this video?",
                               description="Name the dance in videos from their frames (1 per second), "
                                           "averaging a frame classifier's probabilities.")
     p.add_argument("files", nargs="+", metavar="FILE", help="video files (anything FFmpeg reads)")
     p.add_argument("--model", default=None,
-                   help=f"built-in model name or model folder (default: {DEFAULT_VIDEO_MODEL})")
+                   help=f"built-in model name or model folder (default: {DEFAULT_MODELS['video']})")
     p.add_argument("--top", type=positive_int, default=3, metavar="K", help="how many dances to list (default 3)")
     p.add_argument("--json", action="store_true", help="print a JSON array, one object per file")
     p.add_argument("--fps", type=positive_float, default=1.0, help="frames per second to judge (default 1, as the paper)")
@@ -93,7 +94,7 @@ def cmd_video(args: argparse.Namespace) -> int:
 
     classifier = VideoClassifier(args.model, fps=args.fps, device=args.device,
                                  filter_settings=None if args.no_filter else FilterSettings())
-    records, status = [], 0
+    records, status = [], EXIT_OK
     for file in args.files:
         try:
             result = classifier.classify(file)

@@ -7,6 +7,7 @@ import os
 import sys
 
 from dancekit.cli_types import non_negative_int, positive_float, positive_int, torch_device
+from dancekit.exit_codes import EXIT_INTERRUPTED, EXIT_OK
 
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
 TOKEN_ENV = "DANCEKIT_TOKEN"
@@ -89,7 +90,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         where += " with ?token=<the token> at the end"
     print(f"dancekit: open {where} (Ctrl-C stops)", file=sys.stderr, flush=True)
     server.run(sockets=[sock])
-    return 0
+    return EXIT_OK
 
 
 def read_token(args: argparse.Namespace, environ=os.environ) -> str | None:
@@ -148,7 +149,7 @@ def serve_main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except DancekitError as err:
         print(f"error: {err}", file=sys.stderr)
         return err.exit_code

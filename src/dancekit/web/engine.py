@@ -58,12 +58,10 @@ class JobQueue:
 
 
 def _find_builtin(task: str) -> str | None:
-    from dancekit.models.files import builtin_models, read_card
+    """The task's default model (``DEFAULT_MODELS``) when it is installed."""
+    from dancekit.models import DEFAULT_MODELS, builtin_models
 
-    for name, path in builtin_models().items():
-        if read_card(path).task == task:
-            return name
-    return None
+    return DEFAULT_MODELS[task] if DEFAULT_MODELS[task] in builtin_models() else None
 
 
 class Engine:
@@ -71,7 +69,7 @@ class Engine:
 
     def __init__(self, settings: WebSettings):
         from dancekit.inference import Identifier
-        from dancekit.models import DEFAULT_DANCE_MODEL
+        from dancekit.models import DEFAULT_MODELS
         from dancekit.models.files import LoadedModel, load_model
 
         def load(which):
@@ -79,7 +77,7 @@ class Engine:
 
         self.settings = settings
         self.started = time.monotonic()
-        dance = load(settings.model or DEFAULT_DANCE_MODEL)
+        dance = load(settings.model or DEFAULT_MODELS["dance"])
         # Options of the API select a pipeline; all of them share the one network in memory.
         self.dance = {
             (rhythm, prior): Identifier(dance, rhythm=rhythm, tempo_prior=prior, device=settings.device)
