@@ -17,11 +17,11 @@ import time
 from pathlib import Path
 
 import torch
-from torch import nn
 
 from dancekit.evaluation.crossval import build_classifier
 from dancekit.features import PRESETS
 from dancekit.training.recipes import get_recipe
+from dancekit.training.throughput import training_throughput
 
 RESULTS = Path(__file__).resolve().parent / "results" / "train_speed.json"
 MODELS = {
@@ -41,29 +41,8 @@ EPOCH_SEGMENTS = {"bbnn": 800, **{k: 800 * 19 for k in ("prcnn_concat", "prcnn_a
 
 def segments_per_second(name: str, batch: int, steps: int, device: torch.device) -> float:
     recipe = MODELS[name]
-    net = build_classifier(recipe, 10).to(device).train()
-    opt = torch.optim.Adam(net.parameters(), lr=1e-4)
-    x = torch.randn(batch, PRESETS[recipe.frontend].n_bins, recipe.segment_frames, device=device)
-    y = torch.randint(0, 10, (batch,), device=device)
-    amp = torch.autocast("cuda", dtype=torch.bfloat16) if device.type == "cuda" else torch.autocast("cpu", enabled=False)
-
-    def step():
-        with amp:
-            loss = nn.functional.cross_entropy(net(x).float(), y)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-
-    for _ in range(3):
-        step()
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-    start = time.perf_counter()
-    for _ in range(steps):
-        step()
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-    return batch * steps / (time.perf_counter() - start)
+    shape = (PRESETS[recipe.frontend].n_bins, recipe.segment_frames)
+    return training_throughput(build_classifier(recipe, 10), shape, 10, batch, steps, device)
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from dancekit.data.fingerprint import describe_data
 from dancekit.errors import DancekitError
 from dancekit.evaluation.metrics import recording_report
 from dancekit.features import DANCE_CNN_MEL
@@ -85,8 +86,9 @@ def train(args: argparse.Namespace) -> dict:
         name="ballroom", task="dance", architecture=args.arch, classes=data.classes, frontend=DANCE_CNN_MEL.to_dict(),
         summary=f"{args.arch} trained on synthetic MMA music + real Tang songs",
         training={"recipe": "recipes/default_dance.py", "settings": settings.to_dict(),
-                  "data": {"corpora": [p.name for p in args.corpus], "tang": args.tang.name if args.tang else None,
-                           "other_real": args.other_real.name if args.other_real else None},
+                  "data": {"corpora": [describe_data(p) for p in args.corpus],
+                           "tang": describe_data(args.tang) if args.tang else None,
+                           "other_real": describe_data(args.other_real) if args.other_real else None},
                   "synthetic_recordings": {k: len(v) for k, v in data.synthetic.items()},
                   "real_recordings": {k: len(v) for k, v in data.real.items()},
                   "best_step": result.best_step, "best_step_score": list(result.best_score),
