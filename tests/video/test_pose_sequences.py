@@ -153,3 +153,14 @@ def test_real_tang_song_gives_finite_keypoints(shared_data):
     assert 20 < width < 40
     w = ps.song_windows(song)
     assert w.shape == (7, 65, 60) and np.isfinite(w).all()
+
+
+def test_evaluation_windows_are_fixed_per_song_whatever_is_scored_beside_it():
+    songs = [ps.PoseSong(f"s{i}", "d", walking_track(60 + 15 * i, seed=i)) for i in range(3)]
+    x, owner = ps.evaluation_windows(songs, seed=4, hop=15, window=30)
+    assert owner.tolist() == [0] * 3 + [1] * 4 + [2] * 5 and x.shape == (12, ps.FEATURE_CHANNELS, 30)
+    alone, _ = ps.evaluation_windows(songs[:1], seed=4, hop=15, window=30)
+    np.testing.assert_array_equal(alone, x[:3])  # song 0 sees the same cameras with or without the others
+    assert not np.allclose(ps.evaluation_windows(songs[:1], seed=5, hop=15, window=30)[0], alone)
+    empty, none = ps.evaluation_windows([], seed=4)
+    assert empty.shape == (0, ps.FEATURE_CHANNELS, ps.DEFAULT_WINDOW) and len(none) == 0

@@ -103,3 +103,26 @@ def recording_report(probabilities: np.ndarray, labels: np.ndarray, classes: lis
             "per_class_recall": {classes[t]: float(matrix[t, t] / matrix[t].sum()) for t in present},
             "confusion": {classes[t]: {classes[p]: int(matrix[t, p]) for p in np.flatnonzero(matrix[t])}
                           for t in present}}
+
+
+def balanced_accuracy(predicted: np.ndarray, labels: np.ndarray) -> float:
+    """Mean recall over the classes present in ``labels`` (scikit-learn's balanced accuracy).
+
+    A class that is predicted but never true has no recall and is left out, so chance is one over
+    the number of classes present, whatever the class shares.
+
+    Parameters
+    ----------
+    predicted : np.ndarray
+        Predicted class of each item.
+    labels : np.ndarray
+        True class of each item.
+
+    Returns
+    -------
+    float
+        NaN when ``labels`` is empty.
+    """
+    predicted, labels = np.asarray(predicted), np.asarray(labels)
+    recalls = [float(np.mean(predicted[labels == c] == c)) for c in np.unique(labels)]
+    return float(np.mean(recalls)) if recalls else float("nan")

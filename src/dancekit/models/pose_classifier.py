@@ -43,25 +43,6 @@ def n_parameters(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
-def train_epoch(model: nn.Module, x: np.ndarray, y: np.ndarray, optimiser: torch.optim.Optimizer,
-                batch: int = 64, generator: torch.Generator | None = None) -> float:
-    """One pass over ``(x, y)`` in shuffled batches; returns the mean cross-entropy."""
-    model.train()
-    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
-    order = torch.randperm(len(xt), generator=generator)
-    total = 0.0
-    for i in range(0, len(order), batch):
-        idx = order[i:i + batch]
-        if len(idx) < 2:  # batch norm needs two samples
-            continue
-        loss = nn.functional.cross_entropy(model(xt[idx]), yt[idx])
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        total += float(loss.detach()) * len(idx)
-    return total / max(len(order), 1)
-
-
 @torch.no_grad()
 def predict_proba(model: nn.Module, x: np.ndarray, batch: int = 256) -> np.ndarray:
     """Class probabilities [N, n_classes] for feature windows [N, C, T]."""

@@ -514,3 +514,37 @@ def random_windows(songs: list[PoseSong], labels: list[int], per_class: int, rng
             xs.append(window_features(kp, vis, song.fps))
             ys.append(label)
     return np.stack(xs), np.asarray(ys, dtype=np.int64)
+
+
+#: evaluation windows 1 s apart at the default 15 fps
+EVALUATION_HOP = 15
+
+
+def evaluation_windows(songs: list[PoseSong], seed: int, hop: int = EVALUATION_HOP,
+                       window: int = DEFAULT_WINDOW) -> tuple[np.ndarray, np.ndarray]:
+    """The fixed windows of several songs, for validation and testing: the same ones every run.
+
+    Song ``i`` draws its cameras from the seed ``seed * 100003 + 1000 + i``, so the windows of one
+    song do not depend on which other songs are scored with it, and a split and a fold that share
+    a seed still see different cameras.
+
+    Parameters
+    ----------
+    songs : list of PoseSong
+        Songs to cut, each at least one window long.
+    seed : int
+        Seed of the whole set.
+    hop : int
+        Frames between window starts.
+    window : int
+        Frames per window.
+
+    Returns
+    -------
+    (np.ndarray, np.ndarray)
+        Feature windows ``[N, 65, window]`` and the index (into ``songs``) of each window's song.
+    """
+    xs = [song_windows(s, window=window, hop=hop, seed=seed * 100_003 + 1000 + i) for i, s in enumerate(songs)]
+    if not xs:
+        return np.zeros((0, FEATURE_CHANNELS, window), np.float32), np.zeros(0, np.int64)
+    return np.concatenate(xs), np.concatenate([np.full(len(x), i) for i, x in enumerate(xs)])
