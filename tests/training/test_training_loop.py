@@ -4,11 +4,11 @@ import pytest
 import torch
 from torch import nn
 
-from dancekit.training import Evaluation, LoopSettings, run_training
+from dancekit.training import Evaluation, LoopSettings, TrainingPlan, run_training
 from dancekit.training.checkpoint import CheckpointError
 
 
-class ScriptedPlan:
+class ScriptedPlan(TrainingPlan):
     """Regression batches from a seeded generator; evaluations return scores from a script."""
 
     def __init__(self, scores=None):

@@ -18,7 +18,7 @@ from torch import nn
 
 from dancekit.training.augment import spec_augment
 from dancekit.training.engine import predict
-from dancekit.training.loop import Evaluation, LoopResult, LoopSettings, run_training
+from dancekit.training.loop import Evaluation, LoopResult, LoopSettings, TrainingPlan, run_training
 from dancekit.training.segments import SegmentSampler
 from dancekit.training.spectrograms import SpectrogramSet
 
@@ -63,7 +63,7 @@ class DanceModelSettings:
         return asdict(self)
 
 
-class MixedSegmentPlan:
+class MixedSegmentPlan(TrainingPlan):
     """Batches of synthetic and real segments with SpecAugment; validation on both kinds.
 
     Parameters

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from dancekit.training.loop import Evaluation, LoopSettings, run_training
+from dancekit.training.loop import Evaluation, LoopSettings, TrainingPlan, run_training
 from dancekit.training.precision import autocast
 from dancekit.training.recipes import TrainingRecipe
 from dancekit.training.segments import SegmentSampler
@@ -86,7 +86,7 @@ def predict(network: nn.Module, data: SpectrogramSet, length: int, stride: int, 
     return Predictions(log_probs, owner, rec, data.labels)
 
 
-class SegmentPlan:
+class SegmentPlan(TrainingPlan):
     """Spectrogram segments -> class: the recipe's batches, the NLL loss, validation by recording.
 
     Parameters

@@ -15,7 +15,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Callable
 
 import torch
 from torch import nn
@@ -34,27 +34,103 @@ class Evaluation:
     metrics: dict[str, Any] = field(default_factory=dict)
 
 
-class TrainingPlan(Protocol):
-    """What one trainer supplies to :func:`run_training`.
+class TrainingPlan:
+    """What one trainer supplies to :func:`run_training`; trainers subclass it and fill in each method.
 
-    ``batch(step)`` returns the training batch of update ``step`` (0-based); ``loss(network, batch,
-    step)`` returns the loss tensor and figures to log (floats); ``evaluate(network)`` judges the
-    network (already in eval mode, gradients off); ``batch_size(batch)`` counts the samples in a
-    batch; ``state_dict`` / ``load_state_dict`` carry the plan's own random state through a
-    checkpoint. Optional: ``after_backward(parameters, step)`` (e.g. gradient noise).
+    The loop calls, for every update, :meth:`batch` then :meth:`loss`; at every evaluation
+    :meth:`evaluate` (network in eval mode, gradients off); and :meth:`state_dict` /
+    :meth:`load_state_dict` carry the plan's own random state through a checkpoint.
     """
 
-    def batch(self, step: int) -> Any: ...
+    def batch(self, step: int) -> Any:
+        """The training batch of update ``step``.
 
-    def loss(self, network: nn.Module, batch: Any, step: int) -> tuple[torch.Tensor, dict[str, float]]: ...
+        Parameters
+        ----------
+        step : int
+            0-based update number (a resumed run goes on from where it stopped).
 
-    def evaluate(self, network: nn.Module) -> Evaluation: ...
+        Returns
+        -------
+        object
+            Whatever :meth:`loss` and :meth:`batch_size` take.
+        """
+        raise NotImplementedError
 
-    def batch_size(self, batch: Any) -> int: ...
+    def loss(self, network: nn.Module, batch: Any, step: int) -> tuple[torch.Tensor, dict[str, float]]:
+        """The loss of ``batch`` (inside the loop's autocast), and figures to log.
 
-    def state_dict(self) -> dict: ...
+        Parameters
+        ----------
+        network : torch.nn.Module
+            The network, in training mode.
+        batch : object
+            From :meth:`batch`.
+        step : int
+            0-based update number.
 
-    def load_state_dict(self, state: dict) -> None: ...
+        Returns
+        -------
+        (torch.Tensor, dict)
+            The scalar loss to minimise, and named floats averaged into the history.
+        """
+        raise NotImplementedError
+
+    def evaluate(self, network: nn.Module) -> Evaluation:
+        """Judge the network (eval mode, no gradients).
+
+        Parameters
+        ----------
+        network : torch.nn.Module
+
+        Returns
+        -------
+        Evaluation
+            Its score (higher is better) and figures for the history.
+        """
+        raise NotImplementedError
+
+    def batch_size(self, batch: Any) -> int:
+        """Samples in ``batch`` (for the training speed).
+
+        Parameters
+        ----------
+        batch : object
+            From :meth:`batch`.
+
+        Returns
+        -------
+        int
+        """
+        raise NotImplementedError
+
+    def after_backward(self, parameters: list[torch.Tensor], step: int) -> None:
+        """Change the gradients before the optimiser step (e.g. gradient noise); nothing by default.
+
+        Parameters
+        ----------
+        parameters : list of torch.Tensor
+            The trained parameters, gradients filled (and clipped).
+        step : int
+            0-based update number.
+        """
+
+    def state_dict(self) -> dict:
+        """The plan's own state (random generators) for a checkpoint; nothing by default.
+
+        Returns
+        -------
+        dict
+        """
+        return {}
+
+    def load_state_dict(self, state: dict) -> None:
+        """Restore what :meth:`state_dict` returned.
+
+        Parameters
+        ----------
+        state : dict
+        """
 
 
 @dataclass(frozen=True)
@@ -282,7 +358,6 @@ def run_training(network: nn.Module, optimiser: torch.optim.Optimizer, plan: Tra
     record_every = settings.record_every or settings.evaluate_every
     checkpoint_every = settings.checkpoint_every or settings.evaluate_every
     parameters = [p for p in network.parameters() if p.requires_grad]
-    after_backward = getattr(plan, "after_backward", None)
     last_save, span_start, logs = time.monotonic(), time.perf_counter(), {}
 
     def save() -> None:
@@ -311,8 +386,7 @@ def run_training(network: nn.Module, optimiser: torch.optim.Optimizer, plan: Tra
             loss.backward()
             if settings.grad_clip:
                 nn.utils.clip_grad_norm_(parameters, settings.grad_clip)
-            if after_backward is not None:
-                after_backward(parameters, run.step)
+            plan.after_backward(parameters, run.step)
             optimiser.step()
             if scheduler is not None and settings.schedule_on == "step":
                 scheduler.step()

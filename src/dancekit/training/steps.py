@@ -33,7 +33,7 @@ from torch.nn import functional as F
 
 from dancekit.errors import DancekitError
 from dancekit.features.step_audio import add_white_noise_power, dequantise_power, normalise_power
-from dancekit.training.loop import Evaluation, LoopSettings, run_training
+from dancekit.training.loop import Evaluation, LoopSettings, TrainingPlan, run_training
 from dancekit.training.precision import autocast
 
 VARIANTS = ("s2s", "s2s-mc")
@@ -288,7 +288,7 @@ def _validation_batches(val: StepData | None, cfg: StepTrainConfig, device: torc
     return [sample_batch(val, n, cfg.sequence, snrs, generator) for n in sizes]
 
 
-class StepPlan:
+class StepPlan(TrainingPlan):
     """Random noisy windows, MSE (+ contrastive, + speed) with a teacher-forcing warm-up, validation MSE.
 
     Parameters

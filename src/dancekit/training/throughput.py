@@ -9,10 +9,10 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from dancekit.training.loop import Evaluation, LoopSettings, run_training
+from dancekit.training.loop import Evaluation, LoopSettings, TrainingPlan, run_training
 
 
-class _FixedBatchPlan:
+class _FixedBatchPlan(TrainingPlan):
     """One random batch, cross-entropy, no evaluation."""
 
     def __init__(self, inputs: torch.Tensor, targets: torch.Tensor):
@@ -29,12 +29,6 @@ class _FixedBatchPlan:
 
     def batch_size(self, batch) -> int:
         return len(batch[1])
-
-    def state_dict(self) -> dict:
-        return {}
-
-    def load_state_dict(self, state: dict) -> None:
-        pass
 
 
 def training_throughput(network: nn.Module, input_shape: tuple[int, ...], n_classes: int, batch_size: int,

@@ -28,7 +28,7 @@ from torch import nn
 from dancekit.fileio import atomic_write_text
 from dancekit.models.video_cnn_network import VIDEO_ARCHITECTURES, build_video_cnn
 from dancekit.training.checkpoint import save_checkpoint
-from dancekit.training.loop import Evaluation, LoopSettings, run_training
+from dancekit.training.loop import Evaluation, LoopSettings, TrainingPlan, run_training
 from dancekit.video.datasets import FrameSet, split_mask
 from dancekit.video.decision import video_decisions
 from dancekit.video.frame_scores import predict_frames
@@ -159,7 +159,7 @@ def _augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     return padded[..., dy:dy + x.shape[-2], dx:dx + x.shape[-1]]
 
 
-class FramePlan:
+class FramePlan(TrainingPlan):
     """Frames -> dance: an epoch is every training frame once in a fresh order, mirrored and shifted.
 
     Each epoch's order, augmentation and dropout draws come from seeds of their own (the recipe's
