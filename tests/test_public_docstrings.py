@@ -8,6 +8,9 @@ public, ``__main__.py`` is not). Checked:
   properties of public classes; ``@overload`` stubs and ``@x.setter``/``@x.deleter`` are skipped;
 * a definition that takes parameters (other than ``self``/``cls``; ``*args``/``**kwargs`` may be left
   out) has a ``Parameters`` (or ``Other Parameters``) section naming each one;
+* a method that overrides a documented method of a base class inherits its docstring (as sphinx and
+  numpydoc do) and is not checked; the base is found by name, named in the class statement and
+  defined in any module of ``src/dancekit`` or in the checked file itself;
 * a class documents its constructor's parameters -- those of ``__init__``, or the fields of a
   dataclass or ``NamedTuple`` -- in its own docstring (or in ``__init__``'s); a dataclass may list
   its fields under ``Attributes`` instead.
@@ -20,6 +23,7 @@ To see what is missing in a folder that is not covered yet::
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import sys
 from pathlib import Path
@@ -131,8 +135,46 @@ def _problem(kind: str, docstring: str | None, parameters: list[str], sections) 
     return None
 
 
-def _class_problems(cls: ast.ClassDef) -> list[tuple[int, str, str]]:
+def _base_names(cls: ast.ClassDef) -> list[str]:
+    return [ast.unparse(base).split(".")[-1] for base in cls.bases]
+
+
+def _class_index(tree: ast.Module) -> dict[str, tuple[list[str], set[str]]]:
+    """Class name -> (its base names, names of its methods that have a docstring), for every class of a module."""
+    index = {}
+    for cls in (node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)):
+        documented = {n.name for n in cls.body
+                      if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and ast.get_docstring(n)}
+        index[cls.name] = (_base_names(cls), documented)
+    return index
+
+
+@functools.cache
+def _package_class_index() -> dict[str, tuple[list[str], set[str]]]:
+    # By name only, to stay simple: of two classes of one name in different modules, the last read wins.
+    index = {}
+    for path in sorted(PACKAGE_ROOT.rglob("*.py")):
+        index.update(_class_index(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))))
+    return index
+
+
+def _inherited_docs(cls: ast.ClassDef, index: dict[str, tuple[list[str], set[str]]]) -> set[str]:
+    """Names of the methods documented in any base class of ``cls`` (followed through ``index``)."""
+    documented, seen, todo = set(), set(), _base_names(cls)
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in index:
+            continue
+        seen.add(name)
+        bases, methods = index[name]
+        documented |= methods
+        todo += bases
+    return documented
+
+
+def _class_problems(cls: ast.ClassDef, index: dict[str, tuple[list[str], set[str]]]) -> list[tuple[int, str, str]]:
     out = []
+    inherited = _inherited_docs(cls, index)
     init = next((n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
                  and n.name == "__init__"), None)
     parameters = _parameters(init, method=True) if init else _fields(cls)
@@ -144,12 +186,15 @@ def _class_problems(cls: ast.ClassDef) -> list[tuple[int, str, str]]:
     if problem:
         out.append((cls.lineno, cls.name, problem))
     for node in cls.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("_") \
-                and not _skipped_method(node):
-            problem = _problem("method", ast.get_docstring(node), _parameters(node, method=True),
-                               ("Parameters", "Other Parameters"))
-            if problem:
-                out.append((node.lineno, f"{cls.name}.{node.name}", problem))
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.name.startswith("_") \
+                or _skipped_method(node):
+            continue
+        if node.name in inherited and not ast.get_docstring(node):
+            continue  # the override shows its base's docstring
+        problem = _problem("method", ast.get_docstring(node), _parameters(node, method=True),
+                           ("Parameters", "Other Parameters"))
+        if problem:
+            out.append((node.lineno, f"{cls.name}.{node.name}", problem))
     return out
 
 
@@ -178,12 +223,13 @@ def file_problems(path: Path) -> list[str]:
         Empty when every public definition is documented.
     """
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    index = {**_package_class_index(), **_class_index(tree)}
     out = []
     for node in _module_definitions(tree.body):
         if node.name.startswith("_"):
             continue
         if isinstance(node, ast.ClassDef):
-            found = _class_problems(node)
+            found = _class_problems(node, index)
         elif _skipped_method(node):
             found = []
         else:
@@ -339,6 +385,64 @@ class Thing:
         "Record: class lacks Parameters for size",
         "Thing: class lacks Parameters for width",
         "Thing.area: method has no docstring",
+    ]
+
+
+def test_overrides_inherit_the_docstring_of_a_documented_base_method(tmp_path):
+    module = tmp_path / "example.py"
+    module.write_text('''
+class Base:
+    """A base."""
+
+    def run(self, n):
+        """Run.
+
+        Parameters
+        ----------
+        n : int
+            How often.
+        """
+
+    def bare(self, n):
+        pass
+
+class Child(Base):
+    """A child."""
+
+    def run(self, n):
+        return n
+
+    def bare(self, n):
+        return n
+
+    def extra(self, n):
+        return n
+
+class Grandchild(Child):
+    """Bases of bases count too."""
+
+    def run(self, n):
+        """Run once, whatever ``n`` says."""
+
+class Stranger(Unknown):
+    """Its base is defined nowhere that is read."""
+
+    def run(self, n):
+        return n
+
+class Plan(loop.TrainingPlan):
+    """Its base is defined in src/dancekit/training/loop.py."""
+
+    def batch(self, step):
+        return step
+''')
+    found = [line.split(" ", 1)[1] for line in file_problems(module)]
+    assert found == [
+        "Base.bare: method has no docstring",
+        "Child.bare: method has no docstring",
+        "Child.extra: method has no docstring",
+        "Grandchild.run: method lacks Parameters for n",
+        "Stranger.run: method has no docstring",
     ]
 
 
