@@ -74,14 +74,13 @@ def time_identify(arch: str, path: Path, model_dir: Path, repeats: int) -> dict:
     segments = torch.stack([mel[:, s : s + 224] for s in starts])
 
     def run_model():
-        identifier.classify_segments(segments)
+        identifier.segments_to_probabilities(segments)
 
     run_model()  # warm-up
     model = best_of(run_model, repeats)
     identifier.identify(path)  # warm-up
     total = best_of(lambda: identifier.identify(path), repeats)
-    no_rhythm = Identifier(str(folder), rhythm=False)
-    total_no_rhythm = best_of(lambda: no_rhythm.identify(path), repeats)
+    total_no_rhythm = best_of(lambda: identifier.identify(path, rhythm=False), repeats)
     duration = len(y) / DANCE_CNN_MEL.sr
     return {"arch": arch, "segments": len(starts), "audio_s": duration, "decode_s": decode, "features_s": features,
             "model_s": model, "total_s": total, "total_without_tempo_s": total_no_rhythm,

@@ -37,7 +37,7 @@ def main() -> None:
     root = shared_data_dir()
     if not root.is_dir():
         raise SystemExit(f"real data not found at {root} (set DANCEKIT_DATA)")
-    identifier = Identifier(args.model, tempo_prior=not args.no_tempo_prior)
+    identifier = Identifier(args.model)
     recs = tang_recordings(root / "tang_dance")
     side = model_tang_sides(identifier.model.card.training, recs)
     wanted = {"unseen": {"val", "test"}, "all": {"train", "val", "test"}}.get(args.split, {args.split})
@@ -47,7 +47,7 @@ def main() -> None:
 
     rows = []
     for name, path, truth in items:
-        result = identifier.identify(path)
+        result = identifier.identify(path, tempo_prior=not args.no_tempo_prior)
         top2 = [label for label, _ in result.top(2)]
         rows.append({"recording": name, "truth": truth, "predicted": result.label, "confidence": result.confidence,
                      "second": top2[1], "top1": result.label == truth, "top2": truth in top2,

@@ -25,11 +25,14 @@ import librosa
 import mir_eval
 import numpy as np
 import scipy.stats
-import soundfile as sf
 
-from dancekit.rhythm import analyze, analyze_onsets, onset_envelope_from_mel_db
-from dancekit.rhythm.onsets import HOP_LENGTH, SR, mel_db
+from dancekit import audio
 from dancekit.paths import shared_data_dir
+from dancekit.rhythm import analyze, mel_db, onset_envelope
+from dancekit.rhythm.beats import track_beats
+from dancekit.rhythm.meter import estimate_meter
+from dancekit.rhythm.onsets import HOP_LENGTH, SR
+from dancekit.rhythm.tempo import estimate_tempo
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RESULTS = PROJECT_ROOT / "benchmarks" / "results" / "rhythm_accuracy.json"
@@ -46,14 +49,14 @@ def librosa_default(y):
 
 
 def librosa_flat_prior(y):
-    env = onset_envelope_from_mel_db(mel_db(y))
+    env = onset_envelope(y)
     tempo = float(librosa.feature.tempo(onset_envelope=env, sr=SR, prior=scipy.stats.uniform(40, 200))[0])
     _, beats = librosa.beat.beat_track(onset_envelope=env, sr=SR, bpm=tempo, units="time")
     return tempo, beats, None
 
 
 def librosa_plp(y):
-    env = onset_envelope_from_mel_db(mel_db(y))
+    env = onset_envelope(y)
     pulse = librosa.beat.plp(onset_envelope=env, sr=SR, hop_length=HOP_LENGTH)
     peaks = np.flatnonzero(librosa.util.localmax(pulse))
     beats = librosa.frames_to_time(peaks, sr=SR, hop_length=HOP_LENGTH)
@@ -62,18 +65,14 @@ def librosa_plp(y):
 
 
 def dancekit_onsets_only(y):
-    r = analyze_onsets(onset_envelope_from_mel_db(mel_db(y)), SR, HOP_LENGTH)
+    r = analyze(onset_envelope=onset_envelope(y), sr=SR, hop_length=HOP_LENGTH)
     return r.tempo_bpm, r.beats, r.beats_per_bar
 
 
 def dancekit_acf_octave(y):
     """Variant: octave chosen by autocorrelation alone (no DFT veto), prior 100 BPM / 1.5 octaves."""
-    from dancekit.rhythm.beats import track_beats
-    from dancekit.rhythm.meter import estimate_meter
-    from dancekit.rhythm.tempo import estimate_tempo
-
     spec = mel_db(y)
-    env = onset_envelope_from_mel_db(spec)
+    env = onset_envelope(S=spec)
     tempo = estimate_tempo(env, SR, HOP_LENGTH, octave_prior=(100.0, 1.5), acf_power=2.0, dft_power=0.0)
     frames = track_beats(env, SR, HOP_LENGTH, tempo)
     meter = estimate_meter(env, frames, spec)
@@ -148,16 +147,8 @@ def tang_items(root: Path) -> list[dict]:
 
 
 def load(item: dict) -> np.ndarray:
-    if "excerpt" in item:
-        start, dur = item["excerpt"]
-        info = sf.info(item["path"])
-        y, sr = sf.read(item["path"], dtype="float32", start=int(start * info.samplerate),
-                        frames=int(dur * info.samplerate))
-    else:
-        y, sr = sf.read(item["path"], dtype="float32")
-    if y.ndim > 1:
-        y = y.mean(axis=1)
-    return librosa.resample(y, orig_sr=sr, target_sr=SR) if sr != SR else y
+    start, duration = item.get("excerpt", (0.0, None))
+    return audio.load(item["path"], sr=SR, offset=start, duration=duration)
 
 
 # ---------------------------------------------------------------- scoring

@@ -3,20 +3,12 @@
 >>> import dancekit
 >>> result = dancekit.identify("song.mp3")          # doctest: +SKIP
 >>> result.top(2)                                    # doctest: +SKIP
+
+The names below are declared once, in ``__init__.pyi`` (as librosa does), and load on first use
+through ``lazy_loader``: ``identify`` pulls in torch, and ``import dancekit`` must stay light for the
+command line's ``--help``.
 """
 
-from dancekit.dances import DANCE_NAMES, DANCES
-from dancekit.errors import AudioError, DancekitError, ModelError
-from dancekit.version import __version__
+import lazy_loader as lazy
 
-
-__all__ = ["DANCES", "DANCE_NAMES", "AudioError", "DancekitError", "ModelError", "identify", "__version__"]
-
-
-def __getattr__(name):
-    # identify pulls in torch; keep ``import dancekit`` light for the CLI's --help.
-    if name == "identify":
-        from dancekit.inference.pipeline import identify
-
-        return identify
-    raise AttributeError(name)
+__getattr__, __dir__, __all__ = lazy.attach_stub(__name__, __file__)

@@ -1,8 +1,7 @@
 """Command line: a thin layer over the library. ``dancekit --help`` lists the commands.
 
-Exit codes (the one table, ``dancekit.exit_codes``): 0 success; 1 unexpected internal error; 2 bad
-usage; 3 at least one input could not be read as audio (the others are still processed); 4 model
-problem; 130 interrupted.
+Exit codes: 0 success; 1 unexpected internal error; 2 bad usage; 3 at least one input could
+not be read as audio (the others are still processed); 4 model problem; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -22,15 +21,9 @@ from dancekit.cli_types import (
     torch_device,
 )
 from dancekit.errors import AudioError, DancekitError
-from dancekit.exit_codes import (  # noqa: F401  EXIT_MODEL, EXIT_USAGE: importable from here too
-    EXIT_AUDIO,
-    EXIT_INTERNAL,
-    EXIT_INTERRUPTED,
-    EXIT_MODEL,
-    EXIT_OK,
-    EXIT_USAGE,
-)
 from dancekit.inference.limits import MAX_DURATION_S
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_AUDIO, EXIT_MODEL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 
 
 def _add_classify_arguments(p: argparse.ArgumentParser, what: str, stride_help: str) -> None:
@@ -136,22 +129,20 @@ def cmd_identify(args: argparse.Namespace) -> int:
     from dancekit.inference import Identifier
 
     args.plot_folder = _plots_in_folder(args)
-    identifier = Identifier(args.model, stride=args.stride, rhythm=not args.no_tempo,
-                            tempo_prior=not args.no_tempo_prior, device=args.device)
-    return _classify_files(identifier, args)
+    identifier = Identifier(args.model, device=args.device)
+    return _classify_files(identifier, args, rhythm=not args.no_tempo, tempo_prior=not args.no_tempo_prior)
 
 
 def cmd_genre(args: argparse.Namespace) -> int:
     from dancekit.inference import Identifier
-    from dancekit.models import DEFAULT_MODELS
+    from dancekit.models import DEFAULT_GENRE_MODEL
 
     args.plot_folder = _plots_in_folder(args)
-    identifier = Identifier(args.model or DEFAULT_MODELS["genre"], stride=args.stride, rhythm=args.tempo,
-                            tempo_prior=False, device=args.device)
-    return _classify_files(identifier, args)
+    identifier = Identifier(args.model or DEFAULT_GENRE_MODEL, device=args.device)
+    return _classify_files(identifier, args, rhythm=args.tempo, tempo_prior=False)
 
 
-def _classify_files(identifier, args: argparse.Namespace) -> int:
+def _classify_files(identifier, args: argparse.Namespace, rhythm: bool, tempo_prior: bool) -> int:
     """Classify every file, printing as they finish; a bad file is reported and the rest go on."""
     from tqdm import tqdm
 
@@ -160,7 +151,8 @@ def _classify_files(identifier, args: argparse.Namespace) -> int:
     bar = tqdm(args.files, unit="file", disable=not many, file=sys.stderr, leave=False)
     for file in bar:
         try:
-            result = identifier.identify(file, playlists=args.playlists, max_duration=args.max_minutes * 60)
+            result = identifier.identify(file, stride=args.stride, rhythm=rhythm, tempo_prior=tempo_prior,
+                                         playlists=args.playlists, max_duration=args.max_minutes * 60)
         except AudioError as err:
             status = EXIT_AUDIO
             records.append({"file": file, "status": "error", "error": str(err)})
@@ -185,7 +177,7 @@ def _classify_files(identifier, args: argparse.Namespace) -> int:
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from dancekit.models.card import builtin_models, read_card
+    from dancekit.models.files import builtin_models, read_card
 
     cards = [read_card(path) for path in builtin_models().values()]
     if args.json:

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from dancekit.errors import AudioError, EmptyAudioError
-from dancekit.rhythm import analyze, analyze_onsets, onset_envelope, onset_envelope_from_mel_db
-from dancekit.rhythm.onsets import mel_db
+from dancekit.features import DANCE_CNN_MEL, build_frontend
+from dancekit.rhythm import analyze, mel_db, onset_envelope
 
 SR = 22050
 
@@ -44,21 +44,38 @@ def test_analyze_resamples_and_downmixes():
     assert r.tempo_bpm == pytest.approx(128, rel=0.02)
 
 
-def test_onset_envelope_from_mel_db_matches_librosa():
+def test_onset_envelope_of_audio_or_spectrogram_matches_librosa():
     y, _ = click_track(100, 4, seconds=8.0)
     y = y + 0.01 * np.random.default_rng(0).standard_normal(len(y)).astype(np.float32)
     expected = librosa.onset.onset_strength(y=y, sr=SR, n_mels=224)
-    np.testing.assert_allclose(onset_envelope_from_mel_db(mel_db(y)), expected, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(onset_envelope(S=mel_db(y)), expected, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(onset_envelope(y), expected, rtol=1e-5, atol=1e-5)
 
 
-def test_analyze_onsets_matches_analyze():
+def test_rhythm_reads_the_dance_classifiers_spectrogram():
+    """One mel: what rhythm computes from audio is the features front end's output, bit for bit."""
+    y, _ = click_track(100, 4, seconds=6.0)
+    import torch
+
+    np.testing.assert_array_equal(mel_db(y), build_frontend(DANCE_CNN_MEL)(torch.from_numpy(y)).numpy())
+
+
+def test_analyze_of_audio_spectrogram_or_envelope_agree():
     y, _ = click_track(87, 3)
     spec = mel_db(y)
     a = analyze(y, SR)
-    b = analyze_onsets(onset_envelope_from_mel_db(spec), SR, 512, mel_db=spec)
-    assert b.tempo_bpm == a.tempo_bpm and b.beats_per_bar == a.beats_per_bar
-    np.testing.assert_array_equal(a.beats, b.beats)
+    b = analyze(S=spec, sr=SR, hop_length=512)
+    c = analyze(onset_envelope=onset_envelope(S=spec), S=spec, sr=SR, hop_length=512)
+    for other in (b, c):
+        assert other.tempo_bpm == a.tempo_bpm and other.beats_per_bar == a.beats_per_bar
+        np.testing.assert_array_equal(a.beats, other.beats)
+
+
+def test_analyze_needs_some_input():
+    with pytest.raises(ValueError, match="give the audio"):
+        analyze()
+    with pytest.raises(ValueError, match="give the audio"):
+        onset_envelope()
 
 
 def test_silence_has_no_beat():
@@ -83,6 +100,6 @@ def test_bad_audio_raises_one_line_error(y, error):
 
 def test_bad_onset_envelope_raises():
     with pytest.raises(EmptyAudioError):
-        analyze_onsets(np.zeros((3, 3)), SR, 512)
+        analyze(onset_envelope=np.zeros((3, 3)), sr=SR, hop_length=512)
     with pytest.raises(EmptyAudioError):
-        onset_envelope_from_mel_db(np.zeros(10))
+        onset_envelope(S=np.zeros(10))

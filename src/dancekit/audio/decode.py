@@ -1,10 +1,11 @@
 """Decode any audio source to mono float32 at a requested rate, chunk by chunk.
 
 The pipeline is streaming end to end: decoder blocks (about 1.5 s) -> mono (mean of channels) ->
-``soxr.ResampleStream`` -> output chunks. Peak memory is a few blocks, whatever the file's length;
+:class:`~dancekit.audio.resample.StreamResampler` (soxr) -> output chunks. Peak memory is a few blocks, whatever the file's length;
 only ``load`` holds the whole result (and only that: 2 h at 22.05 kHz is 635 MB of float32).
 
-Resampling quality is soxr 'HQ', the same as librosa's default ``res_type='soxr_hq'``, so features match
+An array (with its ``sample_rate=``) takes the same path from "mono" on, so a caller's samples and a
+file of the same samples give the same output. Resampling quality is soxr 'HQ', the same as librosa's default ``res_type='soxr_hq'``, so features match
 pipelines built on ``librosa.load``. Its passband is flat to 95 % of Nyquist with > 100 dB stopband
 rejection, far below anything a mel spectrogram or onset detector can see; 'VHQ' only adds precision
 bits (it is not slower, but buys nothing here and would differ from the librosa reference).
@@ -16,11 +17,11 @@ import math
 from typing import Iterator
 
 import numpy as np
-import soxr
 
 from dancekit.audio._open import open_reader
 from dancekit.audio._source import AudioSource
-from dancekit.audio.samples import RESAMPLE_QUALITY, make_finite
+from dancekit.audio.resample import StreamResampler
+from dancekit.audio.samples import check_sample_rate, from_array, make_finite, to_mono
 from dancekit.errors import EmptyAudioError, TooLongError
 
 #: Decoding for ``offset > 0`` starts this much earlier (in output seconds) and drops the extra, so the
@@ -33,10 +34,11 @@ _PREALLOCATE_MAX_SECONDS = 600.0
 
 
 def stream(
-    source: AudioSource,
+    source: AudioSource | np.ndarray,
     sr: int | None = 22050,
     chunk_seconds: float = 20.0,
     *,
+    sample_rate: int | None = None,
     offset: float = 0.0,
     duration: float | None = None,
     max_duration: float | None = None,
@@ -50,12 +52,15 @@ def stream(
 
     Parameters
     ----------
-    source : path, bytes or binary file object
-        The recording. Bytes and file objects are decoded from their own bytes alone.
+    source : path, bytes, binary file object or np.ndarray
+        The recording. Bytes and file objects are decoded from their own bytes alone. An array is
+        mono ``(n,)`` or 2-D with channels on its shorter axis (see :func:`dancekit.audio.to_mono`).
     sr : int or None
         Output rate in Hz; None keeps the file's rate.
     chunk_seconds : float
         Length of each yielded chunk.
+    sample_rate : int, optional
+        The rate of an array ``source`` in Hz (required for arrays, ignored otherwise).
     offset, duration : float
         Seconds to skip, and to decode after them (None: to the end).
     max_duration : float or None
@@ -64,10 +69,19 @@ def stream(
     playlists : bool
         Read a local playlist file (HLS, ffconcat) and the files or URLs it names. Off, playlists are
         refused; never turn it on for input that someone else chose.
+
+    Returns
+    -------
+    iterator of np.ndarray
+        Mono float32 chunks.
     """
     _check_args(sr, offset, duration, max_duration)
     if not chunk_seconds > 0:
         raise ValueError(f"chunk_seconds must be > 0, got {chunk_seconds}")
+    if isinstance(source, np.ndarray):
+        y = _load_array(source, sample_rate, sr, offset, duration, max_duration)
+        chunk_len = max(1, round(chunk_seconds * (sr or sample_rate)))
+        return (y[i : i + chunk_len] for i in range(0, len(y), chunk_len))
     opened = open_reader(source, playlists=playlists)
     try:
         _check_header_duration(opened.reader, max_duration)
@@ -79,21 +93,43 @@ def stream(
 
 
 def load(
-    source: AudioSource,
+    source: AudioSource | np.ndarray,
     sr: int | None = 22050,
     offset: float = 0.0,
     duration: float | None = None,
     *,
+    sample_rate: int | None = None,
     max_duration: float | None = None,
     playlists: bool = False,
 ) -> np.ndarray:
     """The whole (or ``offset``/``duration`` seconds of the) recording as one mono float32 array at ``sr``.
 
     The output is preallocated from the header's length (up to ten minutes: headers can lie) and filled
-    in place, so memory peaks at the result's size (plus one block), not twice it. The parameters are
-    those of :func:`stream`.
+    in place, so memory peaks at the result's size (plus one block), not twice it.
+
+    Parameters
+    ----------
+    source : path, bytes, binary file object or np.ndarray
+        The recording (an array needs ``sample_rate``).
+    sr : int or None
+        Output rate in Hz; None keeps the source's rate.
+    offset, duration : float
+        Seconds to skip, and to keep after them (None: to the end).
+    sample_rate : int, optional
+        The rate of an array ``source`` in Hz (required for arrays, ignored otherwise).
+    max_duration : float or None
+        Refuse a recording longer than this many seconds (``TooLongError``); None: no limit.
+    playlists : bool
+        Read a local playlist file and what it names (see :func:`stream`).
+
+    Returns
+    -------
+    np.ndarray
+        Mono float32 samples at ``sr``.
     """
     _check_args(sr, offset, duration, max_duration)
+    if isinstance(source, np.ndarray):
+        return _load_array(source, sample_rate, sr, offset, duration, max_duration)
     with open_reader(source, playlists=playlists) as reader:
         _check_header_duration(reader, max_duration)
         out_sr = sr or reader.samplerate
@@ -106,6 +142,24 @@ def load(
             n += len(piece)
     out.resize(n, refcheck=False)  # shrinks in place (realloc), no copy of the samples
     return out
+
+
+def _load_array(y: np.ndarray, sample_rate, sr: int | None, offset: float, duration: float | None,
+                max_duration: float | None) -> np.ndarray:
+    """An array through the decoders' rules: rate checked, mono, finite, length limit, resampled, cut.
+
+    The cut is made on the output, as for files: ``load(y, offset=o)`` equals ``load(y)[round(o * sr):]``.
+    """
+    if sample_rate is None:
+        raise ValueError("an array needs its sample_rate")
+    rate = check_sample_rate(sample_rate, "the array")
+    mono = to_mono(y)
+    if max_duration is not None and mono.size > (max_duration + 1.0) * rate:
+        raise TooLongError(_too_long("<array>", max_duration, f"{_clock(mono.size / rate)} long"))
+    out_sr = sr or rate
+    out = from_array(mono, rate, out_sr)
+    first = round(offset * out_sr)
+    return out[first:] if duration is None else out[first : first + round(duration * out_sr)]
 
 
 def _check_args(sr, offset, duration, max_duration=None) -> None:
@@ -189,7 +243,7 @@ def _resampled(reader, out_sr: int, offset: float, duration: float | None,
         step_in, step_out = in_sr // g, out_sr // g
         steps = max(0, first - round(_RESAMPLE_PREROLL_SECONDS * out_sr)) // step_out
         start_in, skip = steps * step_in, first - steps * step_out
-        resampler = soxr.ResampleStream(in_sr, out_sr, 1, dtype="float32", quality=RESAMPLE_QUALITY)
+        resampler = StreamResampler(in_sr, out_sr)
 
     got_input = False
     emitted = 0
@@ -211,13 +265,13 @@ def _resampled(reader, out_sr: int, offset: float, duration: float | None,
         if max_input is not None and consumed > max_input + in_sr:
             raise TooLongError(_too_long(reader.name, max_duration, "longer than that"))
         block = make_finite(block)
-        y = take(resampler.resample_chunk(block) if resampler is not None else block)
+        y = take(resampler.push(block) if resampler is not None else block)
         if len(y):
             yield y
         if want is not None and emitted >= want:
             return
     if resampler is not None and got_input:
-        y = take(resampler.resample_chunk(np.zeros(0, dtype=np.float32), last=True))
+        y = take(resampler.flush())
         if len(y):
             yield y
     if not got_input and start_in == 0:

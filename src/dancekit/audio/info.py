@@ -12,10 +12,22 @@ from dancekit.audio._source import AudioSource
 class AudioInfo:
     """Header facts about an audio source.
 
-    ``duration`` is in seconds, None when the container does not say; for mp3 it is the header's estimate
-    (a truncated file still reports its full length). ``format`` is the container ("wav", "flac", "ogg",
-    "mp3", or ffmpeg's name such as "mov,mp4,m4a,3gp,3g2,mj2" / "matroska,webm"), ``codec`` the encoding
-    ("pcm_16", "vorbis", "aac", "opus"...), ``backend`` the decoder that reads it ("soundfile"/"ffmpeg").
+    Attributes
+    ----------
+    duration : float or None
+        Seconds; None when the container does not say. For mp3 it is the header's estimate (a
+        truncated file still reports its full length).
+    samplerate : int
+        Hz.
+    channels : int
+        Channels in the file.
+    format : str
+        The container ("wav", "flac", "ogg", "mp3", or ffmpeg's name such as
+        "mov,mp4,m4a,3gp,3g2,mj2" / "matroska,webm").
+    codec : str
+        The encoding ("pcm_16", "vorbis", "aac", "opus"...).
+    backend : str
+        The decoder that reads it ("soundfile" or "ffmpeg").
     """
 
     duration: float | None
@@ -29,7 +41,16 @@ class AudioInfo:
 def info(source: AudioSource, playlists: bool = False) -> AudioInfo:
     """Duration, rate, channels and format of ``source``; raises the same one-line errors as ``load``.
 
-    ``playlists`` is that of :func:`dancekit.audio.stream`.
+    Parameters
+    ----------
+    source : path, bytes or binary file object
+        The recording.
+    playlists : bool
+        That of :func:`dancekit.audio.stream`.
+
+    Returns
+    -------
+    AudioInfo
     """
     with open_reader(source, playlists=playlists) as r:
         return AudioInfo(

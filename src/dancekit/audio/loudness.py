@@ -35,7 +35,17 @@ def _to_dbfs(mean_square: np.ndarray | float) -> np.ndarray:
 
 
 def rms_dbfs(x: np.ndarray) -> float:
-    """RMS level of the whole signal in dBFS (``SILENCE_FLOOR_DBFS`` for silence or an empty array)."""
+    """RMS level of the whole signal in dBFS (``SILENCE_FLOOR_DBFS`` for silence or an empty array).
+
+    Parameters
+    ----------
+    x : np.ndarray
+        Samples, full scale 1.0.
+
+    Returns
+    -------
+    float
+    """
     x = np.asarray(x)
     if x.size == 0:
         return SILENCE_FLOOR_DBFS
@@ -49,7 +59,20 @@ def rms_dbfs(x: np.ndarray) -> float:
 
 
 def frame_rms_dbfs(x: np.ndarray, frame_length: int = DEFAULT_FRAME_LENGTH) -> np.ndarray:
-    """RMS level in dBFS of consecutive non-overlapping frames; a trailing partial frame counts as one."""
+    """RMS level in dBFS of consecutive non-overlapping frames; a trailing partial frame counts as one.
+
+    Parameters
+    ----------
+    x : np.ndarray
+        Samples, full scale 1.0.
+    frame_length : int
+        Samples per frame.
+
+    Returns
+    -------
+    np.ndarray
+        One level per frame.
+    """
     x = np.asarray(x).reshape(-1)
     if frame_length < 1:
         raise ValueError(f"frame_length must be >= 1, got {frame_length}")
@@ -66,14 +89,37 @@ def frame_rms_dbfs(x: np.ndarray, frame_length: int = DEFAULT_FRAME_LENGTH) -> n
 
 
 def music_band_filter(sr: int) -> np.ndarray:
-    """Second-order sections of the high-pass at ``MUSIC_LOW_HZ`` for rate ``sr`` (see ``music_band``)."""
+    """Second-order sections of the high-pass at ``MUSIC_LOW_HZ`` for rate ``sr`` (see ``music_band``).
+
+    Parameters
+    ----------
+    sr : int
+        Sample rate in Hz.
+
+    Returns
+    -------
+    np.ndarray
+        scipy ``sos`` array.
+    """
     from scipy.signal import butter
 
     return butter(4, MUSIC_LOW_HZ, btype="highpass", fs=sr, output="sos")
 
 
 def music_band(x: np.ndarray, sr: int) -> np.ndarray:
-    """``x`` without what lies below ``MUSIC_LOW_HZ`` (DC, infrasound), as float32."""
+    """``x`` without what lies below ``MUSIC_LOW_HZ`` (DC, infrasound), as float32.
+
+    Parameters
+    ----------
+    x : np.ndarray
+        Samples.
+    sr : int
+        Their rate in Hz.
+
+    Returns
+    -------
+    np.ndarray
+    """
     from scipy.signal import sosfilt
 
     return sosfilt(music_band_filter(sr), np.asarray(x, dtype=np.float64).reshape(-1)).astype(np.float32)
@@ -87,7 +133,20 @@ def active_fraction(
 ) -> float:
     """Fraction of frames whose RMS exceeds ``threshold_dbfs`` (0.0 for an empty signal).
 
-    With ``sr``, frames are measured in the music band (above ``MUSIC_LOW_HZ``).
+    Parameters
+    ----------
+    x : np.ndarray
+        Samples.
+    threshold_dbfs : float
+        A frame louder than this is active.
+    frame_length : int
+        Samples per frame.
+    sr : int, optional
+        With a rate, frames are measured in the music band (above ``MUSIC_LOW_HZ``).
+
+    Returns
+    -------
+    float
     """
     if sr is not None:
         x = music_band(x, sr)

@@ -15,6 +15,7 @@ import numbers
 import numpy as np
 
 from dancekit.audio._mono import to_float32
+from dancekit.audio.resample import RESAMPLE_QUALITY, resample
 from dancekit.errors import EmptyAudioError, UnsupportedAudioError
 
 #: Lowest and highest sample rates accepted. 4 kHz is below any real recording format (telephone audio
@@ -26,8 +27,6 @@ MAX_SAMPLE_RATE = 768_000
 #: units (+-32768), while squares of a spectrogram frame stay far inside float32 (a 1e30 sample
 #: overflowed the power spectrum to inf, then NaN).
 SAMPLE_CEILING = 1e6
-#: soxr quality of every resampling in dancekit (see ``dancekit.audio.decode`` for why 'HQ').
-RESAMPLE_QUALITY = "HQ"
 #: Channels that a 2-D array may have; the channel axis is the shorter one.
 MAX_CHANNELS = 64
 
@@ -61,6 +60,16 @@ def make_finite(y: np.ndarray) -> np.ndarray:
 
     Works in place on a writeable float32 array (the decoders' own blocks) and copies only what is
     read-only; a clean block costs two vectorised reductions.
+
+    Parameters
+    ----------
+    y : np.ndarray
+        Float samples.
+
+    Returns
+    -------
+    np.ndarray
+        ``y`` itself, or a cleaned copy of a read-only array.
     """
     finite = np.isfinite(y)
     if not finite.all():
@@ -113,12 +122,12 @@ def from_array(y, sample_rate, sr: int) -> np.ndarray:
     sample_rate : int
         Their rate in Hz (checked by :func:`check_sample_rate`).
     sr : int
-        The rate wanted; resampled with soxr 'HQ', like the decoders.
-    """
-    import soxr
+        The rate wanted; resampled by :func:`dancekit.audio.resample.resample`, like the decoders.
 
+    Returns
+    -------
+    np.ndarray
+        Contiguous finite mono float32 samples at ``sr``.
+    """
     rate = check_sample_rate(sample_rate, "the array")
-    mono = make_finite(to_mono(y))
-    if rate != sr:
-        mono = soxr.resample(mono, rate, sr, quality=RESAMPLE_QUALITY).astype(np.float32, copy=False)
-    return mono
+    return resample(make_finite(to_mono(y)), rate, sr)

@@ -1,16 +1,9 @@
-"""Classify recordings: segments, aggregation, live sessions, results, timeline plots."""
+"""Classify recordings: segments, aggregation, live sessions, results, timeline plots.
 
-__all__ = ["IdentifyResult", "Identifier", "Session", "identify"]
+The names are declared once, in ``__init__.pyi``, and load on first use (``lazy_loader``): the
+pipeline pulls in the front ends and torch, which segments and aggregation do not need.
+"""
 
+import lazy_loader as lazy
 
-def __getattr__(name):
-    # Lazy: the pipeline pulls in the front ends and torch; segments/aggregation do not need them.
-    if name in ("Identifier", "Session", "identify"):
-        from dancekit.inference import pipeline as module
-
-        return getattr(module, name)
-    if name == "IdentifyResult":
-        from dancekit.inference.result import IdentifyResult
-
-        return IdentifyResult
-    raise AttributeError(name)
+__getattr__, __dir__, __all__ = lazy.attach_stub(__name__, __file__)

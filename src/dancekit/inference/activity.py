@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.signal import sosfilt, sosfilt_zi
 
 from dancekit.audio.loudness import (
     DEFAULT_FRAME_LENGTH,
@@ -20,13 +21,22 @@ class ActivityMeter:
     Fed the chunks of a signal, ``is_silent()`` equals ``is_near_silent(signal, sr=sr)``. With ``sr``,
     activity is measured in the music band (the high-pass runs on across chunks); ``level_dbfs`` is
     always the plain level.
+
+    Parameters
+    ----------
+    threshold_dbfs : float
+        A frame louder than this is active.
+    min_active_fraction : float
+        Below this fraction of active frames the stream is silent.
+    frame_length : int
+        Samples per frame.
+    sr : int, optional
+        Sample rate in Hz: measure activity above ``MUSIC_LOW_HZ`` only. None: the plain signal.
     """
 
     def __init__(self, threshold_dbfs: float = DEFAULT_THRESHOLD_DBFS,
                  min_active_fraction: float = DEFAULT_MIN_ACTIVE_FRACTION, frame_length: int = DEFAULT_FRAME_LENGTH,
                  sr: int | None = None):
-        from scipy.signal import sosfilt_zi
-
         self._sos = music_band_filter(sr) if sr is not None else None
         self._zi = None if self._sos is None else sosfilt_zi(self._sos) * 0.0  # starts at rest, as sosfilt does
         self.threshold_dbfs = threshold_dbfs
@@ -39,10 +49,15 @@ class ActivityMeter:
         self._samples = 0
 
     def update(self, samples: np.ndarray) -> None:
+        """Count the frames of one more chunk (a partial frame waits for the next chunk).
+
+        Parameters
+        ----------
+        samples : np.ndarray
+            Mono float32 samples that follow the previous chunk.
+        """
         banded = samples
         if self._sos is not None and samples.size:
-            from scipy.signal import sosfilt
-
             banded, self._zi = sosfilt(self._sos, np.asarray(samples, dtype=np.float64), zi=self._zi)
             banded = banded.astype(np.float32)
         x = np.concatenate([self._carry, banded]) if self._carry.size else np.asarray(banded)
@@ -65,6 +80,12 @@ class ActivityMeter:
         return rms_dbfs(np.array([np.sqrt(self._energy / self._samples)]))
 
     def is_silent(self) -> bool:
+        """Whether too few frames so far were active (True before any sample).
+
+        Returns
+        -------
+        bool
+        """
         frames, active = self.frames, self.active
         if self._carry.size:  # the trailing partial frame counts as one, as in frame_rms_dbfs
             tail = frame_rms_dbfs(self._carry, self.frame_length)

@@ -1,20 +1,33 @@
-"""Recording -> dance: the whole of paper 1's Fig. 1, offline and live.
+"""Recording -> dance: the whole of paper 1's Fig. 1, offline and live, as named stages.
+
+    audio  --FrameStream-->  spectrogram frames  --SegmentCutter-->  segments
+    segments  --Identifier.segments_to_probabilities-->  segment probabilities
+    segment probabilities  --IncrementalMean-->  recording probabilities
+    spectrogram frames  --spectrogram_to_rhythm-->  tempo, beats, meter
+    recording probabilities + rhythm  --Session.answer-->  IdentifyResult
 
 One pipeline serves both modes. Audio arrives in chunks (from a decoder or a microphone),
 the front end turns them into spectrogram frames exactly as it would the whole signal,
 whole 224-frame segments are classified as soon as they exist, and an incremental mean
 keeps the recording's probabilities. Memory stays bounded, so a 2-hour set costs no more
 than a 3-minute song, and the live result is the offline result of the audio heard so far.
+
+An :class:`Identifier` is a model and its front end, nothing else: the post-processing switches
+(stride, tempo, tempo prior) are options of each call, so one Identifier per model serves every
+caller (the command line, the web app, the benchmarks).
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import BinaryIO, Union
 
 import numpy as np
 import torch
 
+from dancekit import audio
 from dancekit.audio.loudness import MUSIC_LOW_HZ
 from dancekit.audio.samples import make_finite
 from dancekit.errors import EmptyAudioError
@@ -24,7 +37,10 @@ from dancekit.inference.aggregate import IncrementalMean
 from dancekit.inference.limits import MAX_DURATION_S
 from dancekit.inference.result import NO_MUSIC, OK, SHORT, IdentifyResult
 from dancekit.inference.segments import SegmentCutter
+from dancekit.inference.tempo_prior import fuse
+from dancekit.models import DEFAULT_DANCE_MODEL
 from dancekit.models.files import LoadedModel, load_model
+from dancekit.rhythm import RhythmResult, analyze
 
 Source = Union[str, os.PathLike, bytes, BinaryIO, np.ndarray]
 
@@ -40,20 +56,40 @@ MIN_MUSIC_SECONDS = 1.0
 CHUNK_SECONDS = 30.0
 
 
+@dataclass(frozen=True)
+class IdentifyOptions:
+    """The post-processing switches of one identification (per call, not per Identifier).
+
+    Parameters
+    ----------
+    stride : int or None
+        Frames between segment starts; None for the model card's ``default_stride``.
+    rhythm : bool
+        Measure tempo, beats and meter (from the spectrogram the network reads).
+    tempo_prior : bool
+        Weigh the network's answer by how well the tempo and meter fit each dance (needs ``rhythm``).
+    """
+
+    stride: int | None = None
+    rhythm: bool = True
+    tempo_prior: bool = True
+
+
 class Identifier:
-    """A loaded model plus its front end; cheap to reuse for many recordings."""
+    """A loaded model plus its front end; cheap to reuse for many recordings and any options.
 
-    def __init__(
-        self,
-        model: LoadedModel | str | os.PathLike | None = None,
-        stride: int | None = None,
-        batch_size: int = 16,
-        device: str | torch.device = "cpu",
-        rhythm: bool = True,
-        tempo_prior: bool = True,
-    ):
-        from dancekit.models import DEFAULT_DANCE_MODEL
+    Parameters
+    ----------
+    model : LoadedModel, str, path or None
+        A loaded model, a built-in name or a model folder; None for the built-in dance model.
+    device : str or torch.device
+        Where the front end and the network run.
+    batch_size : int
+        Segments classified at once.
+    """
 
+    def __init__(self, model: LoadedModel | str | os.PathLike | None = None, *,
+                 device: str | torch.device = "cpu", batch_size: int = 16):
         self.model = model if isinstance(model, LoadedModel) else load_model(model or DEFAULT_DANCE_MODEL, device)
         # channels-last convolutions are ~25 % faster on CPU, with identical results
         self.network = self.model.network.to(memory_format=torch.channels_last)
@@ -62,20 +98,67 @@ class Identifier:
         self.device = torch.device(device)
         self.frontend = build_frontend(self.frontend_config).to(self.device)
         self.segment_frames = card.segment_frames
-        self.stride = int(stride or card.default_stride)
-        if self.stride < 1:
-            raise ValueError("stride must be at least 1 frame")
+        self.default_stride = card.default_stride
         self.batch_size = batch_size
-        self.rhythm = rhythm
-        self.tempo_prior = tempo_prior
         self.classes = list(card.classes)
 
     @property
     def sample_rate(self) -> int:
+        """The rate (Hz) the front end reads; audio is resampled to it."""
         return self.frontend_config.sr
 
-    def classify_segments(self, segments: torch.Tensor) -> np.ndarray:
-        """Softmax probabilities ``[n, C]`` of spectrogram segments ``[n, bins, frames]``, in batches."""
+    @property
+    def segment_seconds(self) -> float:
+        """Length of one classified segment in seconds (5.2 s for the built-in models)."""
+        return float(self.frames_to_seconds(self.segment_frames))
+
+    def frames_to_seconds(self, frames):
+        """Spectrogram frame indices (or counts) as seconds.
+
+        Parameters
+        ----------
+        frames : int or array_like
+            Frame indices or counts.
+
+        Returns
+        -------
+        float or np.ndarray
+            ``frames * hop_length / sr``.
+        """
+        cfg = self.frontend_config
+        return np.asarray(frames, dtype=np.float64) * cfg.hop_length / cfg.sr
+
+    def stride_frames(self, stride: int | None = None) -> int:
+        """The stride a session cuts segments with: ``stride``, or the card's default.
+
+        Parameters
+        ----------
+        stride : int or None
+            Frames between segment starts; None for the card's ``default_stride``.
+
+        Returns
+        -------
+        int
+            A stride of at least one frame.
+        """
+        frames = int(stride or self.default_stride)
+        if frames < 1:
+            raise ValueError("stride must be at least 1 frame")
+        return frames
+
+    def segments_to_probabilities(self, segments: torch.Tensor) -> np.ndarray:
+        """Softmax probabilities of spectrogram segments, in batches.
+
+        Parameters
+        ----------
+        segments : torch.Tensor
+            ``[n, bins, frames]`` segments of the front end's output.
+
+        Returns
+        -------
+        np.ndarray
+            ``[n, C]`` class probabilities, C = ``len(self.classes)``.
+        """
         out = []
         with torch.inference_mode():
             for i in range(0, len(segments), self.batch_size):
@@ -84,17 +167,31 @@ class Identifier:
                 out.append(torch.softmax(logits.float(), dim=-1).cpu().numpy())
         return np.concatenate(out)
 
-    def session(self, name: str = "<live>", live: bool = True) -> "Session":
+    def session(self, name: str = "<live>", live: bool = True, *, stride: int | None = None,
+                rhythm: bool = True, tempo_prior: bool = True) -> "Session":
         """An incremental session: push audio chunks, read the running result.
 
-        ``live`` classifies every segment as soon as it is complete; otherwise segments wait
-        for a full batch, which is faster for files and gives the same probabilities.
+        Parameters
+        ----------
+        name : str
+            How results and messages name the recording.
+        live : bool
+            Classify every segment as soon as it is complete; otherwise segments wait for a full
+            batch, which is faster for files and gives the same probabilities.
+        stride, rhythm, tempo_prior
+            The :class:`IdentifyOptions` of this recording.
+
+        Returns
+        -------
+        Session
+            A session of this identifier.
         """
-        return Session(self, name, live)
+        return Session(self, name, live, IdentifyOptions(stride, rhythm, tempo_prior))
 
     def identify(self, source: Source, sample_rate: int | None = None, name: str | None = None, *,
+                 stride: int | None = None, rhythm: bool = True, tempo_prior: bool = True,
                  max_duration: float | None = MAX_DURATION_S, playlists: bool = False) -> IdentifyResult:
-        """Identify one recording.
+        """Identify one recording: audio -> spectrogram -> segment probabilities -> recording answer.
 
         Parameters
         ----------
@@ -104,41 +201,56 @@ class Identifier:
             The array's rate in Hz (required for arrays, ignored otherwise).
         name : str, optional
             How results and messages name the recording.
+        stride : int, optional
+            Frames between segment starts; None for the model card's default.
+        rhythm : bool
+            Measure tempo, beats and meter.
+        tempo_prior : bool
+            Weigh the network's answer by the tempo and meter (only with ``rhythm``).
         max_duration : float or None
             Refuse recordings longer than this many seconds (``dancekit.errors.TooLongError``), by
             their header or once decoded; default ``MAX_DURATION_S`` (4 hours), None for no limit.
         playlists : bool
             Read a local playlist file and what it names (see :func:`dancekit.audio.stream`).
+
+        Returns
+        -------
+        IdentifyResult
+            The recording's answer, timeline and tempo.
         """
-        from dancekit import audio
-
-        session = self.session(name or _source_name(source), live=False)
-        if isinstance(source, np.ndarray):
-            if sample_rate is None:
-                raise ValueError("an array needs its sample_rate")
-            samples = audio.from_array(source, sample_rate, self.sample_rate)
-            if max_duration is not None and samples.size > (max_duration + 1.0) * self.sample_rate:
-                from dancekit.errors import TooLongError
-
-                raise TooLongError(f"recording too long: {session.name} is longer than {max_duration:g} s")
-            session.push(samples)
-        else:
-            for chunk in audio.stream(source, sr=self.sample_rate, chunk_seconds=CHUNK_SECONDS,
-                                      max_duration=max_duration, playlists=playlists):
-                session.push(chunk)
+        session = self.session(name or _source_name(source), live=False, stride=stride, rhythm=rhythm,
+                               tempo_prior=tempo_prior)
+        for chunk in audio.stream(source, sr=self.sample_rate, chunk_seconds=CHUNK_SECONDS, sample_rate=sample_rate,
+                                  max_duration=max_duration, playlists=playlists):
+            session.push(chunk)
         return session.result()
 
 
 class Session:
-    """Incremental identification of one recording (paper 1's real-time mode)."""
+    """Incremental identification of one recording (paper 1's real-time mode).
 
-    def __init__(self, identifier: Identifier, name: str, live: bool = True):
+    Parameters
+    ----------
+    identifier : Identifier
+        The model and front end.
+    name : str
+        How results and messages name the recording.
+    live : bool
+        Classify each segment as soon as it is complete (else in full batches).
+    options : IdentifyOptions
+        Stride, tempo and tempo prior of this recording.
+    """
+
+    def __init__(self, identifier: Identifier, name: str, live: bool = True,
+                 options: IdentifyOptions = IdentifyOptions()):
         self.identifier = identifier
         self.name = name
         self.live = live
+        self.options = options
+        self.stride = identifier.stride_frames(options.stride)
         self._pending: list[tuple[torch.Tensor, list[int]]] = []
         self.frames = FrameStream(identifier.frontend, identifier.frontend_config)
-        self.cutter = SegmentCutter(identifier.segment_frames, identifier.stride)
+        self.cutter = SegmentCutter(identifier.segment_frames, self.stride)
         self.mean = IncrementalMean(len(identifier.classes))
         self.activity = ActivityMeter(sr=identifier.sample_rate)
         self.samples_seen = 0
@@ -151,7 +263,18 @@ class Session:
         self.still_segments = 0
 
     def push(self, samples: np.ndarray) -> np.ndarray:
-        """Feed mono float32 audio at the model's rate; returns probabilities of segments completed now."""
+        """Audio -> spectrogram frames -> segments -> probabilities of the segments completed now.
+
+        Parameters
+        ----------
+        samples : np.ndarray
+            Mono float32 audio at the model's rate.
+
+        Returns
+        -------
+        np.ndarray
+            ``[k, C]`` probabilities of the segments classified by this call (often none).
+        """
         if self._finished:
             raise RuntimeError("session already finished")
         samples = make_finite(np.asarray(samples, dtype=np.float32).reshape(-1))
@@ -164,8 +287,19 @@ class Session:
         """Running recording-level probabilities (NaN before the first segment)."""
         return self.mean.mean
 
+    @property
+    def duration_s(self) -> float:
+        """Seconds of audio pushed so far."""
+        return self.samples_seen / self.identifier.sample_rate
+
     def result(self) -> IdentifyResult:
-        """Flush the tail and return the final result (the session cannot be pushed to afterwards)."""
+        """Flush the tail and return the final result (the session cannot be pushed to afterwards).
+
+        Returns
+        -------
+        IdentifyResult
+            The recording's answer; status ``short`` or ``no_music`` with a warning when it applies.
+        """
         if not self._finished:
             self._take_frames(self.frames.flush())
             self._finished = True
@@ -173,13 +307,51 @@ class Session:
             if short is not None:
                 self._pending.append((short, starts))
             self._classify_pending()
-        return self._build_result()
+        return self._final_answer()
+
+    def answer(self, status: str = OK, rhythm: RhythmResult | None = None,
+               warnings: list[str] | None = None) -> IdentifyResult:
+        """Recording probabilities (+ rhythm) -> the answer, for the audio pushed so far.
+
+        Parameters
+        ----------
+        status : str
+            ``ok``, ``short`` or ``no_music``.
+        rhythm : RhythmResult or None
+            Tempo and meter; with the ``tempo_prior`` option they reweigh the network's answer.
+        warnings : list of str, optional
+            Notes for the reader.
+
+        Returns
+        -------
+        IdentifyResult
+            The answer (uniform probabilities before the first segment).
+        """
+        ident = self.identifier
+        n_classes = len(ident.classes)
+        network = self.mean.mean if self.mean.count else np.full(n_classes, 1.0 / n_classes)
+        fused = fuse(network, ident.classes, rhythm) if self.options.tempo_prior and rhythm is not None else network
+        card = ident.model.card
+        return IdentifyResult(
+            source=self.name,
+            classes=list(ident.classes),
+            probabilities=fused,
+            network_probabilities=network,
+            segment_starts_s=ident.frames_to_seconds(self._starts),
+            segment_probabilities=np.concatenate(self._probs) if self._probs else np.zeros((0, n_classes)),
+            segment_length_s=ident.segment_seconds,
+            duration_s=self.duration_s,
+            status=status,
+            rhythm=rhythm,
+            model={"name": card.name, "version": card.version},
+            warnings=list(warnings or []),
+        )
 
     # -- internals ---------------------------------------------------------------------
     def _take_frames(self, frames: torch.Tensor) -> np.ndarray:
         if frames.shape[-1] == 0:
             return np.zeros((0, len(self.identifier.classes)))
-        if self.identifier.rhythm:
+        if self.options.rhythm:
             self._keep_for_rhythm(frames)
         segments, starts = self.cutter.push(frames)
         if segments is not None:
@@ -202,7 +374,7 @@ class Session:
             starts = [t for t, keep in zip(starts, moving.tolist()) if keep]
             if not starts:
                 return np.zeros((0, len(self.identifier.classes)))
-        probs = self.identifier.classify_segments(segments)
+        probs = self.identifier.segments_to_probabilities(segments)
         self.mean.update(probs)
         self._starts.extend(starts)
         self._probs.append(probs)
@@ -217,29 +389,17 @@ class Session:
             self._rhythm_frames.append(kept)
             self._rhythm_frames_kept += kept.shape[-1]
 
-    def _analyze_rhythm(self):
-        from dancekit.rhythm import analyze_onsets, onset_envelope_from_mel_db
-
-        cfg = self.identifier.frontend_config
-        mel_db = torch.cat(self._rhythm_frames, dim=-1).numpy()
-        envelope = onset_envelope_from_mel_db(mel_db, sr=cfg.sr, hop_length=cfg.hop_length)
-        return analyze_onsets(envelope, sr=cfg.sr, hop_length=cfg.hop_length, mel_db=mel_db)
-
-    def _build_result(self) -> IdentifyResult:
+    def _final_answer(self) -> IdentifyResult:
         ident = self.identifier
-        cfg = ident.frontend_config
-        duration = self.samples_seen / ident.sample_rate
-        n_classes = len(ident.classes)
-        probs = np.concatenate(self._probs) if self._probs else np.zeros((0, n_classes))
+        duration = self.duration_s
         warnings: list[str] = []
         if self.samples_seen == 0:
             raise EmptyAudioError(f"no audio samples in {self.name}")
         status = OK
-        segment_seconds = ident.segment_frames * cfg.hop_length / cfg.sr
         if self.cutter.frames_seen < ident.segment_frames:
             status = SHORT
             warnings.append(
-                f"recording is {duration:.1f} s, shorter than one {segment_seconds:.1f} s segment: "
+                f"recording is {duration:.1f} s, shorter than one {ident.segment_seconds:.1f} s segment: "
                 "classified from one looped segment, expect low accuracy"
             )
         if duration < MIN_MUSIC_SECONDS:
@@ -253,31 +413,29 @@ class Session:
         if self.still_segments and status != NO_MUSIC:
             warnings.append(f"{self.still_segments} segment(s) without any change (silence) left out of the answer")
         rhythm = None
-        if ident.rhythm and status != NO_MUSIC and duration >= MIN_RHYTHM_SECONDS:
-            rhythm = self._analyze_rhythm()
+        if self.options.rhythm and status != NO_MUSIC and duration >= MIN_RHYTHM_SECONDS:
+            rhythm = spectrogram_to_rhythm(torch.cat(self._rhythm_frames, dim=-1).numpy(), ident.frontend_config)
             if duration > MAX_RHYTHM_SECONDS:
                 warnings.append(f"tempo and meter measured on the first {MAX_RHYTHM_SECONDS / 60:.0f} minutes")
-        card = ident.model.card
-        network = self.mean.mean if self.mean.count else np.full(n_classes, 1.0 / n_classes)
-        fused = network
-        if ident.tempo_prior and rhythm is not None:
-            from dancekit.inference.tempo_prior import fuse
+        return self.answer(status, rhythm, warnings)
 
-            fused = fuse(network, ident.classes, rhythm)
-        return IdentifyResult(
-            source=self.name,
-            classes=list(ident.classes),
-            probabilities=fused,
-            network_probabilities=network,
-            segment_starts_s=np.asarray(self._starts, dtype=np.float64) * cfg.hop_length / cfg.sr,
-            segment_probabilities=probs,
-            segment_length_s=segment_seconds,
-            duration_s=duration,
-            status=status,
-            rhythm=rhythm,
-            model={"name": card.name, "version": card.version},
-            warnings=warnings,
-        )
+
+def spectrogram_to_rhythm(mel_db: np.ndarray, config: FrontEndConfig) -> RhythmResult:
+    """Tempo, beats and meter from the dB mel frames the network read (no second transform).
+
+    Parameters
+    ----------
+    mel_db : np.ndarray
+        ``[n_mels, frames]`` front-end output.
+    config : FrontEndConfig
+        The front end that computed it (its rate and hop).
+
+    Returns
+    -------
+    RhythmResult
+        What :func:`dancekit.rhythm.analyze` finds in it.
+    """
+    return analyze(S=mel_db, sr=config.sr, hop_length=config.hop_length)
 
 
 #: A segment whose every spectrogram bin stays within this many dB over time is "still".
@@ -290,6 +448,16 @@ def changes_in_time(segments: torch.Tensor) -> torch.Tensor:
     A still segment (digital silence, a constant offset) holds no rhythm or timbre to recognise:
     the network's answer on it is a guess that would dilute the mean, and an hour of silence cost
     about 20 s of network time. Still segments are left out of the mean and the timeline.
+
+    Parameters
+    ----------
+    segments : torch.Tensor
+        ``[n, bins, frames]`` spectrogram segments.
+
+    Returns
+    -------
+    torch.Tensor
+        ``[n]`` booleans.
     """
     spread = segments.amax(dim=-1) - segments.amin(dim=-1)
     return spread.amax(dim=-1) > STILL_RANGE_DB
@@ -305,7 +473,10 @@ def _source_name(source: Source) -> str:
     return getattr(source, "name", None) or "<stream>"
 
 
-_CACHE: dict[tuple, Identifier] = {}
+@lru_cache(maxsize=8)
+def _shared_identifier(model: str | os.PathLike | None, device: str) -> Identifier:
+    """One Identifier per model and device, so that ``identify`` in a loop loads the model once."""
+    return Identifier(model, device=device)
 
 
 def identify(
@@ -321,15 +492,29 @@ def identify(
 ) -> IdentifyResult:
     """Identify the ballroom dance of one recording (path, bytes, file object or array).
 
-    The loaded model is cached, so calling this in a loop does not reload it. ``max_duration`` is
-    that of :meth:`Identifier.identify` (4 hours by default; None for no limit).
+    The loaded model is kept (one per model and device, whatever the options), so calling this in
+    a loop does not reload it.
+
+    Parameters
+    ----------
+    source : path, bytes, binary file object or array
+        The recording (an array needs ``sample_rate``).
+    model : LoadedModel, str, path or None
+        The model; None for the built-in dance model.
+    sample_rate : int, optional
+        The array's rate in Hz.
+    stride, rhythm, tempo_prior
+        Options of :meth:`Identifier.identify`.
+    device : str
+        Where the model runs.
+    max_duration : float or None
+        That of :meth:`Identifier.identify` (4 hours by default; None for no limit).
+
+    Returns
+    -------
+    IdentifyResult
+        The recording's answer.
     """
-    options = {"stride": stride, "rhythm": rhythm, "tempo_prior": tempo_prior, "device": device}
-    if isinstance(model, LoadedModel):
-        identifier = Identifier(model, **options)
-    else:
-        key = (str(model), *options.values())
-        if key not in _CACHE:
-            _CACHE[key] = Identifier(model, **options)
-        identifier = _CACHE[key]
-    return identifier.identify(source, sample_rate=sample_rate, max_duration=max_duration)
+    identifier = Identifier(model, device=device) if isinstance(model, LoadedModel) else _shared_identifier(model, device)
+    return identifier.identify(source, sample_rate=sample_rate, stride=stride, rhythm=rhythm, tempo_prior=tempo_prior,
+                               max_duration=max_duration)

@@ -11,14 +11,42 @@ from dancekit.inference.aggregate import top_k
 
 #: status values of a result
 OK, NO_MUSIC, SHORT = "ok", "no_music", "short"
-#: Below this top probability the answer is "not sure: A or B?". On 36 real dance recordings
-#: (benchmarks/reject_option.py) it kept 86 % of them and raised precision from 94 % to 97 %.
+#: Below this top probability the answer is "not sure: A or B?"; what it costs and gains on real
+#: dance recordings is measured by benchmarks/reject_option.py (results/reject_option.json).
 SURE_FROM = 0.6
 
 
 @dataclass
 class IdentifyResult:
-    """Recording-level probabilities, the per-segment timeline, tempo and meter."""
+    """Recording-level probabilities, the per-segment timeline, tempo and meter.
+
+    Attributes
+    ----------
+    source : str
+        How the recording was named.
+    classes : list of str
+        The model's classes.
+    probabilities : np.ndarray
+        ``[C]``, the answer: the network's mean, reweighted by tempo and meter when known.
+    segment_starts_s : np.ndarray
+        ``[n]`` start of each classified segment, in seconds.
+    segment_probabilities : np.ndarray
+        ``[n, C]`` each segment's softmax.
+    segment_length_s : float
+        Length of one segment in seconds.
+    duration_s : float
+        Length of the recording in seconds.
+    status : str
+        ``ok``, ``short`` or ``no_music``.
+    rhythm : RhythmResult or None
+        Tempo, beats and meter.
+    model : dict
+        The model's ``name`` and ``version``.
+    warnings : list of str
+        Notes for the reader.
+    network_probabilities : np.ndarray or None
+        ``[C]``, the mean of the segments' softmax alone.
+    """
 
     source: str
     classes: list[str]
@@ -45,6 +73,7 @@ class IdentifyResult:
 
     @property
     def confidence(self) -> float | None:
+        """The answer's probability, or None when no music was detected."""
         return None if self.label is None else float(np.max(self.probabilities))
 
     @property
@@ -53,6 +82,17 @@ class IdentifyResult:
         return self.confidence is not None and self.confidence >= SURE_FROM
 
     def top(self, k: int = 2) -> list[tuple[str, float]]:
+        """The ``k`` most probable classes with their probabilities, most probable first.
+
+        Parameters
+        ----------
+        k : int
+            How many.
+
+        Returns
+        -------
+        list of (str, float)
+        """
         return top_k(self.probabilities, self.classes, k)
 
     def describe(self) -> str:
@@ -68,7 +108,19 @@ class IdentifyResult:
         return text
 
     def to_dict(self, top: int = 3, timeline: bool = True) -> dict[str, Any]:
-        """JSON-ready dictionary; the schema is documented in the README."""
+        """JSON-ready dictionary; the schema is documented in the README.
+
+        Parameters
+        ----------
+        top : int
+            Classes listed under ``top``.
+        timeline : bool
+            Include the per-segment ``segments`` object.
+
+        Returns
+        -------
+        dict
+        """
         out: dict[str, Any] = {
             "file": self.source,
             "status": self.status,

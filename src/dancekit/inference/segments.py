@@ -6,7 +6,21 @@ import torch
 
 
 def segment_starts(n_frames: int, length: int = 224, stride: int = 200) -> list[int]:
-    """Start frames of every whole segment; empty when the recording is shorter than one."""
+    """Start frames of every whole segment; empty when the recording is shorter than one.
+
+    Parameters
+    ----------
+    n_frames : int
+        Frames of the spectrogram.
+    length : int
+        Frames per segment.
+    stride : int
+        Frames between segment starts.
+
+    Returns
+    -------
+    list of int
+    """
     if stride < 1 or length < 1:
         raise ValueError("segment length and stride must be positive")
     if n_frames < length:
@@ -19,6 +33,18 @@ def pad_to_segment(frames: torch.Tensor, length: int) -> torch.Tensor:
 
     Looping keeps the rhythm and timbre a dance is recognised by, where zero padding would
     add a silence the network never saw in training.
+
+    Parameters
+    ----------
+    frames : torch.Tensor
+        ``[bins, n]`` with ``n >= 1``.
+    length : int
+        Frames wanted.
+
+    Returns
+    -------
+    torch.Tensor
+        ``[bins, length]``.
     """
     n = frames.shape[-1]
     if n == 0:
@@ -29,7 +55,15 @@ def pad_to_segment(frames: torch.Tensor, length: int) -> torch.Tensor:
 
 class SegmentCutter:
     """Streaming cutter: push spectrogram frames in any block sizes, get the same segments
-    (and start frames) as :func:`segment_starts` on the whole spectrogram."""
+    (and start frames) as :func:`segment_starts` on the whole spectrogram.
+
+    Parameters
+    ----------
+    length : int
+        Frames per segment.
+    stride : int
+        Frames between segment starts.
+    """
 
     def __init__(self, length: int = 224, stride: int = 200):
         if stride < 1 or length < 1:
@@ -43,7 +77,18 @@ class SegmentCutter:
         self.segments_cut = 0
 
     def push(self, frames: torch.Tensor) -> tuple[torch.Tensor | None, list[int]]:
-        """Add frames ``[bins, n]``; return the newly complete segments ``[k, bins, length]`` and their starts."""
+        """Add frames; return the newly complete segments and their start frames.
+
+        Parameters
+        ----------
+        frames : torch.Tensor
+            ``[bins, n]`` frames that follow the previous ones.
+
+        Returns
+        -------
+        tuple of (torch.Tensor or None, list of int)
+            ``[k, bins, length]`` segments (None when none completed) and their starts.
+        """
         if frames.shape[-1] == 0:
             return None, []
         self._buffer = frames if self._buffer is None else torch.cat([self._buffer, frames], dim=-1)

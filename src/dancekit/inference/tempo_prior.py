@@ -46,7 +46,20 @@ def _density(label: str, bpm: float) -> float | None:
 
 
 def tempo_likelihoods(tempo_bpm: float, classes: list[str]) -> np.ndarray:
-    """Relative likelihood (FLOOR..1) of the tempo under each class; 1 for classes without data."""
+    """Relative likelihood (FLOOR..1) of the tempo under each class; 1 for classes without data.
+
+    Parameters
+    ----------
+    tempo_bpm : float
+        The measured tempo (0 or less: no evidence).
+    classes : list of str
+        Class names; dances of the competition table have tempo data.
+
+    Returns
+    -------
+    np.ndarray
+        ``[C]`` likelihoods.
+    """
     if not tempo_bpm or tempo_bpm <= 0:
         return np.ones(len(classes))
     raw = []
@@ -59,7 +72,22 @@ def tempo_likelihoods(tempo_bpm: float, classes: list[str]) -> np.ndarray:
 
 
 def meter_likelihoods(beats_per_bar: int, confidence: float, classes: list[str]) -> np.ndarray:
-    """Likelihood of the detected meter under each class: triple dances want 3, the rest 2 or 4."""
+    """Likelihood of the detected meter under each class: triple dances want 3, the rest 2 or 4.
+
+    Parameters
+    ----------
+    beats_per_bar : int
+        The detected meter (3 or 4).
+    confidence : float
+        Its confidence, in [0.5, 1].
+    classes : list of str
+        Class names (1 for classes that are not dances).
+
+    Returns
+    -------
+    np.ndarray
+        ``[C]`` likelihoods, at least ``FLOOR``.
+    """
     sure = min(max(float(confidence), 0.5), 1.0)
     out = []
     for label in classes:
@@ -74,7 +102,24 @@ def meter_likelihoods(beats_per_bar: int, confidence: float, classes: list[str])
 
 def fuse(probabilities: np.ndarray, classes: list[str], rhythm, tempo_weight: float = 1.0,
          meter_weight: float = 1.0) -> np.ndarray:
-    """Network probabilities reweighted by tempo and meter evidence (unchanged without a rhythm result)."""
+    """Network probabilities reweighted by tempo and meter evidence (unchanged without a rhythm result).
+
+    Parameters
+    ----------
+    probabilities : np.ndarray
+        ``[C]`` the network's answer.
+    classes : list of str
+        Class names.
+    rhythm : RhythmResult or None
+        Tempo and meter of the recording.
+    tempo_weight, meter_weight : float
+        Exponents of the two likelihoods.
+
+    Returns
+    -------
+    np.ndarray
+        ``[C]`` probabilities that sum to 1.
+    """
     if rhythm is None:
         return np.asarray(probabilities)
     fused = np.asarray(probabilities, dtype=float) * tempo_likelihoods(rhythm.tempo_bpm, classes) ** tempo_weight

@@ -18,6 +18,18 @@ from dancekit.inference.result import IdentifyResult
 
 
 def class_colours(n: int) -> list:
+    """One matplotlib colour per class (tab10, or tab20 beyond ten classes), as the plots use.
+
+    Parameters
+    ----------
+    n : int
+        Number of classes.
+
+    Returns
+    -------
+    list of tuple
+        RGBA colours.
+    """
     import matplotlib
 
     cmap = matplotlib.colormaps["tab10" if n <= 10 else "tab20"]
@@ -25,7 +37,17 @@ def class_colours(n: int) -> list:
 
 
 def plot_timeline(result: IdentifyResult, path: str | os.PathLike, title: str | None = None) -> None:
-    """Write the timeline of ``result`` to ``path`` (PNG), atomically."""
+    """Write the timeline of ``result`` to ``path`` (PNG), atomically.
+
+    Parameters
+    ----------
+    result : IdentifyResult
+        The identification to draw.
+    path : str or os.PathLike
+        Output PNG file.
+    title : str, optional
+        Figure title; default the file name and the answer.
+    """
     import matplotlib
 
     matplotlib.use("Agg")

@@ -12,8 +12,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import av
 import numpy as np
+from scipy.ndimage import gaussian_filter1d
+from tqdm import tqdm
 
+from dancekit import audio as audio_io
 from dancekit.errors import DancekitError
 from dancekit.fileio import atomic_write
 from dancekit.motion.clip import MotionClip
@@ -44,8 +48,6 @@ class RenderError(DancekitError):
 
 def _camera(clip: MotionClip, fps: float):
     """Per-frame camera origin [T, 3] and the fixed (right, up, forward) axes."""
-    from scipy.ndimage import gaussian_filter1d
-
     root = clip.root.astype(np.float64)
     follow = gaussian_filter1d(root[:, [0, 2]], sigma=max(FOLLOW_SMOOTH_S * fps, 1e-3), axis=0, mode="nearest")
     target = np.stack([follow[:, 0], np.full(len(root), LOOK_HEIGHT), follow[:, 1]], axis=1)
@@ -87,23 +89,13 @@ def _load_audio(audio, clip: MotionClip) -> np.ndarray | None:
     if audio is None:
         return None
     if isinstance(audio, (str, Path)):
-        from dancekit import audio as audio_io
-
         return audio_io.load(audio, sr=_AUDIO_RATE, offset=clip.start_s, duration=clip.duration_s)
     try:
         samples, sr = audio
     except (TypeError, ValueError):
         raise RenderError("audio must be a file path or a (samples, sample_rate) pair") from None
-    import librosa
-
-    samples = np.asarray(samples, dtype=np.float32)
-    if samples.ndim > 1:
-        samples = librosa.to_mono(samples)
-    first = int(round(clip.start_s * sr))
-    samples = samples[first: first + int(round(clip.duration_s * sr))]
-    if sr != _AUDIO_RATE and len(samples):
-        samples = librosa.resample(samples, orig_sr=sr, target_sr=_AUDIO_RATE)
-    return samples.astype(np.float32)
+    return audio_io.load(np.asarray(samples), sr=_AUDIO_RATE, sample_rate=sr, offset=clip.start_s,
+                         duration=clip.duration_s)
 
 
 class _Figure:
@@ -185,8 +177,6 @@ class _Figure:
 
 def _encode_audio(container, stream, samples: np.ndarray, upto: int, state: dict):
     """Encode audio samples up to index ``upto`` in the encoder's frame size."""
-    import av
-
     frame_size = stream.codec_context.frame_size or 1024
     while state["pos"] + frame_size <= upto or (upto >= len(samples) and state["pos"] < len(samples)):
         chunk = samples[state["pos"]: state["pos"] + frame_size]
@@ -205,13 +195,31 @@ def render_video(clip: MotionClip | RotationClip, out_mp4: str | Path, audio=Non
                  title: str | None = None, progress: bool | None = None) -> Path:
     """Render ``clip`` to an MP4 file (written atomically) with the song's audio muxed in.
 
-    ``audio`` is the song (a file path, or ``(samples, sample_rate)``): the part from
-    ``clip.start_s`` for the clip's duration is used. ``progress``: a tqdm bar (default: for
-    clips over 20 s when stderr is a terminal).
-    """
-    import av
-    from tqdm import tqdm
+    Parameters
+    ----------
+    clip : MotionClip or RotationClip
+        The motion (rotations are turned into positions on ``skeleton``).
+    out_mp4 : str or Path
+        The video file to write.
+    audio : str, Path or (np.ndarray, int), optional
+        The song, a file or ``(samples, sample_rate)``: the part from ``clip.start_s`` for the clip's
+        duration is used (read and resampled by :func:`dancekit.audio.load`). None: a silent video.
+    fps : float
+        Video frames per second.
+    size : tuple of (int, int)
+        Width and height in pixels (at least 64 x 64; rounded down to even numbers).
+    skeleton : Skeleton
+        The bones to draw.
+    title : str, optional
+        Text drawn on the video.
+    progress : bool, optional
+        Show a tqdm bar; default for clips over 20 s when stderr is a terminal.
 
+    Returns
+    -------
+    Path
+        ``out_mp4``.
+    """
     if isinstance(clip, RotationClip):
         clip = rotations_to_positions(clip, skeleton)
     width, height = (int(size[0]) // 2 * 2, int(size[1]) // 2 * 2)

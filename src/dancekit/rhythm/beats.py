@@ -14,7 +14,24 @@ TIGHTNESS = 100.0
 
 
 def track_beats(onset_envelope: np.ndarray, sr: int, hop_length: int, tempo_bpm: float) -> np.ndarray:
-    """Beat frame indices (into the onset envelope) for a track at ``tempo_bpm``; empty if no tempo."""
+    """Beat frame indices (into the onset envelope) for a track at ``tempo_bpm``; empty if no tempo.
+
+    Parameters
+    ----------
+    onset_envelope : np.ndarray
+        One onset strength per frame.
+    sr : int
+        Sample rate of the audio the envelope came from, in Hz.
+    hop_length : int
+        Samples between frames.
+    tempo_bpm : float
+        The tempo to track (from :func:`dancekit.rhythm.tempo.estimate_tempo`); 0 for none.
+
+    Returns
+    -------
+    np.ndarray
+        Increasing frame indices (int).
+    """
     if tempo_bpm <= 0 or not np.any(onset_envelope > 0):
         return np.zeros(0, dtype=int)
     _, frames = librosa.beat.beat_track(

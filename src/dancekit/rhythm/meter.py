@@ -31,7 +31,17 @@ MIN_BARS = 4
 
 @dataclass(frozen=True)
 class MeterEstimate:
-    """Beats per bar (3 or 4), a confidence in [0.5, 1] and the raw evidence for 3 over 4."""
+    """Beats per bar (3 or 4), a confidence in [0.5, 1] and the raw evidence for 3 over 4.
+
+    Attributes
+    ----------
+    beats_per_bar : int
+        3 or 4.
+    confidence : float
+        In [0.5, 1]; a monotone score, not a calibrated probability.
+    score : float
+        F(3) - F(4), summed over the views.
+    """
 
     beats_per_bar: int
     confidence: float
@@ -39,7 +49,19 @@ class MeterEstimate:
 
 
 def beat_onset_patterns(onset_envelope: np.ndarray, beat_frames: np.ndarray) -> np.ndarray:
-    """(PATTERN_POINTS, n_beats - 1) onset strength resampled across each inter-beat interval."""
+    """(PATTERN_POINTS, n_beats - 1) onset strength resampled across each inter-beat interval.
+
+    Parameters
+    ----------
+    onset_envelope : np.ndarray
+        One onset strength per frame.
+    beat_frames : np.ndarray
+        Beat frame indices.
+
+    Returns
+    -------
+    np.ndarray
+    """
     cols = []
     for start, stop in zip(beat_frames[:-1], beat_frames[1:]):
         seg = onset_envelope[start:stop]
@@ -48,7 +70,19 @@ def beat_onset_patterns(onset_envelope: np.ndarray, beat_frames: np.ndarray) -> 
 
 
 def beat_mel_spectra(mel_db: np.ndarray, beat_frames: np.ndarray) -> np.ndarray:
-    """(MEL_GROUPS, n_beats - 1) mel dB averaged over band groups and inter-beat intervals."""
+    """(MEL_GROUPS, n_beats - 1) mel dB averaged over band groups and inter-beat intervals.
+
+    Parameters
+    ----------
+    mel_db : np.ndarray
+        dB mel spectrogram ``(n_mels, frames)``.
+    beat_frames : np.ndarray
+        Beat frame indices.
+
+    Returns
+    -------
+    np.ndarray
+    """
     groups = np.array_split(np.asarray(mel_db, dtype=float), min(MEL_GROUPS, len(mel_db)), axis=0)
     pooled = np.stack([g.mean(axis=0) for g in groups])
     synced = librosa.util.sync(pooled, beat_frames, aggregate=np.mean, pad=True)
@@ -56,7 +90,20 @@ def beat_mel_spectra(mel_db: np.ndarray, beat_frames: np.ndarray) -> np.ndarray:
 
 
 def bar_position_f_statistic(features: np.ndarray, beats_per_bar: int) -> float:
-    """One-way ANOVA F of the feature vectors grouped by beat index mod ``beats_per_bar``."""
+    """One-way ANOVA F of the feature vectors grouped by beat index mod ``beats_per_bar``.
+
+    Parameters
+    ----------
+    features : np.ndarray
+        ``(dims, n_beats)`` one vector per beat.
+    beats_per_bar : int
+        The number of groups.
+
+    Returns
+    -------
+    float
+        0.0 when there is no spread within groups.
+    """
     x = np.asarray(features, dtype=float)
     n = x.shape[1]
     m = beats_per_bar
@@ -71,7 +118,21 @@ def bar_position_f_statistic(features: np.ndarray, beats_per_bar: int) -> float:
 def estimate_meter(
     onset_envelope: np.ndarray, beat_frames: np.ndarray, mel_db: np.ndarray | None = None
 ) -> MeterEstimate:
-    """3 or 4 beats per bar; 4 with confidence 0.5 when there are too few beats to tell."""
+    """3 or 4 beats per bar; 4 with confidence 0.5 when there are too few beats to tell.
+
+    Parameters
+    ----------
+    onset_envelope : np.ndarray
+        One onset strength per frame.
+    beat_frames : np.ndarray
+        Beat frame indices.
+    mel_db : np.ndarray, optional
+        dB mel spectrogram of the same frames: a second view (timbre, harmony).
+
+    Returns
+    -------
+    MeterEstimate
+    """
     beat_frames = np.asarray(beat_frames, dtype=int)
     views = [beat_onset_patterns(onset_envelope, beat_frames)]
     if mel_db is not None:

@@ -14,9 +14,16 @@ from dancekit.rhythm.competition import dances_for_tempo, nearest_dance
 class RhythmResult:
     """Tempo, beats and meter of a recording.
 
-    ``beats`` are in seconds; ``beats_per_bar`` is 3 or 4 (a tracker cannot hear 2/4
-    apart from 4/4); ``meter_confidence`` is in [0.5, 1] and is a monotone score, not a
-    calibrated probability. ``tempo_bpm`` is 0.0 when no steady beat was found.
+    Attributes
+    ----------
+    tempo_bpm : float
+        0.0 when no steady beat was found.
+    beats : np.ndarray
+        Beat times in seconds.
+    beats_per_bar : int
+        3 or 4 (a tracker cannot hear 2/4 apart from 4/4).
+    meter_confidence : float
+        In [0.5, 1]; a monotone score, not a calibrated probability.
     """
 
     tempo_bpm: float
@@ -32,8 +39,15 @@ class RhythmResult:
     def matching_dances(self, respect_meter: bool = True) -> list[Dance]:
         """Dances whose competition range contains the tempo, each under its own beats per bar.
 
-        With ``respect_meter`` only dances of the detected meter class count (3/4 for a
-        triple meter; 2/4 or 4/4 otherwise); pass False to ignore the meter estimate.
+        Parameters
+        ----------
+        respect_meter : bool
+            Only dances of the detected meter class count (3/4 for a triple meter; 2/4 or 4/4
+            otherwise); False ignores the meter estimate.
+
+        Returns
+        -------
+        list of Dance
         """
         return dances_for_tempo(self.tempo_bpm, self.beats_per_bar if respect_meter else None)
 

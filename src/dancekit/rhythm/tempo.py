@@ -35,19 +35,56 @@ WIN_LENGTH = 384
 
 @dataclass(frozen=True)
 class TempoSalience:
-    """Autocorrelation and Fourier tempo salience on ``BPM_GRID``, each scaled to max 1."""
+    """Autocorrelation and Fourier tempo salience on ``BPM_GRID``, each scaled to max 1.
+
+    Attributes
+    ----------
+    acf : np.ndarray
+        Autocorrelation tempogram, time-averaged.
+    dft : np.ndarray
+        Fourier tempogram magnitude, time-averaged.
+    """
 
     acf: np.ndarray
     dft: np.ndarray
 
 
 def log_normal_prior(bpm: np.ndarray, centre: float, octaves: float) -> np.ndarray:
-    """Unnormalised log-normal weight with ``octaves`` standard deviation in log2 units."""
+    """Unnormalised log-normal weight with ``octaves`` standard deviation in log2 units.
+
+    Parameters
+    ----------
+    bpm : np.ndarray
+        Tempi.
+    centre : float
+        The most likely tempo.
+    octaves : float
+        Standard deviation in octaves.
+
+    Returns
+    -------
+    np.ndarray
+        Weights in (0, 1].
+    """
     return np.exp(-0.5 * ((np.log2(bpm) - np.log2(centre)) / octaves) ** 2)
 
 
 def tempo_salience(onset_envelope: np.ndarray, sr: int, hop_length: int) -> TempoSalience:
-    """Time-averaged autocorrelation and Fourier tempograms, resampled onto ``BPM_GRID``."""
+    """Time-averaged autocorrelation and Fourier tempograms, resampled onto ``BPM_GRID``.
+
+    Parameters
+    ----------
+    onset_envelope : np.ndarray
+        One onset strength per frame.
+    sr : int
+        Sample rate of the audio, in Hz.
+    hop_length : int
+        Samples between frames.
+
+    Returns
+    -------
+    TempoSalience
+    """
     win = min(WIN_LENGTH, len(onset_envelope))
     acf = librosa.feature.tempogram(onset_envelope=onset_envelope, sr=sr, hop_length=hop_length, win_length=win)
     acf_bpm = librosa.tempo_frequencies(win, sr=sr, hop_length=hop_length)
@@ -81,7 +118,25 @@ def estimate_tempo(
     acf_power: float = OCTAVE_ACF_POWER,
     dft_power: float = OCTAVE_DFT_POWER,
 ) -> float:
-    """Global tempo in BPM (0.0 when the envelope carries no periodicity, e.g. silence)."""
+    """Global tempo in BPM (0.0 when the envelope carries no periodicity, e.g. silence).
+
+    Parameters
+    ----------
+    onset_envelope : np.ndarray
+        One onset strength per frame.
+    sr : int
+        Sample rate of the audio, in Hz.
+    hop_length : int
+        Samples between frames.
+    octave_prior : tuple of (float, float)
+        Centre (BPM) and width (octaves) of the prior for the octave choice.
+    acf_power, dft_power : float
+        Weights of the autocorrelation and Fourier support in the octave choice.
+
+    Returns
+    -------
+    float
+    """
     sal = tempo_salience(onset_envelope, sr, hop_length)
     hybrid = sal.acf * sal.dft * log_normal_prior(BPM_GRID, *FAMILY_PRIOR)
     if not np.any(hybrid > 0):

@@ -2,19 +2,11 @@
 
 >>> from dancekit.web import WebSettings, create_app
 >>> app = create_app(WebSettings(model="ballroom", max_upload_mb=50))   # doctest: +SKIP
+
+The names are declared once, in ``__init__.pyi``, and load on first use (``lazy_loader``):
+importing the package (e.g. for the CLI's --help) must not pull in FastAPI or torch.
 """
 
-__all__ = ["WebSettings", "create_app"]
+import lazy_loader as lazy
 
-
-def __getattr__(name):
-    # Lazy: importing the package (e.g. for the CLI's --help) must not pull in FastAPI or torch.
-    if name == "create_app":
-        from dancekit.web.app import create_app
-
-        return create_app
-    if name == "WebSettings":
-        from dancekit.web.settings import WebSettings
-
-        return WebSettings
-    raise AttributeError(name)
+__getattr__, __dir__, __all__ = lazy.attach_stub(__name__, __file__)

@@ -50,7 +50,17 @@ _TOKEN = re.compile(r"^[\x21-\x7e]+$")
 
 # -- parsing -----------------------------------------------------------------------------------
 def split_host(text: str) -> tuple[str, int | None] | None:
-    """``"Example.com:8000"`` -> ``("example.com", 8000)``; ``"[::1]"`` -> ``("::1", None)``; None if malformed."""
+    """``"Example.com:8000"`` -> ``("example.com", 8000)``; ``"[::1]"`` -> ``("::1", None)``; None if malformed.
+
+    Parameters
+    ----------
+    text : str
+        A Host header value, or an Origin's host and port.
+
+    Returns
+    -------
+    tuple of (str, int or None), or None
+    """
     match = _HOST.match(text.strip())
     if match is None:
         return None
@@ -91,7 +101,13 @@ def parse_allowed_host(entry: str) -> tuple[str, int | None]:
 
 
 def check_token(token) -> None:
-    """Refuse a token that could not travel in a header and a URL as it is, or is too short to guess."""
+    """Refuse a token that could not travel in a header and a URL as it is, or is too short to guess.
+
+    Parameters
+    ----------
+    token : str
+        The access token (``WebSettingsError`` when unfit).
+    """
     if not isinstance(token, str) or not _TOKEN.match(token):
         raise WebSettingsError("the access token must be printable ASCII without spaces")
     if len(token) < MIN_TOKEN_LENGTH:
@@ -114,7 +130,13 @@ def _show(text: str, limit: int = 80) -> str:
 
 # -- hosts and origins -------------------------------------------------------------------------
 class HostPolicy:
-    """The host names (and ports) requests may address on this server."""
+    """The host names (and ports) requests may address on this server.
+
+    Parameters
+    ----------
+    allowed_hosts : tuple of str
+        ``--allowed-host`` values (see :func:`parse_allowed_host`); ``"*"`` allows any.
+    """
 
     def __init__(self, allowed_hosts: tuple[str, ...] = ()):
         entries = [parse_allowed_host(entry) for entry in allowed_hosts]
@@ -181,7 +203,17 @@ def origin_allowed(origin: str, policy: HostPolicy, cors_origins: tuple[str, ...
 
 # -- token -------------------------------------------------------------------------------------
 def token_from(scope) -> str | None:
-    """The token a request carries: ``Authorization: Bearer ...`` first, else ``?token=...``."""
+    """The token a request carries: ``Authorization: Bearer ...`` first, else ``?token=...``.
+
+    Parameters
+    ----------
+    scope : dict
+        The ASGI scope.
+
+    Returns
+    -------
+    str or None
+    """
     for key, value in scope.get("headers", ()):
         if key == b"authorization":
             kind, _, credential = value.decode("latin-1").strip().partition(" ")
@@ -193,13 +225,36 @@ def token_from(scope) -> str | None:
 
 
 def token_matches(given: str | None, expected: str) -> bool:
-    """Constant-time comparison, so response timing says nothing about how much of a guess was right."""
+    """Constant-time comparison, so response timing says nothing about how much of a guess was right.
+
+    Parameters
+    ----------
+    given : str or None
+        The request's token.
+    expected : str
+        The server's token.
+
+    Returns
+    -------
+    bool
+    """
     if given is None:
         return False
     return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8"))
 
 
 def needs_token(path: str) -> bool:
+    """Whether a request to ``path`` must carry the access token (the page and health check need none).
+
+    Parameters
+    ----------
+    path : str
+        The request path.
+
+    Returns
+    -------
+    bool
+    """
     return path not in OPEN_PATHS and not path.startswith(OPEN_PREFIXES)
 
 
@@ -209,6 +264,15 @@ class RateLimiter:
 
     Memory stays bounded: clients whose events have all expired are forgotten, and past
     ``max_clients`` the longest-known client is dropped.
+
+    Parameters
+    ----------
+    limit : int
+        Events allowed per window (0: no limit).
+    window_s : float
+        The window in seconds.
+    max_clients : int
+        Clients remembered at most.
     """
 
     def __init__(self, limit: int, window_s: float = 60.0, max_clients: int = 10_000):
@@ -218,7 +282,19 @@ class RateLimiter:
         self._events: dict[str, collections.deque] = {}
 
     def hit(self, client: str, now: float | None = None) -> float | None:
-        """Count one event; None when allowed, else the seconds until the client may try again."""
+        """Count one event; None when allowed, else the seconds until the client may try again.
+
+        Parameters
+        ----------
+        client : str
+            The client's address.
+        now : float, optional
+            ``time.monotonic()`` now (for tests).
+
+        Returns
+        -------
+        float or None
+        """
         if self.limit <= 0:
             return None
         now = time.monotonic() if now is None else now
@@ -235,7 +311,20 @@ class RateLimiter:
         return None
 
     def over(self, client: str, now: float | None = None) -> float | None:
-        """Like ``hit`` without counting: the seconds to wait if the client is at its limit."""
+        """Like ``hit`` without counting: the seconds to wait if the client is at its limit.
+
+        Parameters
+        ----------
+        client : str
+            The client's address.
+        now : float, optional
+            ``time.monotonic()`` now (for tests).
+
+        Returns
+        -------
+        float or None
+            Seconds to wait, or None when the client may go on.
+        """
         events = self._events.get(client)
         if self.limit <= 0 or not events:
             return None
@@ -252,7 +341,18 @@ class RateLimiter:
 
 
 def client_address(scope) -> str:
-    """The remote IP of a request (IPv4-mapped IPv6 as IPv4), the key of the per-client limits."""
+    """The remote IP of a request (IPv4-mapped IPv6 as IPv4), the key of the per-client limits.
+
+    Parameters
+    ----------
+    scope : dict
+        The ASGI scope.
+
+    Returns
+    -------
+    str
+        The address, or ``"unknown"``.
+    """
     client = scope.get("client")
     if not client:
         return "unknown"
@@ -293,7 +393,17 @@ class AccessGuard:
         await refuse(scope, receive, send, status, message, headers)
 
     def check(self, scope) -> tuple[int, str, dict[str, str]] | None:
-        """None when the request may go on, else (status, one-line message, extra headers)."""
+        """None when the request may go on, else (status, one-line message, extra headers).
+
+        Parameters
+        ----------
+        scope : dict
+            The ASGI scope of an HTTP request or WebSocket handshake.
+
+        Returns
+        -------
+        tuple of (int, str, dict) or None
+        """
         headers: dict[str, list[str]] = {"host": [], "origin": []}
         for key, value in scope.get("headers", ()):
             if key in (b"host", b"origin"):
@@ -338,7 +448,19 @@ def _seconds(wait: float) -> int:
 
 
 async def refuse(scope, receive, send, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-    """Answer with the JSON error record; for a WebSocket, as its handshake response."""
+    """Answer with the JSON error record; for a WebSocket, as its handshake response.
+
+    Parameters
+    ----------
+    scope, receive, send
+        The ASGI call.
+    status : int
+        HTTP status.
+    message : str
+        The one-line error.
+    headers : dict, optional
+        Extra response headers (e.g. ``Retry-After``).
+    """
     body = json.dumps(error_body(message)).encode()
     raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
@@ -355,5 +477,15 @@ async def refuse(scope, receive, send, status: int, message: str, headers: dict[
 
 
 def close_reason(text: str) -> str:
-    """``text`` cut to what a WebSocket close frame can carry (123 bytes of UTF-8)."""
+    """``text`` cut to what a WebSocket close frame can carry (123 bytes of UTF-8).
+
+    Parameters
+    ----------
+    text : str
+        The reason.
+
+    Returns
+    -------
+    str
+    """
     return text.encode("utf-8")[:123].decode("utf-8", "ignore")

@@ -23,10 +23,16 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, File, HTTPException, Query, Request, UploadFile, WebSocket
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from dancekit.dances import DANCES
 from dancekit.errors import AudioError
+from dancekit.inference.result import SURE_FROM
+from dancekit.inference.timeline import class_colours
+from dancekit.models.files import builtin_models, read_card
+from dancekit.version import __version__
 from dancekit.web.access import AccessGuard
 from dancekit.web.engine import Engine
 from dancekit.web.errors import NoGenreModel, UploadTooLarge, WebError, error_body, status_for_audio_error
@@ -40,9 +46,18 @@ UPLOAD_PATHS = ("/api/identify", "/api/genre")
 
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
-    """A ready app: models loaded and warmed up, limits in place, no CORS unless configured."""
-    from dancekit.version import __version__
+    """A ready app: models loaded and warmed up, limits in place, no CORS unless configured.
 
+    Parameters
+    ----------
+    settings : WebSettings, optional
+        Models, limits and access rules; the defaults when None.
+
+    Returns
+    -------
+    FastAPI
+        The ASGI app (its ``state.engine`` holds the loaded models).
+    """
     settings = settings or WebSettings()
     engine = Engine(settings)
     assets = load_assets()
@@ -60,8 +75,6 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     # outside the size limit (a refused client sends no body), inside CORS (a CORS page can read a refusal)
     app.add_middleware(AccessGuard, settings=settings, upload_paths=UPLOAD_PATHS)
     if settings.cors_origins:
-        from fastapi.middleware.cors import CORSMiddleware
-
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["*"])
     _install_error_handlers(app)
@@ -102,8 +115,6 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     @app.get("/api/models", tags=["service"], summary="The models this server uses, and the built-in ones")
     async def models():
-        from dancekit.models.files import builtin_models, read_card
-
         return {"dance": engine.default.model.card.to_dict(),
                 "genre": engine.genre.model.card.to_dict() if engine.genre is not None else None,
                 "builtin": [read_card(path).to_dict() for path in builtin_models().values()]}
@@ -143,19 +154,14 @@ def _asset_response(assets: dict, name: str) -> Response:
 
 
 def _client_config(engine: Engine, settings: WebSettings, version: str) -> dict:
-    from dancekit.dances import DANCES
-    from dancekit.inference.result import SURE_FROM
-    from dancekit.inference.timeline import class_colours
-
     ident = engine.default
     card = ident.model.card
-    cfg = ident.frontend_config
     rgb = class_colours(len(ident.classes))  # the colours of `identify --plot`
     return {
         "version": version,
         "model": {"name": card.name, "version": card.version, "summary": card.summary, "classes": ident.classes,
                   "sample_rate": ident.sample_rate,
-                  "segment_s": round(ident.segment_frames * cfg.hop_length / cfg.sr, 4)},
+                  "segment_s": round(ident.segment_seconds, 4)},
         "genre_model": None if engine.genre is None else {"name": engine.genre.model.card.name,
                                                           "classes": engine.genre.classes},
         "colours": {c: "#%02x%02x%02x" % tuple(round(255 * v) for v in rgb[i][:3]) for i, c in enumerate(ident.classes)},

@@ -14,7 +14,18 @@ TOKEN_ENV = "DANCEKIT_TOKEN"
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
-    """Register the ``serve`` sub-command on ``subparsers`` (from ``ArgumentParser.add_subparsers``)."""
+    """Register the ``serve`` sub-command on ``subparsers`` (from ``ArgumentParser.add_subparsers``).
+
+    Parameters
+    ----------
+    subparsers
+        The main parser's sub-command action.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The ``serve`` parser.
+    """
     p = subparsers.add_parser("serve", help="start the web page and API (upload or listen live)",
                               description="Serve the dancekit page and its REST/WebSocket API.")
     p.add_argument("--host", default="127.0.0.1",
@@ -58,6 +69,18 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """Run ``dancekit serve``: load the models, bind the socket, serve until interrupted.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed ``serve`` options.
+
+    Returns
+    -------
+    int
+        The exit code.
+    """
     from dancekit.web.app import create_app
     from dancekit.web.server import ServeError, bind_socket, make_server
     from dancekit.web.settings import WebSettings
@@ -124,7 +147,17 @@ def read_token(args: argparse.Namespace, environ=os.environ) -> str | None:
 
 
 def allowed_hosts(args: argparse.Namespace) -> tuple[str, ...]:
-    """``--allowed-host`` values plus the ``--host`` name when it names one interface (not 0.0.0.0)."""
+    """``--allowed-host`` values plus the ``--host`` name when it names one interface (not 0.0.0.0).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed ``serve`` options.
+
+    Returns
+    -------
+    tuple of str
+    """
     from dancekit.web.access import parse_allowed_host
     from dancekit.web.settings import WebSettingsError
 
@@ -140,7 +173,18 @@ def allowed_hosts(args: argparse.Namespace) -> tuple[str, ...]:
 
 
 def serve_main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry point (``python -m dancekit.web``) until the main CLI hooks ``add_parser``."""
+    """Stand-alone entry point (``python -m dancekit.web``) until the main CLI hooks ``add_parser``.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The ``serve`` options; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The exit code.
+    """
     from dancekit.errors import DancekitError
 
     parser = argparse.ArgumentParser(prog="dancekit")

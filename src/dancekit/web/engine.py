@@ -16,6 +16,8 @@ from typing import Any, BinaryIO, Callable
 
 import numpy as np
 
+from dancekit.inference.pipeline import Identifier
+from dancekit.models.files import LoadedModel, load_model
 from dancekit.web.errors import NoGenreModel, ServerBusy
 from dancekit.web.settings import WebSettings
 
@@ -58,70 +60,89 @@ class JobQueue:
 
 
 def _find_builtin(task: str) -> str | None:
-    """The task's default model (``DEFAULT_MODELS``) when it is installed."""
-    from dancekit.models import DEFAULT_MODELS, builtin_models
+    from dancekit.models.files import builtin_models, read_card
 
-    return DEFAULT_MODELS[task] if DEFAULT_MODELS[task] in builtin_models() else None
+    for name, path in builtin_models().items():
+        if read_card(path).task == task:
+            return name
+    return None
 
 
 class Engine:
-    """The loaded models with their pipelines (one per tempo option) and the job queue."""
+    """The loaded models, one Identifier each, and the job queue.
+
+    Parameters
+    ----------
+    settings : WebSettings
+        Models, device, workers and queue length.
+    """
 
     def __init__(self, settings: WebSettings):
-        from dancekit.inference import Identifier
-        from dancekit.models import DEFAULT_MODELS
-        from dancekit.models.files import LoadedModel, load_model
+        from dancekit.models import DEFAULT_DANCE_MODEL
 
         def load(which):
             return which if isinstance(which, LoadedModel) else load_model(which, settings.device)
 
         self.settings = settings
         self.started = time.monotonic()
-        dance = load(settings.model or DEFAULT_MODELS["dance"])
-        # Options of the API select a pipeline; all of them share the one network in memory.
-        self.dance = {
-            (rhythm, prior): Identifier(dance, rhythm=rhythm, tempo_prior=prior, device=settings.device)
-            for rhythm, prior in ((True, True), (True, False), (False, False))
-        }
+        dance = load(settings.model or DEFAULT_DANCE_MODEL)
+        # One Identifier per model: the API's tempo options are options of each call.
+        self.dance = Identifier(dance, device=settings.device)
         # None: the built-in genre model if installed; False: serve no genre model.
         genre_source = None if settings.genre_model is False else settings.genre_model or _find_builtin("genre")
         self.genre = None
         if genre_source is not None:
-            genre = load(genre_source)
-            # Genre classes have no tempo table, so the network's answer is the answer.
-            self.genre = Identifier(genre, rhythm=True, tempo_prior=False, device=settings.device)
+            self.genre = Identifier(load(genre_source), device=settings.device)
         self.jobs = JobQueue(settings.workers, settings.max_queue)
         if settings.warm_up:
             self.warm_up()
 
     @property
-    def default(self):
-        """The dance pipeline with tempo and tempo prior, as ``dancekit identify`` runs it."""
-        return self.dance[(True, True)]
-
-    def pipeline(self, task: str, tempo: bool = True, tempo_prior: bool = True):
-        if task == "genre":
-            if self.genre is None:
-                raise NoGenreModel()
-            return self.genre
-        return self.dance[(tempo, tempo_prior and tempo)]
+    def default(self) -> Identifier:
+        """The dance model's Identifier (``dancekit identify``'s)."""
+        return self.dance
 
     def identify(self, source: BinaryIO, name: str, task: str = "dance", top: int | None = None,
                  tempo: bool = True, tempo_prior: bool = True) -> dict[str, Any]:
-        """The CLI's JSON object for one recording (runs in a worker thread)."""
-        result = self.pipeline(task, tempo, tempo_prior).identify(source, name=name,
-                                                                  max_duration=self.settings.max_duration_s)
+        """The CLI's JSON object for one recording (runs in a worker thread).
+
+        Parameters
+        ----------
+        source : binary file object
+            The upload.
+        name : str
+            The upload's file name, for the result.
+        task : str
+            ``"dance"`` or ``"genre"`` (``NoGenreModel`` when none is served).
+        top : int, optional
+            Classes listed; default the settings' ``top``.
+        tempo, tempo_prior : bool
+            Measure tempo; weigh the dance answer by it (genres have no tempo table: never).
+
+        Returns
+        -------
+        dict
+            The JSON object ``dancekit identify --json`` prints for one file.
+        """
+        if task == "genre":
+            if self.genre is None:
+                raise NoGenreModel()
+            # Genre classes have no tempo table, so the network's answer is the answer.
+            identifier, options = self.genre, {"rhythm": True, "tempo_prior": False}
+        else:
+            identifier, options = self.dance, {"rhythm": tempo, "tempo_prior": tempo_prior and tempo}
+        result = identifier.identify(source, name=name, max_duration=self.settings.max_duration_s, **options)
         return result.to_dict(top=top or self.settings.top)
 
     def warm_up(self) -> None:
         """Compile and cache what the first request would otherwise wait for (beat tracking's JIT)."""
-        sr = self.default.sample_rate
+        sr = self.dance.sample_rate
         seconds = 8.0
         t = np.arange(int(seconds * sr)) / sr
         clicks = (np.sin(2 * np.pi * 440 * t) * np.exp(-30 * np.mod(t, 0.5))).astype(np.float32) * 0.5
-        self.default.identify(clicks, sample_rate=sr, name="<warm-up>")
+        self.dance.identify(clicks, sample_rate=sr, name="<warm-up>")
         if self.genre is not None:
-            self.genre.identify(clicks, sample_rate=sr, name="<warm-up>")
+            self.genre.identify(clicks, sample_rate=sr, name="<warm-up>", tempo_prior=False)
 
     def close(self) -> None:
         self.jobs.close()

@@ -30,6 +30,7 @@ class WebError(DancekitError):
 
 
 class UploadTooLarge(WebError):
+    """The upload is over the size limit (413)."""
     status_code = 413
 
 
@@ -40,6 +41,13 @@ class ServerBusy(WebError):
 
 
 class NoGenreModel(WebError):
+    """A genre answer was asked of a server without a genre model (501).
+
+    Parameters
+    ----------
+    message : str
+        The one-line error.
+    """
     status_code = 501
 
     def __init__(self, message: str = "no genre model is installed on this server "
@@ -54,6 +62,7 @@ class LiveLimitError(WebError):
 
 
 class LiveMessageTooBig(LiveLimitError):
+    """One live message is over its byte limit (WebSocket close code 1009)."""
     close_code = 1009  # message too big
 
 
@@ -66,14 +75,37 @@ class LiveProtocolError(WebError):
 def status_for_audio_error(err: AudioError) -> int:
     """415 when the bytes are not a recording dancekit reads (not media, no audio, a playlist, an
     implausible rate or unknown codec); 413 when it is longer than the server allows; 422 when a
-    recording is damaged or empty."""
+    recording is damaged or empty.
+
+    Parameters
+    ----------
+    err : AudioError
+        What decoding raised.
+
+    Returns
+    -------
+    int
+        The HTTP status.
+    """
     if isinstance(err, TooLongError):
         return 413
     return 415 if isinstance(err, (NotAudioError, NoAudioStreamError, UnsupportedAudioError)) else 422
 
 
 def error_body(message: str, file: str | None = None) -> dict:
-    """The CLI's error record: ``file`` (when known), ``status`` and the one-line ``error``."""
+    """The CLI's error record: ``file`` (when known), ``status`` and the one-line ``error``.
+
+    Parameters
+    ----------
+    message : str
+        The one-line error.
+    file : str, optional
+        The file it is about.
+
+    Returns
+    -------
+    dict
+    """
     body = {"file": file} if file is not None else {}
     body.update(status="error", error=message)
     return body

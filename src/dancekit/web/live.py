@@ -19,20 +19,38 @@ import time
 
 import numpy as np
 
+from dancekit.audio import PCM_FORMATS, StreamResampler, decode_pcm, rms_dbfs
 from dancekit.audio.loudness import SILENCE_FLOOR_DBFS
+from dancekit.inference.pipeline import MIN_RHYTHM_SECONDS, Identifier
 from dancekit.inference.result import NO_MUSIC, OK, IdentifyResult
+from dancekit.rhythm import RhythmResult, analyze
 from dancekit.web.errors import LiveLimitError, LiveMessageTooBig, LiveProtocolError
 from dancekit.web.settings import WebSettings
 
 #: Sample formats a client may send (little-endian, mono).
-FORMATS = {"f32le": np.dtype("<f4"), "s16le": np.dtype("<i2")}
+FORMATS = PCM_FORMATS
 MIN_RATE, MAX_RATE = 8000, 192000
 
 
 class LiveSession:
-    """Audio in, incremental results out; enforces the per-connection limits."""
+    """Audio in, incremental results out; enforces the per-connection limits.
 
-    def __init__(self, identifier, settings: WebSettings, sample_rate, sample_format="f32le", name="<live>"):
+    Parameters
+    ----------
+    identifier : Identifier
+        The dance model; the session identifies with tempo and tempo prior on.
+    settings : WebSettings
+        The server's limits and live timings.
+    sample_rate : int
+        The client's rate in Hz (``MIN_RATE`` to ``MAX_RATE``).
+    sample_format : str
+        A key of ``FORMATS``: ``"f32le"`` or ``"s16le"``.
+    name : str
+        How results name the stream.
+    """
+
+    def __init__(self, identifier: Identifier, settings: WebSettings, sample_rate: int, sample_format: str = "f32le",
+                 name: str = "<live>"):
         if not isinstance(sample_rate, int) or isinstance(sample_rate, bool) or not MIN_RATE <= sample_rate <= MAX_RATE:
             raise LiveProtocolError(f"sample_rate must be a whole number of Hz from {MIN_RATE} to {MAX_RATE}, "
                                     f"got {sample_rate!r:.40}")
@@ -41,21 +59,14 @@ class LiveSession:
         self.identifier = identifier
         self.settings = settings
         self.client_rate = sample_rate
+        self.sample_format = sample_format
         self.dtype = FORMATS[sample_format]
         self.rate = identifier.sample_rate
         self.session = identifier.session(name, live=True)
-        self._resampler = None
-        if sample_rate != self.rate:
-            import soxr
-
-            from dancekit.audio import RESAMPLE_QUALITY
-
-            self._resampler = soxr.ResampleStream(sample_rate, self.rate, 1, dtype="float32",
-                                                  quality=RESAMPLE_QUALITY)
+        self._resampler = StreamResampler(sample_rate, self.rate)
         self.bytes_received = 0
         self.client_samples = 0
         self.started = time.monotonic()
-        self._segment_probs: list[np.ndarray] = []
         self._window = np.zeros(0, dtype=np.float32)
         self._window_len = int(settings.live_rhythm_window_s * self.rate)
         self._since_update = 0
@@ -67,15 +78,22 @@ class LiveSession:
     # -- limits ------------------------------------------------------------------------
     @property
     def heard_s(self) -> float:
-        return self.session.samples_seen / self.rate
+        """Seconds of audio received (at the model's rate)."""
+        return self.session.duration_s
 
     @property
     def segment_s(self) -> float:
-        cfg = self.identifier.frontend_config
-        return self.identifier.segment_frames * cfg.hop_length / cfg.sr
+        """Seconds before the first answer: one segment."""
+        return self.identifier.segment_seconds
 
     def check_message(self, n_bytes: int) -> None:
-        """Refuse a binary message before decoding it, if it would break a limit."""
+        """Refuse a binary message before decoding it, if it would break a limit.
+
+        Parameters
+        ----------
+        n_bytes : int
+            The message's size.
+        """
         s = self.settings
         if n_bytes > s.live_max_message_bytes:
             raise LiveMessageTooBig(f"message of {n_bytes} bytes is over the limit of {s.live_max_message_bytes} bytes "
@@ -90,7 +108,13 @@ class LiveSession:
             raise LiveLimitError(f"live limit reached: {s.live_max_seconds:g} s of audio per connection")
 
     def check_clock(self) -> float:
-        """Seconds left before the wall-clock limit; raises once it has passed."""
+        """Seconds left before the wall-clock limit; raises once it has passed.
+
+        Returns
+        -------
+        float
+            Seconds left.
+        """
         left = self.settings.live_max_seconds - (time.monotonic() - self.started)
         if left <= 0:
             raise LiveLimitError(f"live limit reached: {self.settings.live_max_seconds:g} s per connection")
@@ -98,32 +122,28 @@ class LiveSession:
 
     # -- audio -------------------------------------------------------------------------
     def push(self, data: bytes) -> None:
-        """Decode, resample and classify one binary message (after ``check_message``)."""
-        from dancekit.audio import rms_dbfs
+        """Decode, resample and classify one binary message (after ``check_message``).
 
+        Parameters
+        ----------
+        data : bytes
+            Raw PCM samples in the session's format.
+        """
         start = time.perf_counter()
-        samples = np.frombuffer(data, dtype=self.dtype)
-        if self.dtype.kind == "i":
-            samples = samples.astype(np.float32) / 32768.0
-        else:
-            samples = samples.astype(np.float32)
-            if not np.all(np.isfinite(samples)):
-                raise LiveProtocolError("audio contains NaN or infinite samples")
+        samples = decode_pcm(data, self.sample_format)
+        if not np.all(np.isfinite(samples)):
+            raise LiveProtocolError("audio contains NaN or infinite samples")
         self.bytes_received += len(data)
         self.client_samples += samples.size
         if samples.size:
             self.last_level_dbfs = float(rms_dbfs(samples))
-        if self._resampler is not None:
-            samples = self._resampler.resample_chunk(samples)
-        self._feed(samples)
+        self._feed(self._resampler.push(samples))
         self._busy_s += time.perf_counter() - start
 
     def _feed(self, samples: np.ndarray) -> None:
         if not samples.size:
             return
-        probs = self.session.push(samples)
-        if len(probs):
-            self._segment_probs.append(probs)
+        self.session.push(samples)
         self._window = np.concatenate([self._window, samples])[-self._window_len:]
         self._since_update += samples.size
 
@@ -133,10 +153,17 @@ class LiveSession:
         return self.session.mean.count > 0
 
     def update_due(self) -> bool:
+        """True when ``live_update_s`` of audio has arrived since the last update."""
         return self._since_update >= self.settings.live_update_s * self.rate
 
     def update(self) -> tuple[dict, float]:
-        """The running result as the CLI's JSON, and the processing time since the last update (ms)."""
+        """The running result as the CLI's JSON, and the processing time since the last update (ms).
+
+        Returns
+        -------
+        tuple of (dict, float)
+            The result object and the milliseconds spent.
+        """
         start = time.perf_counter()
         out = self.snapshot().to_dict(top=self.settings.top)
         busy_ms = (self._busy_s + time.perf_counter() - start) * 1000
@@ -144,17 +171,18 @@ class LiveSession:
         return out, busy_ms
 
     def mark_updated(self) -> None:
+        """Start counting towards the next update."""
         self._since_update = 0
         self._busy_s = 0.0
 
     def snapshot(self) -> IdentifyResult:
-        """The result of the audio heard so far, without finishing the session."""
-        from dancekit.inference.tempo_prior import fuse
+        """The result of the audio heard so far, without finishing the session.
 
-        ident = self.identifier
-        cfg = ident.frontend_config
-        probs = np.concatenate(self._segment_probs) if self._segment_probs else np.zeros((0, len(ident.classes)))
-        network = self.session.probabilities
+        Returns
+        -------
+        IdentifyResult
+            The running answer, with the tempo of the recent window.
+        """
         silent = self.session.activity.is_silent()
         warnings = []
         if silent:
@@ -162,43 +190,31 @@ class LiveSession:
         rhythm = None if silent else self.rhythm
         if rhythm is not None:
             warnings.append(f"live tempo measured on the last {self.settings.live_rhythm_window_s:.0f} s")
-        fused = fuse(network, ident.classes, rhythm) if ident.tempo_prior and rhythm is not None else network
-        card = ident.model.card
-        return IdentifyResult(
-            source=self.session.name,
-            classes=list(ident.classes),
-            probabilities=fused,
-            network_probabilities=network,
-            segment_starts_s=np.arange(len(probs)) * ident.stride * cfg.hop_length / cfg.sr,
-            segment_probabilities=probs,
-            segment_length_s=self.segment_s,
-            duration_s=self.heard_s,
-            status=NO_MUSIC if silent else OK,
-            rhythm=rhythm,
-            model={"name": card.name, "version": card.version},
-            warnings=warnings,
-        )
+        return self.session.answer(NO_MUSIC if silent else OK, rhythm, warnings)
 
     # -- tempo -------------------------------------------------------------------------
     def rhythm_due(self) -> bool:
-        from dancekit.inference.pipeline import MIN_RHYTHM_SECONDS
-
-        if not self.identifier.rhythm or self.heard_s < MIN_RHYTHM_SECONDS:
+        """True when enough new audio arrived to measure the tempo again."""
+        if not self.session.options.rhythm or self.heard_s < MIN_RHYTHM_SECONDS:
             return False
         if self._rhythm_asked_at is None:
             return True
         return self.session.samples_seen - self._rhythm_asked_at >= self.settings.live_rhythm_every_s * self.rate
 
     def rhythm_job(self):
-        """A function (to run in any thread) measuring tempo on a copy of the recent window."""
-        from dancekit.rhythm import analyze
+        """A function (to run in any thread) measuring tempo on a copy of the recent window.
 
+        Returns
+        -------
+        callable
+            Takes nothing, returns the window's :class:`~dancekit.rhythm.RhythmResult` on the stream's clock.
+        """
         self._rhythm_asked_at = self.session.samples_seen
         window = self._window.copy()
         offset = (self.session.samples_seen - window.size) / self.rate
         rate = self.rate
 
-        def measure():
+        def measure() -> RhythmResult:
             result = analyze(window, rate)
             return dataclasses.replace(result, beats=result.beats + offset)
 
@@ -206,7 +222,12 @@ class LiveSession:
 
     # -- end ---------------------------------------------------------------------------
     def finish(self) -> dict:
-        """The final result: the library's own for the whole stream (as offline identification)."""
-        if self._resampler is not None:
-            self._feed(self._resampler.resample_chunk(np.zeros(0, dtype=np.float32), last=True))
+        """The final result: the library's own for the whole stream (as offline identification).
+
+        Returns
+        -------
+        dict
+            The CLI's JSON object.
+        """
+        self._feed(self._resampler.flush())
         return self.session.result().to_dict(top=self.settings.top)

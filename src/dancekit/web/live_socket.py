@@ -73,7 +73,17 @@ class LiveRegistry:
         self.by_client: collections.Counter[str] = collections.Counter()
 
     def refusal(self, client: str) -> str | None:
-        """Why a new session from ``client`` cannot open now, or None."""
+        """Why a new session from ``client`` cannot open now, or None.
+
+        Parameters
+        ----------
+        client : str
+            The client's address.
+
+        Returns
+        -------
+        str or None
+        """
         if self.open >= self.limit:
             return f"server busy: {self.limit} live sessions already open; try again later"
         if self.per_client and self.by_client[client] >= self.per_client:
@@ -82,10 +92,24 @@ class LiveRegistry:
         return None
 
     def enter(self, client: str) -> None:
+        """Count a session of ``client`` as open.
+
+        Parameters
+        ----------
+        client : str
+            The client's address.
+        """
         self.open += 1
         self.by_client[client] += 1
 
     def leave(self, client: str) -> None:
+        """Count a session of ``client`` as closed.
+
+        Parameters
+        ----------
+        client : str
+            The client's address.
+        """
         self.open -= 1
         self.by_client[client] -= 1
         if self.by_client[client] <= 0:
@@ -93,7 +117,19 @@ class LiveRegistry:
 
 
 async def serve_live(websocket: WebSocket, engine, settings, registry: LiveRegistry) -> None:
-    """Run one connection to its end, whatever the client does."""
+    """Run one connection to its end, whatever the client does.
+
+    Parameters
+    ----------
+    websocket : WebSocket
+        The connection.
+    engine : Engine
+        The loaded models.
+    settings : WebSettings
+        The live limits.
+    registry : LiveRegistry
+        The open sessions of the server.
+    """
     await websocket.accept()
     client = client_address(websocket.scope)
     refusal = registry.refusal(client)
@@ -202,7 +238,17 @@ async def _close(websocket: WebSocket, code: int, error: str | None = None) -> N
 
 
 def parse_text(message: dict) -> dict:
-    """A text message as a JSON object with a string ``type``; anything else is a protocol error."""
+    """A text message as a JSON object with a string ``type``; anything else is a protocol error.
+
+    Parameters
+    ----------
+    message : dict
+        The ASGI WebSocket message.
+
+    Returns
+    -------
+    dict
+    """
     text = message.get("text")
     if not isinstance(text, str):
         raise LiveProtocolError(f"expected a JSON text message, e.g. {START_EXAMPLE}")
@@ -218,7 +264,17 @@ def parse_text(message: dict) -> dict:
 
 
 def parse_start(message: dict) -> tuple[int, str]:
-    """The first message: ``(sample_rate, format)``, each field checked by type and range."""
+    """The first message: ``(sample_rate, format)``, each field checked by type and range.
+
+    Parameters
+    ----------
+    message : dict
+        The ASGI WebSocket message.
+
+    Returns
+    -------
+    tuple of (int, str)
+    """
     data = parse_text(message)
     if data["type"] != "start":
         raise LiveProtocolError(f"the first message must be {START_EXAMPLE}, got type {_short(data['type'])}")
@@ -236,7 +292,13 @@ def parse_start(message: dict) -> tuple[int, str]:
 
 
 def parse_stop(message: dict) -> None:
-    """A text message while streaming: only ``{"type": "stop"}`` is one."""
+    """A text message while streaming: only ``{"type": "stop"}`` is one.
+
+    Parameters
+    ----------
+    message : dict
+        The ASGI WebSocket message.
+    """
     data = parse_text(message)
     if data["type"] != "stop":
         raise LiveProtocolError(f"unknown message type {_short(data['type'])} (expected audio or stop)")

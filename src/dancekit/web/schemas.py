@@ -17,11 +17,13 @@ class _Strict(BaseModel):
 
 
 class TopEntry(_Strict):
+    """One entry of the ``top`` list: a class and its probability."""
     label: str
     probability: float
 
 
 class Tempo(_Strict):
+    """The ``tempo`` object: ``RhythmResult.to_dict()``."""
     tempo_bpm: float
     beats: list[float]
     beats_per_bar: int
@@ -32,12 +34,14 @@ class Tempo(_Strict):
 
 
 class Segments(_Strict):
+    """The ``segments`` object: the per-segment timeline."""
     length_s: float
     start_s: list[float]
     probabilities: list[list[float]]
 
 
 class ModelRef(_Strict):
+    """The ``model`` object: the model's name and version."""
     name: str
     version: str
 
@@ -69,6 +73,7 @@ class ErrorRecord(_Strict):
 
 
 class Health(_Strict):
+    """The ``/api/health`` answer."""
     status: Literal["ok"]
     model: str
     uptime_s: float

@@ -17,7 +17,13 @@ import socket
 import sys
 from http import HTTPStatus
 
+import h11
+import uvicorn
+from uvicorn.protocols.http.h11_impl import STATUS_PHRASES, H11Protocol
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
 from dancekit.errors import DancekitError
+from dancekit.web.errors import error_body
 
 
 class ServeError(DancekitError):
@@ -70,8 +76,6 @@ def make_server(app, sock: socket.socket, *, ssl_certfile: str | None = None, ss
     ws_max_size
         largest WebSocket message accepted, in bytes.
     """
-    import uvicorn
-
     host, port = sock.getsockname()[:2]
     http_protocol, ws_protocol = json_error_protocols()
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, ssl_certfile=ssl_certfile,
@@ -93,14 +97,24 @@ class RedactTokens(logging.Filter):
     PATTERN = re.compile(r"([?&]token=)[^&\s\"]*")
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Replace the token in a log record's arguments; keep every record.
+
+        Parameters
+        ----------
+        record : logging.LogRecord
+            The record.
+
+        Returns
+        -------
+        bool
+            Always True.
+        """
         if isinstance(record.args, tuple) and any(isinstance(a, str) and "token=" in a for a in record.args):
             record.args = tuple(self.PATTERN.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args)
         return True
 
 
 def _error_json(message: str) -> bytes:
-    from dancekit.web.errors import error_body
-
     message = re.sub(r":?\s*(?:bytearray\()?b['\"].*", "", message)  # h11 appends the raw bytes' repr
     line = " ".join(message.split()) or "invalid request"
     return json.dumps(error_body(line[:1].lower() + line[1:300])).encode()
@@ -108,10 +122,6 @@ def _error_json(message: str) -> bytes:
 
 def json_error_protocols():
     """uvicorn's h11 and websockets protocol classes, with their own error answers in JSON."""
-    import h11
-    from uvicorn.protocols.http.h11_impl import STATUS_PHRASES, H11Protocol
-    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
-
     class JsonH11Protocol(H11Protocol):
         """HTTP/1.1 by h11; a request it cannot parse gets the JSON error record."""
 

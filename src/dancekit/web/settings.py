@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from dancekit.web.access import check_token, parse_allowed_host
 from dancekit.web.errors import WebSettingsError
 
 MB = 1024 * 1024
@@ -16,7 +17,34 @@ MB = 1024 * 1024
 
 @dataclass(frozen=True)
 class WebSettings:
-    """Models, upload limits, the job queue and the live-socket limits of one app."""
+    """Models, upload limits, the job queue and the live-socket limits of one app.
+
+    Each field is explained by the comment above it; all are checked at construction
+    (``WebSettingsError`` with a one-line message).
+
+    Attributes
+    ----------
+    model, genre_model
+        Dance and genre models (name, folder or loaded model); ``genre_model=False`` serves none.
+    device : str
+        Torch device of the models.
+    max_upload_mb, max_duration_s
+        Largest upload (MB) and longest recording (decoded seconds).
+    workers, max_queue
+        Recordings identified at once, and how many may wait.
+    top : int
+        Entries in the JSON ``top`` list.
+    live_max_sessions, live_max_seconds, live_max_bytes, live_max_message_bytes, live_idle_timeout_s
+        Live socket limits.
+    live_update_s, live_rhythm_window_s, live_rhythm_every_s
+        Live update interval and the tempo window and its refresh.
+    cors_origins, allowed_hosts, token
+        Browser origins, host names and the access token.
+    uploads_per_minute, live_sessions_per_client
+        Per-client limits (0: none).
+    warm_up : bool
+        Run one short recording at start-up.
+    """
 
     #: dance model: built-in name, folder, or a loaded model (None: the built-in default)
     model: Any = None
@@ -84,8 +112,6 @@ class WebSettings:
             if not ok:
                 raise WebSettingsError(message)
         object.__setattr__(self, "cors_origins", tuple(self.cors_origins))
-        from dancekit.web.access import check_token, parse_allowed_host
-
         if isinstance(self.allowed_hosts, str):  # tuple("mybox") would allow the hosts "m", "y", ...
             raise WebSettingsError(f"allowed_hosts must be a list of host names, got the string {self.allowed_hosts!r}")
         object.__setattr__(self, "allowed_hosts", tuple(self.allowed_hosts))
@@ -96,6 +122,7 @@ class WebSettings:
 
     @property
     def max_upload_bytes(self) -> int:
+        """``max_upload_mb`` in bytes."""
         return int(self.max_upload_mb * MB)
 
     def public_limits(self) -> dict[str, Any]:

@@ -19,6 +19,16 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 
 def load_assets(folder: Path = STATIC_DIR) -> dict[str, tuple[bytes, str]]:
-    """File name -> (content, media type) for every file of a known type in ``folder``."""
+    """File name -> (content, media type) for every file of a known type in ``folder``.
+
+    Parameters
+    ----------
+    folder : Path
+        The static files.
+
+    Returns
+    -------
+    dict
+    """
     return {p.name: (p.read_bytes(), TYPES[p.suffix]) for p in sorted(folder.iterdir())
             if p.is_file() and p.suffix in TYPES}

@@ -8,10 +8,13 @@ messages: it is cut to its last path component and never used to open anything.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import BinaryIO
 
 from fastapi import HTTPException
+
+from dancekit.web.errors import error_body
 
 #: Room for the multipart envelope (boundaries, part headers) on top of the file itself.
 ENVELOPE_BYTES = 64 * 1024
@@ -19,14 +22,34 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def display_name(filename: str | None) -> str:
-    """A label for an uploaded file: its last path component, printable, at most 200 characters."""
+    """A label for an uploaded file: its last path component, printable, at most 200 characters.
+
+    Parameters
+    ----------
+    filename : str or None
+        The client's file name.
+
+    Returns
+    -------
+    str
+    """
     name = re.split(r"[\\/]", filename or "")[-1]
     name = _UNSAFE.sub("", name).strip()[:200]
     return name or "<upload>"
 
 
 def size_text(n_bytes: float) -> str:
-    """``50 MB``, ``63.2 MB``, ``48 KB``: sizes as a person reads them in a message."""
+    """``50 MB``, ``63.2 MB``, ``48 KB``: sizes as a person reads them in a message.
+
+    Parameters
+    ----------
+    n_bytes : float
+        A size.
+
+    Returns
+    -------
+    str
+    """
     mb = n_bytes / (1024 * 1024)
     if mb >= 1:
         return f"{mb:.1f}".removesuffix(".0") + " MB"
@@ -34,7 +57,15 @@ def size_text(n_bytes: float) -> str:
 
 
 class NamedUpload:
-    """A spooled upload with the client's name attached, so decoder messages name the file."""
+    """A spooled upload with the client's name attached, so decoder messages name the file.
+
+    Parameters
+    ----------
+    fileobj : binary file object
+        The spooled upload.
+    name : str
+        The name messages use.
+    """
 
     def __init__(self, fileobj: BinaryIO, name: str):
         self._file = fileobj
@@ -50,6 +81,15 @@ class UploadSizeLimit:
     A declared Content-Length over the limit is refused without reading a byte; a body
     without one (chunked) is counted as it arrives and cut off at the limit. The message
     names the file-size limit a person can act on.
+
+    Parameters
+    ----------
+    app
+        The ASGI app it wraps.
+    max_file_bytes : int
+        Largest file accepted.
+    paths : tuple of str
+        The upload routes it guards.
     """
 
     def __init__(self, app, max_file_bytes: int, paths: tuple[str, ...]):
@@ -59,6 +99,17 @@ class UploadSizeLimit:
         self.paths = paths
 
     def too_large(self, size: int | None = None) -> str:
+        """The one-line refusal, with the size when known.
+
+        Parameters
+        ----------
+        size : int, optional
+            The body's size in bytes.
+
+        Returns
+        -------
+        str
+        """
         got = f"{size_text(size)}, " if size is not None else ""
         return f"upload too large ({got}limit {size_text(self.max_file_bytes)})"
 
@@ -83,10 +134,6 @@ class UploadSizeLimit:
 
     @staticmethod
     async def _refuse(send, message: str) -> None:
-        import json
-
-        from dancekit.web.errors import error_body
-
         body = json.dumps(error_body(message)).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
