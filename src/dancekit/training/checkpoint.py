@@ -22,6 +22,20 @@ class CheckpointError(DancekitError):
 
 
 def save_checkpoint(path: str | os.PathLike, state: dict[str, Any]) -> Path:
+    """Write a training state atomically, so that a kill mid-save never leaves a damaged checkpoint.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The checkpoint file; its folder is created.
+    state : dict
+        Tensors and plain Python values (what ``torch.load(weights_only=True)`` reads back).
+
+    Returns
+    -------
+    Path
+        The written file.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     return atomic_write(path, lambda tmp: torch.save(state, tmp))
@@ -33,6 +47,16 @@ def resume_checkpoint(path: str | os.PathLike) -> dict[str, Any] | None:
     A save cut short leaves its hidden temporary (``atomic_write``'s ``.<name>.*.tmp``), as big as
     a checkpoint; nobody else would ever remove it. Readers that do not own the file use
     :func:`load_checkpoint`, which never deletes anything.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The checkpoint file this run writes.
+
+    Returns
+    -------
+    dict or None
+        The saved state, or None when there is no checkpoint yet.
     """
     path = Path(path)
     for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
@@ -41,7 +65,23 @@ def resume_checkpoint(path: str | os.PathLike) -> dict[str, Any] | None:
 
 
 def load_checkpoint(path: str | os.PathLike) -> dict[str, Any] | None:
-    """The saved state, or None when there is no checkpoint yet."""
+    """The saved state, read without unpickling arbitrary objects (a checkpoint may come from anywhere).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The checkpoint file.
+
+    Returns
+    -------
+    dict or None
+        The saved state (tensors on the CPU), or None when there is no checkpoint yet.
+
+    Raises
+    ------
+    CheckpointError
+        The file exists but cannot be read as a checkpoint.
+    """
     path = Path(path)
     if not path.is_file():
         return None

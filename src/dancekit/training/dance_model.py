@@ -60,6 +60,12 @@ class DanceModelSettings:
     max_minutes: float | None = None
 
     def to_dict(self) -> dict:
+        """The settings as plain data (for the model card).
+
+        Returns
+        -------
+        dict
+        """
         return asdict(self)
 
 

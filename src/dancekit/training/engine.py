@@ -23,6 +23,26 @@ from dancekit.training.spectrograms import SpectrogramSet
 
 @dataclass
 class EpochRecord:
+    """One epoch of :func:`fit`, in the papers' terms (epochs, not updates).
+
+    Parameters
+    ----------
+    epoch : int
+        1-based epoch number.
+    train_loss : float
+        Mean training loss over the epoch.
+    val_loss : float
+        Mean NLL of the validation segments.
+    val_segment_accuracy : float
+        Share of validation segments classified right.
+    val_recording_accuracy : float
+        Share of validation recordings classified right (mean softmax of their segments).
+    learning_rate : float
+        The learning rate at the epoch's end.
+    seconds : float
+        Wall time of the epoch, validation included.
+    """
+
     epoch: int
     train_loss: float
     val_loss: float
@@ -34,6 +54,24 @@ class EpochRecord:
 
 @dataclass
 class TrainResult:
+    """What :func:`fit` did, in epochs, for reports and model cards.
+
+    Parameters
+    ----------
+    history : list of EpochRecord
+        One record per epoch trained, resumed epochs included.
+    best_epoch : int
+        The epoch whose weights the network ends with.
+    segments_per_second : float
+        Training speed of this call (updates only).
+    stopped_early : bool
+        Whether early stopping ended the run.
+    resumed_from_epoch : int
+        Epochs already done in the checkpoint this call resumed (0 for a fresh run).
+    extra : dict
+        Further figures a caller records with the result.
+    """
+
     history: list[EpochRecord]
     best_epoch: int
     segments_per_second: float
@@ -42,12 +80,32 @@ class TrainResult:
     extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
+        """The result as plain data (for JSON results and cards).
+
+        Returns
+        -------
+        dict
+        """
         return {**asdict(self), "history": [asdict(h) for h in self.history]}
 
 
 @dataclass
 class Predictions:
-    """Per-segment log-probabilities and their recording, and the mean probability per recording."""
+    """Per-segment log-probabilities and their recording, and the mean probability per recording.
+
+    Kept together so that segment and recording figures come from one pass over the data.
+
+    Parameters
+    ----------
+    segment_log_probs : np.ndarray [shape=(S, C)]
+        Log-softmax of every segment.
+    segment_recording : np.ndarray [shape=(S,)]
+        Index of each segment's recording.
+    recording_probs : np.ndarray [shape=(R, C)]
+        Mean softmax of each recording's segments.
+    labels : np.ndarray [shape=(R,)]
+        True class of each recording.
+    """
 
     segment_log_probs: np.ndarray  # [S, C]
     segment_recording: np.ndarray  # [S]
@@ -55,22 +113,68 @@ class Predictions:
     labels: np.ndarray  # [R]
 
     def segment_labels(self) -> np.ndarray:
+        """True class of each segment (its recording's).
+
+        Returns
+        -------
+        np.ndarray [shape=(S,)]
+        """
         return self.labels[self.segment_recording]
 
     def segment_loss(self) -> float:
+        """Mean NLL of the segments (the training loss, on validation data).
+
+        Returns
+        -------
+        float
+        """
         return float(-self.segment_log_probs[np.arange(len(self.segment_recording)), self.segment_labels()].mean())
 
     def segment_accuracy(self) -> float:
+        """Share of segments whose most probable class is right.
+
+        Returns
+        -------
+        float
+        """
         return float((self.segment_log_probs.argmax(1) == self.segment_labels()).mean())
 
     def recording_accuracy(self) -> float:
+        """Share of recordings whose mean probability peaks at the right class (as inference answers).
+
+        Returns
+        -------
+        float
+        """
         return float((self.recording_probs.argmax(1) == self.labels).mean())
 
 
 @torch.no_grad()
 def predict(network: nn.Module, data: SpectrogramSet, length: int, stride: int, device="cpu",
             batch_size: int = 64, amp: bool = False) -> Predictions:
-    """Classify every segment of every recording; a recording's answer is its segments' mean softmax."""
+    """Classify every segment of every recording; a recording's answer is its segments' mean softmax.
+
+    Parameters
+    ----------
+    network : torch.nn.Module
+        A segment classifier (``[B, bins, frames]`` -> logits); left in eval mode.
+    data : SpectrogramSet
+        The recordings to classify.
+    length : int
+        Frames per segment.
+    stride : int
+        Hop between segments, in frames.
+    device : str or torch.device
+        Where the network runs.
+    batch_size : int
+        Segments per forward pass.
+    amp : bool
+        bf16 autocast on CUDA.
+
+    Returns
+    -------
+    Predictions
+    """
     device = torch.device(device)
     network.eval()
     index = data.segment_index(length, stride)

@@ -28,7 +28,15 @@ KEEP = ("best", "last")
 
 @dataclass
 class Evaluation:
-    """A plan's judgement of the network: ``score`` (higher is better; a tuple compares in order) and figures to log."""
+    """A plan's judgement of the network: ``score`` (higher is better; a tuple compares in order) and figures to log.
+
+    Parameters
+    ----------
+    score : float or tuple
+        What picks the best weights and drives early stopping; higher is better.
+    metrics : dict
+        Named figures added to the history record of that step.
+    """
 
     score: float | tuple
     metrics: dict[str, Any] = field(default_factory=dict)
@@ -203,6 +211,25 @@ class LoopResult:
     Each history record holds ``step``, the losses averaged since the previous record, the
     evaluation's metrics when one was made at that step, ``lr``, ``seconds`` of that span and
     ``busy``, the run's training time so far.
+
+    Parameters
+    ----------
+    history : list of dict
+        The records, resumed ones included.
+    step : int
+        Updates done when the run ended.
+    best_step : int
+        The update whose weights had the best score (``step`` when nothing was evaluated).
+    best_score : float or tuple or None
+        That score.
+    busy_seconds : float
+        Training and evaluation time of the whole run, earlier calls included.
+    samples_per_second : float
+        Training speed of this call (updates only).
+    resumed_from : int
+        The update this call resumed from (0 for a fresh run).
+    stopped_early : bool
+        Whether early stopping ended the run.
     """
 
     history: list[dict]
@@ -215,6 +242,12 @@ class LoopResult:
     stopped_early: bool = False
 
     def to_dict(self) -> dict:
+        """The result as plain data (for JSON results and cards).
+
+        Returns
+        -------
+        dict
+        """
         return asdict(self)
 
 

@@ -14,7 +14,45 @@ from typing import Any
 
 @dataclass(frozen=True)
 class TrainingRecipe:
-    """How one network is trained and evaluated on spectrogram segments."""
+    """How one network is trained and evaluated on spectrogram segments, kept as data so cards can record it.
+
+    Parameters
+    ----------
+    name : str
+        The recipe's name (a key of ``RECIPES`` for the papers' own).
+    frontend : str
+        A key of ``dancekit.features.PRESETS``.
+    architecture : str
+        The network to build.
+    architecture_args : dict
+        Extra arguments of the network's builder.
+    segment_frames : int
+        Frames in one training and evaluation segment.
+    eval_stride : int
+        Hop between the evaluation segments of a recording, in frames.
+    sampling : {"balanced_crops", "all_segments"}
+        Random crops of class-balanced recordings, or every training segment once per epoch.
+    batch_size : int
+        Segments per batch.
+    learning_rate : float
+        Adam's learning rate.
+    weight_decay : float
+        Adam's weight decay.
+    max_epochs : int
+        Epochs at most.
+    batches_per_epoch : int or None
+        Batches in one epoch of ``"balanced_crops"``.
+    plateau_patience : int or None
+        Epochs without a lower validation loss before the learning rate falls; None keeps it.
+    plateau_factor : float
+        What the learning rate is multiplied by on a plateau.
+    early_stop_patience : int or None
+        Epochs without a better validation score before training stops; None never stops early.
+    select_by : {"val_segment_accuracy", "val_loss"}
+        The figure that picks the best epoch.
+    source : str
+        Where in the paper the settings come from.
+    """
 
     name: str
     frontend: str  # a key of dancekit.features.PRESETS
@@ -35,10 +73,27 @@ class TrainingRecipe:
     source: str = ""
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as plain data, for a model card.
+
+        Returns
+        -------
+        dict
+        """
         return dataclasses.asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "TrainingRecipe":
+        """Read back :meth:`to_dict`'s output; unknown keys (from other versions) are ignored.
+
+        Parameters
+        ----------
+        data : dict
+            Field names and values.
+
+        Returns
+        -------
+        TrainingRecipe
+        """
         known = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
 
@@ -68,7 +123,24 @@ RECIPES: dict[str, TrainingRecipe] = {r.name: r for r in (DANCE_CNN, BBNN, PRCNN
 
 
 def get_recipe(recipe_name: str, /, **overrides: Any) -> TrainingRecipe:
-    """A named recipe, optionally with some fields changed (``architecture="densenet161"``, ``name=...``)."""
+    """A named recipe, optionally with some fields changed (``architecture="densenet161"``, ``name=...``).
+
+    Parameters
+    ----------
+    recipe_name : str
+        A key of ``RECIPES``.
+    **overrides
+        Fields to change.
+
+    Returns
+    -------
+    TrainingRecipe
+
+    Raises
+    ------
+    ValueError
+        The name is not a known recipe.
+    """
     try:
         recipe = RECIPES[recipe_name]
     except KeyError:

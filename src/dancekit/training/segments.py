@@ -42,7 +42,17 @@ class SegmentSampler:
         self.rng = np.random.default_rng(seed)
 
     def crop(self, index: int) -> torch.Tensor:
-        """A random ``segment_frames`` crop of spectrogram ``index``."""
+        """A random ``segment_frames`` crop of spectrogram ``index``; a short one is looped to that length.
+
+        Parameters
+        ----------
+        index : int
+            Which spectrogram.
+
+        Returns
+        -------
+        torch.Tensor [shape=(bins, segment_frames)]
+        """
         spec = self.spectrograms[index]
         n = spec.shape[-1]
         if n <= self.segment_frames:
@@ -51,7 +61,21 @@ class SegmentSampler:
         return spec[:, start : start + self.segment_frames]
 
     def batch(self, batch_size: int) -> tuple[torch.Tensor, torch.Tensor]:
-        """``batch_size`` crops ``[B, bins, frames]`` and their labels ``[B]``."""
+        """``batch_size`` crops ``[B, bins, frames]`` and their labels ``[B]``.
+
+        Each crop draws a class uniformly, then one of its spectrograms, so rare classes are seen
+        as often as common ones.
+
+        Parameters
+        ----------
+        batch_size : int
+            Crops to draw.
+
+        Returns
+        -------
+        (torch.Tensor, torch.Tensor)
+            The crops ``[B, bins, segment_frames]`` and their labels ``[B]`` (int64).
+        """
         classes = self.rng.choice(self.classes, size=batch_size)
         picks = [int(self.rng.choice(self.by_class[c])) for c in classes]
         segments = torch.stack([self.crop(i) for i in picks])

@@ -18,7 +18,19 @@ from dancekit.inference.segments import pad_to_segment, segment_starts
 
 @dataclass
 class SpectrogramSet:
-    """Spectrograms ``[bins, frames]`` with integer labels and the recording (group) of each."""
+    """Spectrograms ``[bins, frames]`` with integer labels and the recording (group) of each.
+
+    Parameters
+    ----------
+    spectrograms : list of torch.Tensor
+        One ``[bins, frames]`` spectrogram per recording.
+    labels : np.ndarray [shape=(R,)]
+        Class index of each recording.
+    groups : list of str
+        Recording (group) of each, so that splits can be checked for leaks.
+    classes : list of str
+        Class names, indexed by the labels.
+    """
 
     spectrograms: list[torch.Tensor]
     labels: np.ndarray
@@ -29,16 +41,55 @@ class SpectrogramSet:
         return len(self.spectrograms)
 
     def subset(self, indices: Iterable[int]) -> "SpectrogramSet":
+        """Some recordings as a set of their own (a fold or split), with the same classes.
+
+        Parameters
+        ----------
+        indices : iterable of int
+            Recording indices, in the order wanted (cross-validation folds pass the indices of
+            whole groups, so that no recording is on both sides).
+
+        Returns
+        -------
+        SpectrogramSet
+        """
         indices = list(indices)
         return SpectrogramSet([self.spectrograms[i] for i in indices], self.labels[indices],
                               [self.groups[i] for i in indices], self.classes)
 
     def segment_index(self, length: int, stride: int) -> list[tuple[int, int]]:
-        """``(recording, start frame)`` of every segment; a short recording gives one padded segment."""
+        """``(recording, start frame)`` of every segment; a short recording gives one padded segment.
+
+        Parameters
+        ----------
+        length : int
+            Frames per segment.
+        stride : int
+            Hop between segment starts, in frames (as inference cuts a recording).
+
+        Returns
+        -------
+        list of (int, int)
+        """
         return [(i, s) for i, spec in enumerate(self.spectrograms)
                 for s in (segment_starts(spec.shape[-1], length, stride) or [0])]
 
     def segment(self, recording: int, start: int, length: int) -> torch.Tensor:
+        """One segment of a recording, padded (looped) to ``length`` when the recording is shorter.
+
+        Parameters
+        ----------
+        recording : int
+            Recording index.
+        start : int
+            First frame (from :meth:`segment_index`).
+        length : int
+            Frames per segment.
+
+        Returns
+        -------
+        torch.Tensor [shape=(bins, length)]
+        """
         spec = self.spectrograms[recording]
         return pad_to_segment(spec[:, start:start + length], length)
 

@@ -45,7 +45,57 @@ class StepDataError(DancekitError):
 
 @dataclass
 class StepTrainConfig:
-    """The recipe; defaults follow the paper and its reference implementation."""
+    """The recipe; defaults follow the paper and its reference implementation.
+
+    Parameters
+    ----------
+    variant : {"s2s", "s2s-mc"}
+        Plain sequence-to-sequence, or with the contrastive loss on motion beats.
+    sequence : int
+        Motion frames per training window (paper: 150).
+    batch_size : int
+        Windows per update.
+    steps : int
+        Updates in the whole run.
+    max_minutes : float or None
+        Stop after this much training time.
+    learning_rate : float
+        Adam's learning rate.
+    beta1 : float
+        Adam's first-moment decay (the reference's 0.5).
+    amsgrad : bool
+        Use Adam's AMSGrad form.
+    grad_clip : float
+        Clip the global gradient norm to this.
+    grad_noise_eta : float
+        Scale of the annealed Gaussian gradient noise; 0 = none (the reference's 0.01 drowns the
+        gradient at this loss scale).
+    grad_noise_gamma : float
+        Annealing exponent of that noise.
+    contrastive_margin : float
+        Distance the codes of a "different" frame pair are pushed apart to.
+    contrastive_weight : float or None
+        Weight of the contrastive loss against the mean MSE; None = ``1 / sequence``, as the
+        reference code's summed MSE implies.
+    train_snrs : tuple of (float or None)
+        SNRs (dB) a training window's noise is drawn from; None = clean.
+    val_snr : float or None
+        SNR (dB) of the validation windows; None = clean.
+    val_sequences : int
+        Fixed validation windows.
+    val_every : int
+        Updates between validations.
+    checkpoint_every : int
+        Updates between checkpoints.
+    seed : int
+        Seeds the windows, the noise and the gradient noise.
+    amp : bool
+        bf16 autocast on CUDA.
+    teacher_updates : int
+        Updates of scheduled-sampling warm-up (beyond the paper); 0 = none.
+    speed_weight : float
+        Weight of :func:`speed_loss` (beyond the paper: MSE alone regresses to the mean pose); 0 = off.
+    """
 
     variant: str = "s2s-mc"
     sequence: int = 150
@@ -90,11 +140,23 @@ class StepTrainConfig:
 
     @property
     def contrastive(self) -> float:
+        """Weight of the contrastive loss in the total: 0 for S2S, else ``contrastive_weight`` or ``1 / sequence``.
+
+        Returns
+        -------
+        float
+        """
         if self.variant != "s2s-mc":
             return 0.0
         return 1.0 / self.sequence if self.contrastive_weight is None else self.contrastive_weight
 
     def to_dict(self) -> dict:
+        """The recipe as plain data (for the checkpoint's signature and the model card).
+
+        Returns
+        -------
+        dict
+        """
         return {**asdict(self), "train_snrs": list(self.train_snrs)}
 
 
@@ -104,7 +166,31 @@ class StepTrainConfig:
 
 @dataclass
 class StepData:
-    """Songs as one concatenated store: clean power codes, normalised motion, dance, signal power."""
+    """Songs as one concatenated store: clean power codes, normalised motion, dance, signal power.
+
+    One store (not a list of songs) lets a batch be gathered with one index on the GPU; clean
+    power is kept so that noise can be drawn afresh at every update.
+
+    Parameters
+    ----------
+    power_codes : torch.Tensor [shape=(N, bins, stft), dtype=uint8]
+        Quantised clean power of every frame (``step_audio.quantise_power``).
+    motion : torch.Tensor [shape=(N, D)]
+        Motion features of every frame, normalised to [-1, 1].
+    offsets : np.ndarray [shape=(S + 1,)]
+        Song boundaries in the store.
+    dance : np.ndarray [shape=(S,)]
+        Dance index of each song.
+    signal_power : np.ndarray [shape=(S,)]
+        Mean square of each song's audio (the SNR reference).
+    names : list of str
+        Song names (may be empty).
+
+    Raises
+    ------
+    StepDataError
+        The frame counts, offsets or per-song arrays disagree.
+    """
 
     power_codes: torch.Tensor  # [N, bins, stft] uint8 (step_audio.quantise_power)
     motion: torch.Tensor  # [N, D] float32, normalised to [-1, 1]
@@ -125,12 +211,30 @@ class StepData:
 
     @property
     def lengths(self) -> np.ndarray:
+        """Frames of each song.
+
+        Returns
+        -------
+        np.ndarray [shape=(S,)]
+        """
         return np.diff(self.offsets)
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
 
     def subset(self, songs) -> "StepData":
+        """Some songs as a store of their own (a training or validation split).
+
+        Parameters
+        ----------
+        songs : iterable of int
+            Song indices, in the order wanted.
+
+        Returns
+        -------
+        StepData
+            Their frames and per-song arrays, offsets counted from 0.
+        """
         songs = list(songs)
         parts = [slice(int(self.offsets[i]), int(self.offsets[i + 1])) for i in songs]
         lengths = [p.stop - p.start for p in parts]
@@ -139,12 +243,36 @@ class StepData:
                         [self.names[i] for i in songs] if self.names else [])
 
     def to(self, device) -> "StepData":
+        """The store with its tensors on ``device`` (motion as float32); the per-song arrays stay numpy.
+
+        Parameters
+        ----------
+        device : str or torch.device
+
+        Returns
+        -------
+        StepData
+        """
         return StepData(self.power_codes.to(device), self.motion.to(device).float(), self.offsets, self.dance,
                         self.signal_power, self.names)
 
 
 @dataclass
 class StepBatch:
+    """Training or validation windows with their conditions, as the step generator takes them.
+
+    Parameters
+    ----------
+    audio : torch.Tensor [shape=(B, L, bins, stft)]
+        Normalised (noisy) audio features of each window.
+    first : torch.Tensor [shape=(B, D)]
+        The ground-truth motion frame before each window.
+    target : torch.Tensor [shape=(B, L, D)]
+        The ground-truth motion of each window.
+    dance : torch.Tensor [shape=(B,)]
+        Dance index of each window's song.
+    """
+
     audio: torch.Tensor  # [B, L, bins, stft] normalised features
     first: torch.Tensor  # [B, D] ground-truth frame before the window
     target: torch.Tensor  # [B, L, D]
@@ -152,7 +280,30 @@ class StepBatch:
 
 
 def sample_batch(data: StepData, batch_size: int, length: int, snrs, generator: torch.Generator) -> StepBatch:
-    """Random windows (uniform over every valid start of every song) with random noise conditions."""
+    """Random windows (uniform over every valid start of every song) with random noise conditions.
+
+    Parameters
+    ----------
+    data : StepData
+        The songs.
+    batch_size : int
+        Windows to draw.
+    length : int
+        Frames per window.
+    snrs : sequence of (float or None)
+        SNRs (dB) each window's noise is drawn from; None = clean.
+    generator : torch.Generator
+        Source of the draws, on the data's device.
+
+    Returns
+    -------
+    StepBatch
+
+    Raises
+    ------
+    StepDataError
+        No song is longer than ``length`` frames.
+    """
     device = data.motion.device
     usable = np.maximum(data.lengths - length, 0)  # starts 1 .. len - length
     if usable.sum() == 0:
@@ -182,6 +333,18 @@ def direction_labels(first: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
 
     The spread is the standard deviation over the motion vector of each frame; its change from the
     previous frame has a sign, and a sign flip between consecutive changes is a motion beat (0).
+
+    Parameters
+    ----------
+    first : torch.Tensor [shape=(B, D)]
+        The motion frame before each window.
+    target : torch.Tensor [shape=(B, L, D)]
+        The window's motion.
+
+    Returns
+    -------
+    torch.Tensor [shape=(B, L - 1)]
+        1.0 for "same" pairs, 0.0 for pairs across a motion beat.
     """
     frames = torch.cat([first[:, None], target], dim=1)
     sign = torch.sign(frames.std(dim=-1).diff(dim=1))  # [B, L]
@@ -197,6 +360,20 @@ def speed_loss(motion: torch.Tensor, target: torch.Tensor, lags: tuple[int, ...]
     network trained on it shook at 4x the dancer's limb speed, 80 % of it gone after 5-frame
     smoothing); the longer lags and the acceleration term ask for the dancer's speed at the scale
     of a step and for the dancer's smoothness.
+
+    Parameters
+    ----------
+    motion : torch.Tensor [shape=(B, L, D)]
+        Generated motion.
+    target : torch.Tensor [shape=(B, L, D)]
+        The dancer's motion.
+    lags : tuple of int
+        Frame lags whose mean travel is compared.
+
+    Returns
+    -------
+    torch.Tensor
+        The scalar loss.
     """
     loss = motion.new_zeros(())
     for lag in lags:
@@ -210,7 +387,22 @@ def speed_loss(motion: torch.Tensor, target: torch.Tensor, lags: tuple[int, ...]
 
 
 def contrastive_loss(codes: torch.Tensor, labels: torch.Tensor, margin: float) -> torch.Tensor:
-    """Hadsell-Chopra-LeCun contrastive loss between the codes of consecutive frames."""
+    """Hadsell-Chopra-LeCun contrastive loss between the codes of consecutive frames.
+
+    Parameters
+    ----------
+    codes : torch.Tensor [shape=(B, L, K)]
+        Encoder codes of each frame.
+    labels : torch.Tensor [shape=(B, L - 1)]
+        1 for pairs pulled together, 0 for pairs pushed apart (:func:`direction_labels`).
+    margin : float
+        How far apart a "different" pair must be to cost nothing.
+
+    Returns
+    -------
+    torch.Tensor
+        The scalar loss.
+    """
     distance = (codes[:, 1:] - codes[:, :-1]).norm(dim=-1)
     loss = labels * distance**2 + (1.0 - labels) * F.relu(margin - distance) ** 2
     return 0.5 * loss.mean()
@@ -222,6 +414,24 @@ def contrastive_loss(codes: torch.Tensor, labels: torch.Tensor, margin: float) -
 
 @dataclass
 class StepRecord:
+    """One update of :func:`train_steps`, for logs and the training report.
+
+    Parameters
+    ----------
+    step : int
+        Updates done.
+    loss : float
+        The update's total loss.
+    mse : float
+        Its MSE part.
+    contrastive : float
+        Its contrastive loss, before weighting (0 for S2S).
+    val_mse : float or None
+        Validation MSE when the network was validated after this update.
+    seconds : float
+        Training time of the run so far, earlier calls included.
+    """
+
     step: int
     loss: float
     mse: float
@@ -232,6 +442,29 @@ class StepRecord:
 
 @dataclass
 class StepTrainResult:
+    """What :func:`train_steps` did, for reports and the model card.
+
+    Parameters
+    ----------
+    history : list of StepRecord
+        One record per update, resumed ones included.
+    steps_done : int
+        Updates done when the run ended.
+    best_step : int
+        The update whose weights the model ends with.
+    best_val_mse : float or None
+        Their validation MSE (None without validation).
+    seconds : float
+        Training time of the whole run, earlier calls included.
+    frames_per_second : float
+        Training speed of this call, in motion frames.
+    resumed_from : int
+        The update this call resumed from (0 for a fresh run).
+    interrupted : bool
+        Whether the run was stopped before its end (a Ctrl-C in :func:`train_steps` raises
+        ``KeyboardInterrupt`` instead, after saving).
+    """
+
     history: list[StepRecord]
     steps_done: int
     best_step: int
@@ -242,6 +475,12 @@ class StepTrainResult:
     interrupted: bool = False
 
     def to_dict(self) -> dict:
+        """The result as plain data (for JSON results and cards).
+
+        Returns
+        -------
+        dict
+        """
         return {**asdict(self), "history": [asdict(h) for h in self.history]}
 
 
@@ -329,7 +568,15 @@ class StepPlan(TrainingPlan):
         return loss, {"mse": mse.item(), "contrastive": ctr.item()}
 
     def after_backward(self, parameters: list[torch.Tensor], step: int) -> None:
-        """Annealed Gaussian gradient noise (std sqrt(eta / (1 + t)^gamma)), when the recipe asks for it."""
+        """Annealed Gaussian gradient noise (std sqrt(eta / (1 + t)^gamma)), when the recipe asks for it.
+
+        Parameters
+        ----------
+        parameters : list of torch.Tensor
+            The trained parameters, gradients filled and clipped.
+        step : int
+            0-based update number (``t``).
+        """
         if self.cfg.grad_noise_eta:
             std = math.sqrt(self.cfg.grad_noise_eta / (1.0 + step) ** self.cfg.grad_noise_gamma)
             for p in parameters:
