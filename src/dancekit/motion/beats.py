@@ -38,7 +38,22 @@ F_SCORE_WINDOW_S = 0.07
 
 
 def motion_speed(clip: MotionClip, smooth_s: float = SMOOTH_S, joints=None) -> np.ndarray:
-    """Mean joint speed per frame [T] in cm/s after Gaussian smoothing of the positions."""
+    """Mean joint speed per frame [T] in cm/s after Gaussian smoothing of the positions.
+
+    Parameters
+    ----------
+    clip : MotionClip
+        The motion.
+    smooth_s : float
+        Standard deviation of the Gaussian over time, in seconds; 0 = no smoothing.
+    joints : sequence of int, optional
+        Joints to average (e.g. ``TANG_FEET``); default all.
+
+    Returns
+    -------
+    np.ndarray [shape=(T,)]
+        Speed in cm/s (zeros for a clip of one frame).
+    """
     world = clip.world_joints().astype(np.float64)
     if joints is not None:
         world = world[:, list(joints)]
@@ -52,7 +67,27 @@ def motion_speed(clip: MotionClip, smooth_s: float = SMOOTH_S, joints=None) -> n
 
 def motion_beats(clip: MotionClip, smooth_s: float = SMOOTH_S, min_interval_s: float = MIN_INTERVAL_S,
                  min_prominence: float = MIN_PROMINENCE, joints=None) -> np.ndarray:
-    """Times (s, song clock) of the local minima of the smoothed mean joint speed."""
+    """Times (s, song clock) of the local minima of the smoothed mean joint speed.
+
+    Parameters
+    ----------
+    clip : MotionClip
+        The motion.
+    smooth_s : float
+        See :func:`motion_speed`.
+    min_interval_s : float
+        Shortest gap between two beats, in seconds.
+    min_prominence : float
+        Depth of a dip, as a fraction of the clip's median speed.
+    joints : sequence of int, optional
+        See :func:`motion_speed`.
+
+    Returns
+    -------
+    np.ndarray
+        Beat times in seconds on the song's clock, placed between frames; empty for a clip
+        shorter than three frames.
+    """
     speed = motion_speed(clip, smooth_s, joints)
     if len(speed) < 3:
         return np.zeros(0)
@@ -74,6 +109,20 @@ def beat_f_score(motion_beats, music_beats, window: float = F_SCORE_WINDOW_S) ->
 
     The same definition as ``mir_eval.beat.f_measure`` (maximum matching of events closer
     than the window; 0 when either list is empty), without needing mir_eval at run time.
+
+    Parameters
+    ----------
+    motion_beats : array_like
+        Estimated beat times, in seconds.
+    music_beats : array_like
+        Reference beat times, in seconds.
+    window : float
+        Largest distance of a hit, in seconds.
+
+    Returns
+    -------
+    float
+        In [0, 1].
     """
     est = np.sort(np.asarray(motion_beats, dtype=np.float64).ravel())
     ref = np.sort(np.asarray(music_beats, dtype=np.float64).ravel())
@@ -92,7 +141,19 @@ def beat_f_score(motion_beats, music_beats, window: float = F_SCORE_WINDOW_S) ->
 
 
 def beats_in_span(beats, start_s: float, stop_s: float) -> np.ndarray:
-    """The beats inside [start_s, stop_s] (music beats of a song restricted to a danced span)."""
+    """The beats inside [start_s, stop_s] (music beats of a song restricted to a danced span).
+
+    Parameters
+    ----------
+    beats : array_like
+        Beat times, in seconds.
+    start_s, stop_s : float
+        The span, both ends included.
+
+    Returns
+    -------
+    np.ndarray
+    """
     beats = np.asarray(beats, dtype=np.float64)
     return beats[(beats >= start_s) & (beats <= stop_s)]
 
@@ -102,6 +163,22 @@ def song_rhythm(clip: MotionClip, audio_path=None):
 
     The whole song is analysed (a beat tracker needs the context; on the danced span alone it
     lost whole stretches of beats in a Tang Cha-cha); ``audio_path`` defaults to ``clip.meta["audio"]``.
+
+    Parameters
+    ----------
+    clip : MotionClip
+        The motion (its ``meta["audio"]`` names the song).
+    audio_path : str or Path, optional
+        The song's audio, when the clip does not name it.
+
+    Returns
+    -------
+    RhythmResult
+
+    Raises
+    ------
+    AudioError
+        No audio file is named, or it cannot be read.
     """
     from dancekit import audio
     from dancekit.errors import AudioError
@@ -114,13 +191,41 @@ def song_rhythm(clip: MotionClip, audio_path=None):
 
 
 def music_beats_for_clip(clip: MotionClip, audio_path=None) -> np.ndarray:
-    """Music beats (s, song clock) inside the span a clip covers (see :func:`song_rhythm`)."""
+    """Music beats (s, song clock) inside the span a clip covers (see :func:`song_rhythm`).
+
+    Parameters
+    ----------
+    clip : MotionClip
+        The motion.
+    audio_path : str or Path, optional
+        As in :func:`song_rhythm`.
+
+    Returns
+    -------
+    np.ndarray
+        Beat times in seconds.
+    """
     beats = song_rhythm(clip, audio_path).beats
     return beats_in_span(beats, clip.start_s, clip.start_s + clip.duration_s)
 
 
 def dancer_f_score(clip: MotionClip, audio_path=None, **beat_options) -> dict:
-    """The dancer baseline of paper 5, Table III, for one clip: its motion beats against the music's."""
+    """The dancer baseline of paper 5, Table III, for one clip: its motion beats against the music's.
+
+    Parameters
+    ----------
+    clip : MotionClip
+        A captured dance.
+    audio_path : str or Path, optional
+        As in :func:`song_rhythm`.
+    **beat_options
+        Passed to :func:`motion_beats`.
+
+    Returns
+    -------
+    dict
+        ``song``, ``dance``, ``f_score`` and the counts ``motion_beats`` and ``music_beats``.
+    """
     music = music_beats_for_clip(clip, audio_path)
     motion = motion_beats(clip, **beat_options)
     return {"song": clip.meta.get("song"), "dance": clip.meta.get("dance"), "f_score": beat_f_score(motion, music),

@@ -42,7 +42,24 @@ def _euler_degrees(quats: np.ndarray) -> np.ndarray:
 
 
 def bvh_text(motion: RotationClip, skeleton: Skeleton) -> str:
-    """The BVH file contents for a rotation clip on ``skeleton``."""
+    """The BVH file contents for a rotation clip on ``skeleton`` (for writing, or for a web response).
+
+    Parameters
+    ----------
+    motion : RotationClip
+        Local joint rotations and the root trajectory.
+    skeleton : Skeleton
+        The hierarchy, one joint per rotation.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    BvhError
+        Joint counts disagree, the clip is empty or its frame rate is not positive.
+    """
     if motion.quats.shape[1] != len(skeleton):
         raise BvhError(f"motion has {motion.quats.shape[1]} joints, the skeleton {len(skeleton)}")
     if len(motion) == 0 or not motion.fps > 0:
@@ -89,7 +106,22 @@ def _depth_first(skeleton: Skeleton) -> list[int]:
 
 
 def write_bvh(path: str | Path, motion: MotionClip | RotationClip, skeleton: Skeleton = TANG_SKELETON) -> Path:
-    """Write a clip (positions are converted by inverse kinematics) as a BVH file, atomically."""
+    """Write a clip (positions are converted by inverse kinematics) as a BVH file, atomically.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to write.
+    motion : MotionClip or RotationClip
+        Joint positions (converted with :func:`positions_to_rotations`) or rotations.
+    skeleton : Skeleton
+        The hierarchy written; the Tang skeleton by default.
+
+    Returns
+    -------
+    Path
+        The written file.
+    """
     if isinstance(motion, MotionClip):
         motion = positions_to_rotations(motion, skeleton)
     return atomic_write_text(path, bvh_text(motion, skeleton))
@@ -178,7 +210,23 @@ def _adopt_layout(skeleton: Skeleton) -> Skeleton:
 
 
 def read_bvh(path: str | Path) -> tuple[RotationClip, Skeleton]:
-    """Read a BVH file: ``(rotations, skeleton)``; positions via :func:`rotations_to_positions`."""
+    """Read a BVH file: ``(rotations, skeleton)``; positions via :func:`rotations_to_positions`.
+
+    Parameters
+    ----------
+    path : str or Path
+        A BVH file, any channel order.
+
+    Returns
+    -------
+    (RotationClip, Skeleton)
+        The motion, and the file's skeleton (with the Tang joint mapping when it is the Tang one).
+
+    Raises
+    ------
+    BvhError
+        The file cannot be read or is not BVH this reader understands.
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8", errors="replace")

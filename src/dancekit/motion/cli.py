@@ -11,7 +11,18 @@ from dancekit.exit_codes import EXIT_OK
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
-    """Register the ``generate`` sub-command on ``subparsers`` (from ``ArgumentParser.add_subparsers``)."""
+    """Register the ``generate`` sub-command on ``subparsers`` (from ``ArgumentParser.add_subparsers``).
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        Where ``dancekit``'s main parser collects its sub-commands.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The new parser, its ``func`` set to :func:`cmd_generate`.
+    """
     p = subparsers.add_parser("generate", help="generate basic dance steps that follow a song (BVH, MP4)",
                               description="Generate basic ballroom dance steps for a song with the "
                                           "weakly-supervised recurrent step generator (paper 5).")
@@ -55,6 +66,22 @@ def _closest_known_dance(song: str, dances: list[str]) -> tuple[str, str | None]
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    """Run ``dancekit generate``: pick the dance, generate the steps, write the BVH (and the video).
+
+    Output paths are checked before the slow work, so a bad ``-o`` fails at once.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed ``generate`` arguments (``song``, ``dance``, ``output``, ``video``, ``model``,
+        ``seed``, ``seconds``, ``device``).
+
+    Returns
+    -------
+    int
+        ``EXIT_OK``. A failure raises one of dancekit's errors instead, which the main command
+        prints as one line and turns into its exit code.
+    """
     from tqdm import tqdm
 
     from dancekit.models.dance_rnn import load_dance_rnn

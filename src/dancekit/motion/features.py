@@ -55,7 +55,20 @@ def _yaw_rotate(xz: np.ndarray, yaw: np.ndarray) -> np.ndarray:
 
 
 def rotations_to_features(rot: RotationClip, skeleton: Skeleton = TANG_SKELETON) -> np.ndarray:
-    """[T, D] vector of a rotation clip (the root position is taken as already on the floor)."""
+    """[T, D] vector of a rotation clip (the root position is taken as already on the floor).
+
+    Parameters
+    ----------
+    rot : RotationClip
+        Local joint rotations and the root trajectory, in cm.
+    skeleton : Skeleton
+        Which joints rotate (their rotations go into the vector).
+
+    Returns
+    -------
+    np.ndarray [shape=(T, D), dtype=float32]
+        Root step and height in metres, then the joints' quaternions.
+    """
     n = len(rot)
     root = rot.root / _CM_PER_M
     step = np.zeros((n, 2))
@@ -68,13 +81,48 @@ def rotations_to_features(rot: RotationClip, skeleton: Skeleton = TANG_SKELETON)
 
 
 def motion_to_features(clip: MotionClip, skeleton: Skeleton = TANG_SKELETON) -> np.ndarray:
-    """[T, D] float32 motion vector of a clip (grounded, inverse kinematics, root steps)."""
+    """[T, D] float32 motion vector of a clip (grounded, inverse kinematics, root steps).
+
+    Parameters
+    ----------
+    clip : MotionClip
+        Joint positions; the clip is grounded first (its floor at y = 0).
+    skeleton : Skeleton
+        The skeleton the positions are fitted to.
+
+    Returns
+    -------
+    np.ndarray [shape=(T, D), dtype=float32]
+        What the step generator learns and produces.
+    """
     return rotations_to_features(positions_to_rotations(clip.grounded(), skeleton), skeleton)
 
 
 def features_to_rotations(features: np.ndarray, fps: float, skeleton: Skeleton = TANG_SKELETON,
                           start_s: float = 0.0) -> RotationClip:
-    """Inverse of :func:`rotations_to_features`: quaternions re-normalised, path integrated from 0."""
+    """Inverse of :func:`rotations_to_features`: quaternions re-normalised, path integrated from 0.
+
+    Parameters
+    ----------
+    features : np.ndarray [shape=(T, D)]
+        Motion vectors (denormalised).
+    fps : float
+        Frame rate of the clip made.
+    skeleton : Skeleton
+        The skeleton of the vector layout.
+    start_s : float
+        Song time of frame 0, in seconds.
+
+    Returns
+    -------
+    RotationClip
+        Leaves without rotations get the identity; the path starts at x = z = 0.
+
+    Raises
+    ------
+    FeatureError
+        The array is not ``[T, D]`` for this skeleton, is empty or holds NaN or infinity.
+    """
     features = np.asarray(features, dtype=np.float64)
     joints = skeleton.rotating_joints
     dim = ROOT_DIMS + 4 * len(joints)
@@ -94,7 +142,22 @@ def features_to_rotations(features: np.ndarray, fps: float, skeleton: Skeleton =
 
 def features_to_motion(features: np.ndarray, fps: float, skeleton: Skeleton = TANG_SKELETON,
                        start_s: float = 0.0) -> MotionClip:
-    """Joint positions of a motion vector sequence (forward kinematics)."""
+    """Joint positions of a motion vector sequence (forward kinematics), for BVH, video and beat measures.
+
+    Parameters
+    ----------
+    features, fps, skeleton, start_s
+        As in :func:`features_to_rotations`.
+
+    Returns
+    -------
+    MotionClip
+
+    Raises
+    ------
+    FeatureError
+        As :func:`features_to_rotations`.
+    """
     return rotations_to_positions(features_to_rotations(features, fps, skeleton, start_s), skeleton)
 
 
@@ -103,6 +166,16 @@ class MotionNormalizer:
 
     A component that is constant in the training data maps to 0 and comes back as that
     constant. Values outside the fitted range map outside [-1, 1]; nothing is clipped.
+
+    Parameters
+    ----------
+    low, high : array_like [shape=(D,)]
+        Smallest and largest value of each component (usually from :meth:`fit`).
+
+    Raises
+    ------
+    FeatureError
+        ``low`` and ``high`` differ in length, are not finite, or ``high < low`` somewhere.
     """
 
     def __init__(self, low, high):
@@ -117,11 +190,33 @@ class MotionNormalizer:
 
     @property
     def dim(self) -> int:
+        """Components per frame (``D``).
+
+        Returns
+        -------
+        int
+        """
         return len(self.low)
 
     @classmethod
     def fit(cls, features) -> "MotionNormalizer":
-        """Fit on one [T, D] array or an iterable of them (e.g. one per training song)."""
+        """Fit on one [T, D] array or an iterable of them (e.g. one per training song).
+
+        Parameters
+        ----------
+        features : np.ndarray or iterable of np.ndarray
+            ``[T, D]`` arrays of one width; empty ones are skipped.
+
+        Returns
+        -------
+        MotionNormalizer
+            Its range is that of every frame given, component by component.
+
+        Raises
+        ------
+        FeatureError
+            No frame, or arrays that are not ``[T, D]`` of one width.
+        """
         arrays = [features] if isinstance(features, np.ndarray) else list(features)
         arrays = [np.asarray(a, dtype=np.float64) for a in arrays if len(a)]
         if not arrays or any(a.ndim != 2 or a.shape[1] != arrays[0].shape[1] for a in arrays):
@@ -135,9 +230,36 @@ class MotionNormalizer:
         return x
 
     def transform(self, features: np.ndarray) -> np.ndarray:
+        """Scale motion vectors to [-1, 1], the range the network is trained on.
+
+        Parameters
+        ----------
+        features : np.ndarray [shape=(..., D)]
+
+        Returns
+        -------
+        np.ndarray [shape=(..., D), dtype=float32]
+
+        Raises
+        ------
+        FeatureError
+            The last axis is not ``D`` long.
+        """
         return ((self._check(features) - self._center) / self._half).astype(np.float32)
 
     def inverse(self, normalized: np.ndarray) -> np.ndarray:
+        """Undo :meth:`transform` (a network's output back to motion vectors).
+
+        Parameters
+        ----------
+        normalized : np.ndarray [shape=(..., D)]
+            Values in (about) [-1, 1].
+
+        Returns
+        -------
+        np.ndarray [shape=(..., D), dtype=float32]
+            In the fitted units; a component constant in training comes back as that constant.
+        """
         return (self._check(normalized) * self._half + self._center).astype(np.float32)
 
     def to_dict(self) -> dict:
@@ -146,6 +268,22 @@ class MotionNormalizer:
 
     @classmethod
     def from_dict(cls, data: dict) -> "MotionNormalizer":
+        """Read back :meth:`to_dict`'s output (from a model card).
+
+        Parameters
+        ----------
+        data : dict
+            ``kind`` (``"minmax"``), ``low`` and ``high``.
+
+        Returns
+        -------
+        MotionNormalizer
+
+        Raises
+        ------
+        FeatureError
+            An unknown kind or a malformed description.
+        """
         try:
             if data.get("kind", "minmax") != "minmax":
                 raise FeatureError(f"unknown normaliser kind {data.get('kind')!r}")
@@ -162,6 +300,18 @@ def keep_root_upright(features: np.ndarray, max_tilt_deg: float = 60.0) -> np.nd
     at w = y = 0: a pelvis turned upside down. Split into a twist about the vertical axis (the
     heading, from w and y) and a swing (the tilt), limited to a little more than the 55 degrees
     real Tang pelvises reach.
+
+    Parameters
+    ----------
+    features : np.ndarray [shape=(T, D)]
+        Generated motion vectors, denormalised.
+    max_tilt_deg : float
+        Largest pelvis tilt from upright, in degrees.
+
+    Returns
+    -------
+    np.ndarray [shape=(T, D), dtype=float32]
+        A copy with the pelvis quaternion limited.
     """
     out = np.array(features, dtype=np.float32, copy=True)
     q = out[:, ROOT_DIMS:ROOT_DIMS + 4].astype(np.float64)

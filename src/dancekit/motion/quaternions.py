@@ -13,7 +13,18 @@ IDENTITY = np.array([1.0, 0.0, 0.0, 0.0])
 
 
 def normalize(q: np.ndarray) -> np.ndarray:
-    """Unit length; a zero quaternion (a degenerate network output) becomes the identity."""
+    """Unit length; a zero quaternion (a degenerate network output) becomes the identity.
+
+    Parameters
+    ----------
+    q : np.ndarray [shape=(..., 4)]
+        Quaternions of any length.
+
+    Returns
+    -------
+    np.ndarray [shape=(..., 4)]
+        Unit quaternions (float64).
+    """
     q = np.asarray(q, dtype=np.float64)
     norm = np.linalg.norm(q, axis=-1, keepdims=True)
     out = np.where(norm > 1e-12, q / np.maximum(norm, 1e-12), IDENTITY)
@@ -21,7 +32,17 @@ def normalize(q: np.ndarray) -> np.ndarray:
 
 
 def multiply(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Hamilton product ``a * b`` (apply ``b`` first, then ``a``)."""
+    """Hamilton product ``a * b`` (apply ``b`` first, then ``a``): how joint rotations chain down a skeleton.
+
+    Parameters
+    ----------
+    a, b : np.ndarray [shape=(..., 4)]
+        Quaternions; leading shapes broadcast.
+
+    Returns
+    -------
+    np.ndarray [shape=(..., 4)]
+    """
     aw, ax, ay, az = np.moveaxis(np.asarray(a, dtype=np.float64), -1, 0)
     bw, bx, by, bz = np.moveaxis(np.asarray(b, dtype=np.float64), -1, 0)
     return np.stack([
@@ -33,12 +54,36 @@ def multiply(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def conjugate(q: np.ndarray) -> np.ndarray:
-    """Inverse of a unit quaternion."""
+    """Inverse of a unit quaternion (cheaper than a general inverse, and exact for unit length).
+
+    Parameters
+    ----------
+    q : np.ndarray [shape=(..., 4)]
+        Unit quaternions.
+
+    Returns
+    -------
+    np.ndarray [shape=(..., 4)]
+        ``(w, -x, -y, -z)``.
+    """
     return np.asarray(q, dtype=np.float64) * np.array([1.0, -1.0, -1.0, -1.0])
 
 
 def rotate(q: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Rotate vectors ``v`` [..., 3] by unit quaternions ``q`` [..., 4] (broadcasting)."""
+    """Rotate vectors ``v`` [..., 3] by unit quaternions ``q`` [..., 4] (broadcasting).
+
+    Parameters
+    ----------
+    q : np.ndarray [shape=(..., 4)]
+        Unit quaternions.
+    v : np.ndarray [shape=(..., 3)]
+        Vectors.
+
+    Returns
+    -------
+    np.ndarray [shape=(..., 3)]
+        The rotated vectors, in the broadcast shape.
+    """
     q = np.asarray(q, dtype=np.float64)
     v = np.asarray(v, dtype=np.float64)
     w, u = q[..., :1], q[..., 1:]
@@ -47,7 +92,18 @@ def rotate(q: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 
 def to_matrix(q: np.ndarray) -> np.ndarray:
-    """[..., 4] -> [..., 3, 3]."""
+    """[..., 4] -> [..., 3, 3], for code that composes rotations as matrices.
+
+    Parameters
+    ----------
+    q : np.ndarray [shape=(..., 4)]
+        Unit quaternions, scalar first.
+
+    Returns
+    -------
+    np.ndarray [shape=(..., 3, 3)]
+        Rotation matrices.
+    """
     q = np.asarray(q, dtype=np.float64)
     flat = q.reshape(-1, 4)
     mats = Rotation.from_quat(flat, scalar_first=True).as_matrix()
@@ -55,7 +111,19 @@ def to_matrix(q: np.ndarray) -> np.ndarray:
 
 
 def from_matrix(m: np.ndarray) -> np.ndarray:
-    """[..., 3, 3] rotation matrices -> [..., 4] unit quaternions with ``w >= 0``."""
+    """[..., 3, 3] rotation matrices -> [..., 4] unit quaternions with ``w >= 0``.
+
+    Parameters
+    ----------
+    m : np.ndarray [shape=(..., 3, 3)]
+        Rotation matrices.
+
+    Returns
+    -------
+    np.ndarray [shape=(..., 4)]
+        Scalar-first unit quaternions in the ``w >= 0`` hemisphere (see :func:`continuous` for a
+        sequence without sign jumps).
+    """
     m = np.asarray(m, dtype=np.float64)
     flat = m.reshape(-1, 3, 3)
     q = Rotation.from_matrix(flat).as_quat(canonical=True, scalar_first=True)
@@ -67,6 +135,16 @@ def shortest_arc(u: np.ndarray, v: np.ndarray) -> np.ndarray:
 
     Opposite directions have no unique minimal rotation; a half turn about an axis
     perpendicular to ``u`` is used there (any such axis is equally minimal).
+
+    Parameters
+    ----------
+    u, v : np.ndarray [shape=(..., 3)]
+        Directions (any non-zero length); leading shapes broadcast.
+
+    Returns
+    -------
+    np.ndarray [shape=(..., 4)]
+        Unit quaternions with ``rotate(q, u)`` pointing along ``v``.
     """
     u = np.asarray(u, dtype=np.float64)
     v = np.asarray(v, dtype=np.float64)
@@ -90,6 +168,18 @@ def continuous(q: np.ndarray, axis: int = 0) -> np.ndarray:
 
     ``q`` and ``-q`` are the same rotation; a network (and linear interpolation) needs the
     representation without jumps. The first frame keeps its sign.
+
+    Parameters
+    ----------
+    q : np.ndarray [shape=(..., 4)]
+        Quaternions, one per step along ``axis``.
+    axis : int
+        The time axis.
+
+    Returns
+    -------
+    np.ndarray
+        A copy of ``q`` with signs flipped where needed.
     """
     q = np.moveaxis(np.asarray(q, dtype=np.float64), axis, 0).copy()
     if len(q) > 1:

@@ -36,7 +36,24 @@ def _read_json(path: Path):
 
 
 def load_tang_motion(folder: str | Path) -> MotionClip:
-    """The danced span of one Tang song as a :class:`MotionClip` at 25 fps (dance in ``meta``)."""
+    """The danced span of one Tang song as a :class:`MotionClip` at 25 fps (dance in ``meta``).
+
+    Parameters
+    ----------
+    folder : str or Path
+        A song folder of the set (``DANCE_C_1`` ...).
+
+    Returns
+    -------
+    MotionClip
+        Starting at the song time of the danced span; ``meta`` holds ``song``, ``dance`` and
+        ``audio`` (the song's audio file, or None).
+
+    Raises
+    ------
+    MotionFileError
+        No motion file, or one that cannot be read or is not laid out as expected.
+    """
     folder = Path(folder)
     source = next((folder / n for n in ("skeletons.json.gz", "skeletons.json") if (folder / n).is_file()), None)
     if source is None:
@@ -64,7 +81,22 @@ def load_tang_motion(folder: str | Path) -> MotionClip:
 
 
 def tang_motion_folders(root: str | Path) -> list[Path]:
-    """Song folders that have motion, sorted by dance letter and number."""
+    """Song folders that have motion, sorted by dance letter and number.
+
+    Parameters
+    ----------
+    root : str or Path
+        The set's folder of song folders.
+
+    Returns
+    -------
+    list of Path
+
+    Raises
+    ------
+    MotionFileError
+        ``root`` is not a folder.
+    """
     root = Path(root)
     if not root.is_dir():
         raise MotionFileError(f"Tang dance folder not found: {root}")
