@@ -21,14 +21,9 @@ from pathlib import Path
 from dancekit.data.labels import GTZAN_GENRES
 from dancekit.evaluation.table_report import write_table_report
 from dancekit.evaluation.table_runs import evaluate
-from dancekit.evaluation.tables import DATASETS, MODELS, TABLES, make_folds, recipe_for  # noqa: F401
-from dancekit.training.spectrograms import compute_spectrograms
+from dancekit.evaluation.tables import TABLES
 
-TABLE = TABLES["gtzan-mini"]  # MODELS (re-exported above) names every network a ``cv`` run may train
-
-
-def recordings(args):
-    return DATASETS["gtzan"].recordings(args.data, folders=args.folders)
+TABLE = TABLES["gtzan-mini"]
 
 
 def cmd_cv(args) -> None:
@@ -44,36 +39,12 @@ def cmd_report(args) -> None:
 
 def cmd_ship(args) -> None:
     """Train the chosen network on 90 % of the clips (10 % pick the epoch) and save it as a model."""
-    import torch
+    from dancekit.evaluation.table_model import train_table_model
 
-    from dancekit.evaluation.crossval import build_classifier
-    from dancekit.features import PRESETS
-    from dancekit.models.files import ModelCard, save_model
-    from dancekit.training.engine import fit
-
-    recs = recordings(args)
-    recipe = recipe_for(args.model, args.max_epochs)
-    folds = make_folds(TABLE.split, recs, args.data, args.folds, args.seed)
-    val = list(folds[0].test)
-    train = [i for i in range(len(recs)) if i not in set(val)]
-    data = compute_spectrograms(recs, recipe.frontend, GTZAN_GENRES, args.device)
-    torch.manual_seed(args.seed)
-    network = build_classifier(recipe, len(GTZAN_GENRES))
-    trained = fit(network, recipe, data.subset(train), data.subset(val), checkpoint=Path(args.out) / "checkpoint.pt",
-                  device=args.device, seed=args.seed)
-    summary = json.loads((Path(args.work) / args.model / "summary.json").read_text())["summary"]
-    card = ModelCard(
-        name="genre", task="genre", architecture=recipe.architecture, classes=list(GTZAN_GENRES),
-        frontend=PRESETS[recipe.frontend].to_dict(), architecture_args=dict(recipe.architecture_args),
-        segment_frames=recipe.segment_frames, default_stride=recipe.eval_stride,
-        summary=f"{args.model} trained from scratch on {len(train)} real GTZAN clips",
-        training={"recipe": recipe.to_dict(), "data": args.data_note, "train_clips": len(train),
-                  "validation_clips": len(val), "best_epoch": trained.best_epoch, "seed": args.seed},
-        metrics={"cross_validation": {"folds": args.folds, "protocol": "stratified 8/1/1, each clip tested once",
-                                      **{k: v for k, v in summary.items()}}})
-    save_model(network.cpu(), card, args.out)
-    (Path(args.out) / "checkpoint.pt").unlink(missing_ok=True)
-    print(f"model: {args.out}")
+    path = train_table_model(TABLE, args.model, args.data, args.work, args.out, GTZAN_GENRES, name="genre",
+                             task="genre", n_folds=args.folds, seed=args.seed, device=args.device,
+                             max_epochs=args.max_epochs, folders=args.folders, data_note=args.data_note)
+    print(f"model: {path}")
 
 
 def main() -> None:

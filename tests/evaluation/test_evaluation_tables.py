@@ -5,13 +5,12 @@ import numpy as np
 import pytest
 from evaluation_fixtures import (make_ballroom, make_extended_ballroom, make_folders, make_gtzan, make_tang,
                                  write_tone)
-from recipe_loader import load_recipe
 
 from dancekit.data.splits import Fold, leak_summary
 from dancekit.evaluation import tables
 from dancekit.evaluation.table_report import data_facts, write_table_report
 from dancekit.evaluation.table_runs import evaluate, prepare
-from dancekit.evaluation.tables import (DATASETS, MODELS, SPLITS, SVM, TABLES, EvaluationInputError,
+from dancekit.evaluation.tables import (DATASETS, SPLITS, SVM, TABLES, EvaluationInputError,
                                         UnknownModelError, UnknownTableError, get_table, make_folds, parse_folds,
                                         recipe_for, select_models)
 from dancekit.training.recipes import TrainingRecipe
@@ -38,11 +37,6 @@ def test_every_table_names_known_data_split_and_models():
     with pytest.raises(UnknownModelError, match="unknown model 'lenet'"):
         select_models(TABLES["paper2-gtzan"], "bbnn,lenet")
     assert select_models(TABLES["paper2-gtzan"], None) == ["bbnn", SVM]
-
-
-def test_the_gtzan_recipe_uses_the_shared_model_mapping():
-    module = load_recipe("genre_gtzan")
-    assert module.MODELS is MODELS and module.TABLE is TABLES["gtzan-mini"]
 
 
 def test_gtzan_folds_are_recorded_and_a_mismatching_work_folder_is_refused(tmp_path):

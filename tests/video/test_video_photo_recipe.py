@@ -1,18 +1,20 @@
-"""`recipes/video_classification.py photos` end to end on a generated photo folder (tiny, 1 epoch)."""
+"""`recipes/video_classification.py` end to end on a generated photo folder (tiny, 1 epoch): `photos`, then `train`."""
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from recipe_loader import load_recipe
 
 from dancekit.video.frames import resize
 
+RECIPE = Path(__file__).resolve().parents[2] / "recipes" / "video_classification.py"
 
 
-def _recipe():
-    return load_recipe("video_classification")
+def _run(*argv) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(RECIPE), *map(str, argv)], capture_output=True, text=True, timeout=600)
 
 
 def _photo_folder(root: Path) -> Path:
@@ -33,20 +35,21 @@ def _photo_folder(root: Path) -> Path:
     return root
 
 
-def test_photo_recipe_groups_trains_reports_and_ships_a_loadable_model(tmp_path, capsys, one_torch_thread):
+def test_recipe_groups_trains_reports_and_ships_loadable_models(tmp_path):
     from dancekit.models.files import read_card
     from dancekit.models.video_cnn import load_video_model
 
     photos = _photo_folder(tmp_path / "photos")
-    argv = ["photos", "--data", str(photos), "--out", str(tmp_path / "run"), "--archs", "squeezenet1_0",
-            "--size", "32", "--epochs", "1", "--folds", "2", "--threads", "1", "--report", str(tmp_path / "report"),
-            "--model-out", str(tmp_path / "model")]
-    assert _recipe().main(argv) == 0
-    out = capsys.readouterr().out
-    assert '"groups": 21' in out  # 3 recordings + 18 distinct photos
+    argv = ["photos", "--data", photos, "--out", tmp_path / "run", "--archs", "squeezenet1_0",
+            "--size", "32", "--epochs", "1", "--folds", "2", "--threads", "1", "--report", tmp_path / "report",
+            "--model-out", tmp_path / "model", "--device", "cpu"]
+    proc = _run(*argv)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert '"groups": 21' in proc.stdout  # 3 recordings + 18 distinct photos
     results = json.loads((tmp_path / "run" / "results.json").read_text())
     assert results["grouping"]["per_class"]["joget"] == {"images": 14, "groups": 7, "largest": [8, 1, 1, 1],
                                                          "singletons": 6}
+    assert results["learning_rates"] == {"squeezenet1_0": 3e-4} and results["recipe"]["learning_rate"] == 1e-3
     held = set(results["ship"]["val_groups"])
     assert len(held) == 6 and not any(g.startswith(("apsara/rec", "joget/rec", "zapin/rec")) for g in held)
     card = read_card(tmp_path / "model")
@@ -62,12 +65,18 @@ def test_photo_recipe_groups_trains_reports_and_ships_a_loadable_model(tmp_path,
                  "confusion_shipped_held_out.png", "top_losses_cv_squeezenet1_0.png"):
         assert (tmp_path / "report" / name).stat().st_size > 1000
     # a rerun reads every finished run back instead of training again
-    _recipe().main(argv)
+    assert _run(*argv).returncode == 0
     again = json.loads((tmp_path / "run" / "results.json").read_text())
     assert again["ship"]["result"]["seconds"] == results["ship"]["result"]["seconds"]
 
-
-def test_photo_recipe_bad_folder_is_one_line_and_exit_2(tmp_path, capsys):
-    assert _recipe().main(["photos", "--data", str(tmp_path / "missing"), "--out", str(tmp_path / "run")]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("error: ") and "missing" in err[0]
+    # paper 4's frame recipe on the same folder: both splits, the report and a model of the video split
+    proc = _run("train", "--data", photos, "--out", tmp_path / "frames", "--archs", "squeezenet1_0", "--size", 32,
+                "--epochs", 1, "--batch", 16, "--device", "cpu", "--model-out", tmp_path / "frame_model")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "frame squeezenet1_0" in proc.stdout and "video squeezenet1_0" in proc.stdout
+    card = read_card(tmp_path / "frame_model")
+    assert card.architecture == "squeezenet1_0" and set(card.metrics) == {"frame", "video"}
+    assert not set(card.training["train_groups"]) & set(card.training["val_groups"])
+    assert card.training["data"] == {"source": str(photos), "layout": "image folder"}
+    assert load_video_model(tmp_path / "frame_model").card.classes == ["apsara", "joget", "zapin"]
+    assert (tmp_path / "frames" / "report" / "report.md").is_file()

@@ -23,7 +23,7 @@ from torch import nn
 
 from dancekit.evaluation.metrics import balanced_accuracy
 from dancekit.models.pose_classifier import PoseTCN, predict_proba
-from dancekit.training.loop import Evaluation, LoopSettings, run_training
+from dancekit.training.loop import Evaluation, LoopSettings, TrainingPlan, run_training
 from dancekit.video.pose_sequences import DEFAULT_WINDOW, FEATURE_CHANNELS, PoseSong, random_windows
 
 
@@ -91,7 +91,7 @@ def _full_batches(n: int, batch_size: int) -> int:
     return n // batch_size + (1 if n % batch_size >= 2 else 0)
 
 
-class PosePlan:
+class PosePlan(TrainingPlan):
     """Keypoint windows -> dance: fresh class-balanced windows every epoch, judged by balanced recall.
 
     Parameters
@@ -178,16 +178,6 @@ class PosePlan:
                                      "val_acc": round(float(np.mean(predicted == self.val[1])), 4)})
 
     def batch_size(self, batch) -> int:
-        """Windows in a batch.
-
-        Parameters
-        ----------
-        batch : (torch.Tensor, torch.Tensor)
-
-        Returns
-        -------
-        int
-        """
         return len(batch[1])
 
     def state_dict(self) -> dict:
