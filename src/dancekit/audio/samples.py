@@ -15,7 +15,7 @@ import numbers
 import numpy as np
 
 from dancekit.audio._mono import to_float32
-from dancekit.audio.resample import RESAMPLE_QUALITY, resample
+from dancekit.audio.resample import resample
 from dancekit.errors import EmptyAudioError, UnsupportedAudioError
 
 #: Lowest and highest sample rates accepted. 4 kHz is below any real recording format (telephone audio

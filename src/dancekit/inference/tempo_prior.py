@@ -27,7 +27,7 @@ FLOOR = 0.05
 
 @lru_cache(maxsize=None)
 def _histogram(label: str) -> tuple[np.ndarray, np.ndarray] | None:
-    from dancekit.synth.tempo import load_table
+    from dancekit.synth.tempo import load_table  # on first use: the synth package pulls in the synthesizer
 
     hist = load_table()["dances"].get(label)
     if hist is None:
