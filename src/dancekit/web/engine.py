@@ -23,7 +23,15 @@ from dancekit.web.settings import WebSettings
 
 
 class JobQueue:
-    """At most ``workers`` jobs run at once and ``max_queue`` more wait; the rest are refused."""
+    """At most ``workers`` jobs run at once and ``max_queue`` more wait; the rest are refused.
+
+    Parameters
+    ----------
+    workers, max_queue : int
+        Worker threads, and jobs that may wait for one.
+    name : str
+        Thread name prefix.
+    """
 
     def __init__(self, workers: int, max_queue: int, name: str = "dancekit-job"):
         self._pool: ThreadPoolExecutor | None = None  # made on first use, again after close()
@@ -33,6 +41,22 @@ class JobQueue:
         self.active = 0  # running or waiting; touched only on the event loop's thread
 
     async def run(self, fn: Callable, *args, **kwargs):
+        """Run ``fn(*args, **kwargs)`` in a worker thread and await its result.
+
+        ``ServerBusy`` (503) at once when the workers and the queue are full.
+
+        Parameters
+        ----------
+        fn : callable
+            The job.
+        *args, **kwargs
+            Its arguments.
+
+        Returns
+        -------
+        object
+            What ``fn`` returns.
+        """
         if self.active >= self.capacity:
             raise ServerBusy(f"server busy: {self.active} recordings are being identified or waiting; "
                              "try again in a few seconds")
@@ -50,6 +74,12 @@ class JobQueue:
         self.active -= 1
 
     def stats(self) -> dict[str, int]:
+        """Workers, jobs running or waiting, and the capacity, for the health check.
+
+        Returns
+        -------
+        dict
+        """
         return {"workers": self.workers, "active": self.active, "capacity": self.capacity}
 
     def close(self) -> None:
@@ -145,4 +175,5 @@ class Engine:
             self.genre.identify(clicks, sample_rate=sr, name="<warm-up>", tempo_prior=False)
 
     def close(self) -> None:
+        """Stop the job queue (the server is stopping)."""
         self.jobs.close()
