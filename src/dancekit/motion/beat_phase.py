@@ -73,7 +73,22 @@ class BeatPhaseError(DancekitError):
 
 
 def check_beats(beats) -> np.ndarray:
-    """Beat times as a 1-D float array, finite and strictly increasing, at least ``MIN_BEATS``."""
+    """Beat times as a 1-D float array, finite and strictly increasing, at least ``MIN_BEATS``.
+
+    Parameters
+    ----------
+    beats : array_like
+        Music beat times, in seconds.
+
+    Returns
+    -------
+    np.ndarray
+
+    Raises
+    ------
+    BeatPhaseError
+        Too few beats, or beats that are not finite and strictly increasing.
+    """
     beats = np.asarray(beats, dtype=np.float64).ravel()
     if len(beats) < MIN_BEATS:
         raise BeatPhaseError(f"need at least {MIN_BEATS} music beats, got {len(beats)}")
@@ -86,6 +101,20 @@ def beat_phase(times, beats, beats_per_bar: int = 1) -> tuple[np.ndarray, np.nda
     """``(valid, beat_phase, bar_phase)`` of each time (any shape) against a beat grid.
 
     ``valid`` marks times inside [first beat, last beat); phases are in [0, 1) there.
+
+    Parameters
+    ----------
+    times : array_like
+        Times in seconds, on the beats' clock.
+    beats : array_like
+        Increasing beat times (at least two).
+    beats_per_bar : int
+        Beats in a bar; the bar starts at the first beat of the grid.
+
+    Returns
+    -------
+    (np.ndarray, np.ndarray, np.ndarray)
+        ``valid`` (bool), beat phase and bar phase, each shaped as ``times``.
     """
     beats = np.asarray(beats, dtype=np.float64)
     times = np.asarray(times, dtype=np.float64)
@@ -97,7 +126,20 @@ def beat_phase(times, beats, beats_per_bar: int = 1) -> tuple[np.ndarray, np.nda
 
 
 def circular_mean(phases, weights=None) -> tuple[float, float]:
-    """Mean resultant length R in [0, 1] and mean phase in [0, 1) of phases (cycles)."""
+    """Mean resultant length R in [0, 1] and mean phase in [0, 1) of phases (cycles).
+
+    Parameters
+    ----------
+    phases : array_like
+        Phases in cycles.
+    weights : array_like, optional
+        A weight per phase; equal by default.
+
+    Returns
+    -------
+    (float, float)
+        R (1: all phases equal, 0: no preferred phase) and the mean phase; ``(0, 0)`` for none.
+    """
     phases = np.asarray(phases, dtype=np.float64)
     if phases.size == 0:
         return 0.0, 0.0
@@ -110,6 +152,18 @@ def rayleigh_p(r: float, n: int) -> float:
     """Rayleigh test p-value that n phases with resultant R are uniform (Zar's approximation).
 
     Descriptive only: it assumes independent phases, which the motion beats of one dancer are not.
+
+    Parameters
+    ----------
+    r : float
+        Mean resultant length.
+    n : int
+        Number of phases.
+
+    Returns
+    -------
+    float
+        The p-value (1 for fewer than two phases).
     """
     if n < 2:
         return 1.0
@@ -118,7 +172,24 @@ def rayleigh_p(r: float, n: int) -> float:
 
 
 def harmonic_coefficients(signal, phases, harmonics) -> np.ndarray:
-    """``C_k = mean((x - mean x) exp(-2 pi i k phase)) / mean x`` for each k (relative Fourier terms)."""
+    """``C_k = mean((x - mean x) exp(-2 pi i k phase)) / mean x`` for each k (relative Fourier terms).
+
+    Relative to the mean, so a slow and a fast dancer who vary their speed alike score alike.
+
+    Parameters
+    ----------
+    signal : array_like
+        Samples ``x`` (a speed curve).
+    phases : array_like
+        Phase of each sample, in cycles.
+    harmonics : sequence of int
+        The ``k`` to compute.
+
+    Returns
+    -------
+    np.ndarray of complex
+        One coefficient per harmonic; zeros for an empty or zero-mean signal.
+    """
     x = np.asarray(signal, dtype=np.float64)
     mean = float(np.mean(x)) if x.size else 0.0
     if x.size == 0 or mean <= 1e-12:
@@ -128,12 +199,39 @@ def harmonic_coefficients(signal, phases, harmonics) -> np.ndarray:
 
 
 def modulation_depth(coefficients) -> float:
-    """rms of the phase-average profile relative to its mean: ``sqrt(2 sum |C_k|^2)``."""
+    """rms of the phase-average profile relative to its mean: ``sqrt(2 sum |C_k|^2)``.
+
+    Parameters
+    ----------
+    coefficients : array_like of complex
+        The relative Fourier terms of :func:`harmonic_coefficients`.
+
+    Returns
+    -------
+    float
+        0 for a flat profile; about 0.71 for a sine that dips to zero speed.
+    """
     return float(np.sqrt(2 * np.sum(np.abs(coefficients) ** 2)))
 
 
 def synchronous_profile(signal, phases, bins: int) -> np.ndarray:
-    """Average of a signal in ``bins`` equal phase bins, divided by its overall mean (NaN: empty bin)."""
+    """Average of a signal in ``bins`` equal phase bins, divided by its overall mean (NaN: empty bin).
+
+    Shows where in the bar the speed dips, for the report.
+
+    Parameters
+    ----------
+    signal : array_like
+        Samples.
+    phases : array_like
+        Phase of each sample, in [0, 1).
+    bins : int
+        Bins over one cycle.
+
+    Returns
+    -------
+    np.ndarray [shape=(bins,)]
+    """
     x = np.asarray(signal, dtype=np.float64)
     index = np.minimum((np.asarray(phases) * bins).astype(int), bins - 1)
     total = np.bincount(index, x, minlength=bins)
@@ -144,7 +242,25 @@ def synchronous_profile(signal, phases, bins: int) -> np.ndarray:
 
 
 def clock_ratios(tolerance: float, step: float = CLOCK_STEP) -> np.ndarray:
-    """Clock ratios searched: 1 and every ``step`` within +/- ``tolerance``."""
+    """Clock ratios searched: 1 and every ``step`` within +/- ``tolerance``.
+
+    Parameters
+    ----------
+    tolerance : float
+        Largest relative clock error, in [0, 0.5).
+    step : float
+        Spacing of the ratios.
+
+    Returns
+    -------
+    np.ndarray
+        Increasing ratios, symmetric about 1.
+
+    Raises
+    ------
+    BeatPhaseError
+        ``tolerance`` outside [0, 0.5).
+    """
     if tolerance < 0 or tolerance >= 0.5:
         raise BeatPhaseError(f"clock tolerance must be in [0, 0.5), got {tolerance}")
     n = int(round(tolerance / step))
@@ -177,7 +293,20 @@ def _scan(speed, times, events, beats, m: int, ratios, anchor: float) -> dict:
 
 
 def extend_grid(beats, start: float, stop: float) -> np.ndarray:
-    """The grid continued at its median interval so that it covers [start, stop] (for null grids)."""
+    """The grid continued at its median interval so that it covers [start, stop] (for null grids).
+
+    Parameters
+    ----------
+    beats : array_like
+        Increasing beat times (at least two).
+    start, stop : float
+        The span to cover, in seconds.
+
+    Returns
+    -------
+    np.ndarray
+        The beats with extra beats before and after (at least one on each side).
+    """
     beats = np.asarray(beats, dtype=np.float64)
     step = float(np.median(np.diff(beats)))
     before = beats[0] - step * np.arange(max(0, int(np.ceil((beats[0] - start) / step)) + 1), 0, -1)
@@ -190,6 +319,27 @@ def stretched_grids(beats, anchor: float, stop: float, n: int, rng: np.random.Ge
     """``n`` null grids: the beats stretched about ``anchor`` by tolerance + ``stretch`` (either way), shifted.
 
     The grid is first continued (:func:`extend_grid`) so every null grid covers the motion.
+
+    Parameters
+    ----------
+    beats : array_like
+        The song's beat times.
+    anchor : float
+        Time the stretch is about (the motion's first sample).
+    stop : float
+        The motion's last time.
+    n : int
+        Grids to make.
+    rng : np.random.Generator
+        Source of the stretches, directions and shifts.
+    clock_tolerance : float
+        The clock search's reach, which every stretch goes beyond.
+    stretch : (float, float)
+        Range of the stretch beyond the tolerance.
+
+    Returns
+    -------
+    list of np.ndarray
     """
     beats = np.asarray(beats, dtype=np.float64)
     period = float(np.median(np.diff(beats)))
@@ -205,7 +355,23 @@ def stretched_grids(beats, anchor: float, stop: float, n: int, rng: np.random.Ge
 
 @dataclass
 class LockingStat:
-    """One statistic: observed value (best clock), the clock ratio, preferred phase and its null."""
+    """One statistic: observed value (best clock), the clock ratio, preferred phase and its null.
+
+    Parameters
+    ----------
+    value : float
+        The statistic at the best clock ratio.
+    clock : float
+        That ratio.
+    phase : float or None
+        Preferred phase in cycles (None where there is none, e.g. no motion beats).
+    null_mean, null_sd : float
+        Mean and standard deviation of the statistic over the null grids.
+    z : float
+        ``(value - null_mean) / null_sd`` (0 when the null does not vary).
+    p : float
+        ``(1 + #null >= value) / (1 + #null)``.
+    """
 
     value: float
     clock: float
@@ -217,6 +383,12 @@ class LockingStat:
 
     @property
     def passed(self) -> bool:
+        """Whether ``p < ALPHA``.
+
+        Returns
+        -------
+        bool
+        """
         return self.p < ALPHA
 
 
@@ -226,6 +398,25 @@ class BeatPhaseResult:
 
     ``profile``: the bar-synchronous average speed (4 bins a beat, relative to the mean) at the
     primary statistic's best clock; ``phase`` of a speed statistic is where the speed dips.
+
+    Parameters
+    ----------
+    stats : dict of str to LockingStat
+        One entry per name of ``STATISTICS``.
+    beats_per_bar : int
+        The bar tested.
+    clock_tolerance : float
+        The clock search's reach.
+    n_null : int
+        Null grids used.
+    seconds : float
+        Span of the motion tested.
+    motion_beats : int
+        Motion beats in that span.
+    music_beats : int
+        Music beats in that span.
+    profile : list of float
+        The bar-synchronous speed profile (NaN for an empty bin).
     """
 
     stats: dict[str, LockingStat]
@@ -239,9 +430,21 @@ class BeatPhaseResult:
 
     @property
     def passed(self) -> bool:
+        """The verdict of the primary statistic (``PRIMARY``).
+
+        Returns
+        -------
+        bool
+        """
         return self.stats[PRIMARY].passed
 
     def to_dict(self) -> dict:
+        """Plain data for JSON reports: every statistic with its verdict, NaN profile bins as None.
+
+        Returns
+        -------
+        dict
+        """
         out = asdict(self)
         out["passed"] = self.passed
         for name, stat in self.stats.items():
@@ -257,6 +460,36 @@ def beat_phase_locking(speed, times, beats, beats_per_bar: int, events=None, *,
 
     ``times``: the song time of each speed sample. ``null_grids``: beat grids to use as the null
     instead of ``n_null`` stretched copies of ``beats`` (e.g. other songs' beats moved to this span).
+
+    Parameters
+    ----------
+    speed : array_like
+        Motion speed samples (at least 4).
+    times : array_like
+        Song time of each sample, in seconds.
+    beats : array_like
+        Music beat times (see :func:`check_beats`); at least ``MIN_BEATS`` under the motion.
+    beats_per_bar : int
+        Beats in a bar (the meter).
+    events : array_like, optional
+        Motion beat times; without them the event statistics are 0.
+    clock_tolerance : float
+        Reach of the clock search; 0 for motion with an exact clock (generated).
+    null_grids : sequence of array_like, optional
+        Beat grids for the null, instead of stretched copies of ``beats``.
+    n_null : int
+        Stretched null grids to draw when ``null_grids`` is None.
+    seed : int
+        Seeds those draws.
+
+    Returns
+    -------
+    BeatPhaseResult
+
+    Raises
+    ------
+    BeatPhaseError
+        Inputs that cannot be tested (too short, not finite, too few beats under the motion).
     """
     beats = check_beats(beats)
     speed = np.asarray(speed, dtype=np.float64).ravel()
@@ -318,6 +551,23 @@ def clip_beat_phase(clip: MotionClip, beats, beats_per_bar: int, joints=None, **
     """:func:`beat_phase_locking` of a clip's mean joint speed and motion beats (song clock) against ``beats``.
 
     ``joints`` as in :func:`dancekit.motion.beats.motion_speed` (``TANG_FEET``: the steps only).
+
+    Parameters
+    ----------
+    clip : MotionClip
+        The motion, its ``start_s`` on the song's clock.
+    beats : array_like
+        The song's beat times, in seconds.
+    beats_per_bar : int
+        Beats in a bar.
+    joints : sequence of int, optional
+        Joints whose speed counts; all by default.
+    **options
+        Passed to :func:`beat_phase_locking` (``clock_tolerance``, ``null_grids``, ``n_null``, ``seed``).
+
+    Returns
+    -------
+    BeatPhaseResult
     """
     speed = motion_speed(clip, joints=joints)
     times = clip.start_s + np.arange(len(speed)) / clip.fps
@@ -330,6 +580,25 @@ def capture_clock(clip: MotionClip, beats, beats_per_bar: int, joints=None, *, t
     dancer's bar-synchronous speed is not significant (p >= ``alpha``) and the clock is a guess.
 
     Feed it to :meth:`MotionClip.retimed` before training on the capture.
+
+    Parameters
+    ----------
+    clip, beats, beats_per_bar, joints
+        As in :func:`clip_beat_phase` (``clip`` a captured dance).
+    tolerance : float
+        Largest clock error searched.
+    n_null : int
+        Null grids of the significance test.
+    alpha : float
+        Significance level.
+    seed : int
+        Seeds the null grids.
+
+    Returns
+    -------
+    float or None
+        Song seconds per nominal capture second (as :meth:`MotionClip.retimed` takes it), or None
+        when the capture does not lock to the music.
     """
     result = clip_beat_phase(clip, beats, beats_per_bar, joints=joints, clock_tolerance=tolerance, n_null=n_null,
                              seed=seed)

@@ -73,7 +73,7 @@ class MotionClip:
         Parameters
         ----------
         clock : float
-            Capture seconds per song second (> 0).
+            Song seconds per nominal clip second (> 0; > 1 for a capture whose clock runs fast).
 
         Returns
         -------

@@ -30,7 +30,25 @@ class StepGenerationError(DancekitError):
 
 
 def resolve_dance(name: str | None, dances: list[str]) -> int | None:
-    """Index of a dance name (``waltz``, ``cha-cha``, ``Slow Waltz``...) among the model's dances."""
+    """Index of a dance name (``waltz``, ``cha-cha``, ``Slow Waltz``...) among the model's dances.
+
+    Parameters
+    ----------
+    name : str or None
+        A dance name or alias, any case; None for no dance.
+    dances : list of str
+        The model's dances (its card's classes).
+
+    Returns
+    -------
+    int or None
+        None when ``name`` is None.
+
+    Raises
+    ------
+    StepGenerationError
+        The model does not dance it.
+    """
     if name is None:
         return None
     from dancekit.dances import dance_by_name
@@ -57,7 +75,25 @@ def _loaded(model, device):
 
 
 class StepGenerator:
-    """Live generation: push 16 kHz mono audio, get the normalised motion features of every new frame."""
+    """Live generation: push 16 kHz mono audio, get the normalised motion features of every new frame.
+
+    Parameters
+    ----------
+    model : str or os.PathLike or LoadedModel, optional
+        A step generator, its folder or built-in name; the built-in one when None.
+    dance : str, optional
+        The dance of a dance-conditioned model (default Slow Waltz, or its first dance); ignored
+        by one that is not conditioned.
+    seed : int, optional
+        Perturbs the starting pose, so one song can be danced in several ways; None = the mean pose.
+    device : str
+        Where the network runs.
+
+    Raises
+    ------
+    StepGenerationError
+        The model does not dance ``dance``.
+    """
 
     def __init__(self, model=None, dance: str | None = None, seed: int | None = None, device: str = "cpu"):
         self.model = _loaded(model, device)
@@ -78,7 +114,18 @@ class StepGenerator:
         self.audio = StepAudioStream()
 
     def push(self, samples) -> np.ndarray:
-        """Motion features ``[n, D]`` (normalised) for the frames completed by these samples."""
+        """Motion features ``[n, D]`` (normalised) for the frames completed by these samples.
+
+        Parameters
+        ----------
+        samples : array_like
+            The next 16 kHz mono samples, any count.
+
+        Returns
+        -------
+        np.ndarray [shape=(n, D), dtype=float32]
+            One row per audio frame these samples complete (may be none).
+        """
         return self._run(self.audio.push(samples))
 
     def finish(self) -> np.ndarray:
@@ -93,7 +140,29 @@ class StepGenerator:
 
 
 def load_step_audio(source, seconds: float | None = None, sample_rate: int | None = None) -> np.ndarray:
-    """A path/bytes (decoded) or an array (at ``sample_rate``, default 16 kHz) -> 16 kHz mono, peak 1."""
+    """A path/bytes (decoded) or an array (at ``sample_rate``, default 16 kHz) -> 16 kHz mono, peak 1.
+
+    Parameters
+    ----------
+    source : str, os.PathLike, bytes or np.ndarray
+        A file, its bytes, or mono samples.
+    seconds : float, optional
+        Keep only the first this many seconds.
+    sample_rate : int, optional
+        Rate of an array ``source`` (default 16 kHz); ignored for files.
+
+    Returns
+    -------
+    np.ndarray
+        16 kHz mono samples scaled to peak 1 (the level the model was trained at).
+
+    Raises
+    ------
+    StepGenerationError
+        An array that is not mono.
+    EmptyAudioError
+        No samples.
+    """
     if isinstance(source, (str, os.PathLike, bytes)):
         from dancekit import audio
 
@@ -122,6 +191,32 @@ def generate_features(source, model=None, dance: str | None = None, seconds: flo
     """Normalised motion features ``[T, D]`` at 30 fps for a song, generated chunk by chunk.
 
     ``progress(frames_done, frames_total)`` is called after every chunk.
+
+    Parameters
+    ----------
+    source : str, os.PathLike, bytes or np.ndarray
+        The song (see :func:`load_step_audio`).
+    model : str or os.PathLike or LoadedModel, optional
+        The step generator; the built-in one when None.
+    dance : str, optional
+        See :class:`StepGenerator`.
+    seconds : float, optional
+        Only the first this many seconds of the song.
+    sample_rate : int, optional
+        Rate of an array ``source``.
+    seed : int, optional
+        See :class:`StepGenerator`.
+    chunk_seconds : float
+        Audio per chunk; bounds memory and sets how often ``progress`` is called.
+    progress : callable, optional
+        ``progress(frames_done, frames_total)``.
+    device : str
+        Where the network runs.
+
+    Returns
+    -------
+    (np.ndarray, StepGenerator)
+        The features ``[T, D]`` (normalised) and the generator (its model card, its dance).
     """
     y = load_step_audio(source, seconds, sample_rate)
     generator = StepGenerator(model, dance, seed, device)
@@ -145,6 +240,24 @@ def generate_steps(source, model=None, dance: str | None = None, seconds: float 
     ``dance``: one of the model's dances (``waltz``, ``cha-cha``, ``rumba``, ``tango``...); a
     dance-conditioned model given none dances Slow Waltz (or its first dance). Other keywords:
     see :func:`generate_features`.
+
+    Parameters
+    ----------
+    source : str, os.PathLike, bytes or np.ndarray
+        The song.
+    model : str or os.PathLike or LoadedModel, optional
+        The step generator; the built-in one when None.
+    dance : str, optional
+        The dance to generate.
+    seconds : float, optional
+        Only the first this many seconds of the song.
+    **kwargs
+        ``sample_rate``, ``seed``, ``chunk_seconds``, ``progress``, ``device``.
+
+    Returns
+    -------
+    MotionClip
+        Joint positions at 30 fps; ``meta`` holds ``dance``, ``model`` and ``source``.
     """
     from dancekit.motion.features import MotionNormalizer, features_to_motion, keep_root_upright
 

@@ -40,6 +40,24 @@ class RotationClip:
 
     ``root`` is where the skeleton's root joint is; ``start_s`` and ``meta`` travel as in
     :class:`MotionClip`.
+
+    Parameters
+    ----------
+    quats : np.ndarray [shape=(T, J, 4)]
+        Each joint's rotation relative to its parent, scalar first (stored as float64).
+    root : np.ndarray [shape=(T, 3)]
+        World position of the root joint, in cm.
+    fps : float
+        Frames per second.
+    start_s : float
+        Song time of frame 0, in seconds.
+    meta : dict
+        Where the clip comes from, as in :class:`MotionClip`.
+
+    Raises
+    ------
+    ValueError
+        The arrays are not ``[T, J, 4]`` and ``[T, 3]``.
     """
 
     quats: np.ndarray
@@ -98,7 +116,25 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 
 def positions_to_rotations(clip: MotionClip, skeleton: Skeleton = TANG_SKELETON) -> RotationClip:
-    """Inverse kinematics: the rotations that put the skeleton's bones along the clip's bones."""
+    """Inverse kinematics: the rotations that put the skeleton's bones along the clip's bones.
+
+    Parameters
+    ----------
+    clip : MotionClip
+        Joint positions in the skeleton's clip layout.
+    skeleton : Skeleton
+        The skeleton whose rest pose and ``sources`` the rotations refer to.
+
+    Returns
+    -------
+    RotationClip
+        Sign-continuous local rotations, ``root`` at the skeleton's root joint.
+
+    Raises
+    ------
+    SkeletonError
+        The clip has no frames, or fewer joints than the skeleton reads.
+    """
     pos = skeleton.joint_positions(clip.world_joints())
     n_frames, n_joints = pos.shape[:2]
     if n_frames == 0:
@@ -132,7 +168,27 @@ def positions_to_rotations(clip: MotionClip, skeleton: Skeleton = TANG_SKELETON)
 
 
 def forward_kinematics(quats: np.ndarray, root: np.ndarray, skeleton: Skeleton) -> np.ndarray:
-    """World positions [T, J, 3] of every skeleton joint from local rotations and the root position."""
+    """World positions [T, J, 3] of every skeleton joint from local rotations and the root position.
+
+    Parameters
+    ----------
+    quats : np.ndarray [shape=(T, J, 4)]
+        Local rotations, one per skeleton joint (normalised here).
+    root : np.ndarray [shape=(T, 3)]
+        World position of the root joint.
+    skeleton : Skeleton
+        Parents and rest offsets.
+
+    Returns
+    -------
+    np.ndarray [shape=(T, J, 3)]
+        Positions in the units of the offsets and the root (cm).
+
+    Raises
+    ------
+    SkeletonError
+        The rotations are not one per skeleton joint.
+    """
     quats = Q.normalize(quats)
     if quats.ndim != 3 or quats.shape[1] != len(skeleton):
         raise SkeletonError(f"rotations are for {quats.shape[1] if quats.ndim == 3 else '?'} joints, "
@@ -153,6 +209,17 @@ def rotations_to_positions(rot: RotationClip, skeleton: Skeleton = TANG_SKELETON
 
     The returned clip's ``root`` is the skeleton's root joint (the pelvis for Tang), so its
     ``joints`` are relative to that; compare clips by :meth:`MotionClip.world_joints`.
+
+    Parameters
+    ----------
+    rot : RotationClip
+        Local rotations on ``skeleton``.
+    skeleton : Skeleton
+        Its ``output_joints`` pick the clip's joints.
+
+    Returns
+    -------
+    MotionClip
     """
     pos = forward_kinematics(rot.quats, rot.root, skeleton)
     world = pos[:, list(skeleton.output_joints)]
@@ -160,5 +227,17 @@ def rotations_to_positions(rot: RotationClip, skeleton: Skeleton = TANG_SKELETON
 
 
 def reconstruction_error_mm(original: MotionClip, rebuilt: MotionClip) -> np.ndarray:
-    """Per-frame, per-joint distance [T, J] in mm between two clips' world joints (cm in, mm out)."""
+    """Per-frame, per-joint distance [T, J] in mm between two clips' world joints (cm in, mm out).
+
+    Measures what an inverse/forward kinematics round trip loses.
+
+    Parameters
+    ----------
+    original, rebuilt : MotionClip
+        Clips of the same frames and joints.
+
+    Returns
+    -------
+    np.ndarray [shape=(T, J)]
+    """
     return 10.0 * np.linalg.norm(original.world_joints().astype(np.float64) - rebuilt.world_joints(), axis=-1)

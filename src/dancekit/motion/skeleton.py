@@ -48,6 +48,26 @@ class Skeleton:
     ends). ``sources`` says, for each joint, which joints of a :class:`MotionClip` it sits on
     (their mean); ``output_joints`` lists, for each clip joint, the skeleton joint to read it
     back from. Both default to the identity (clip joint j is skeleton joint j).
+
+    Parameters
+    ----------
+    names : tuple of str
+        Unique joint names, root first.
+    parents : tuple of int
+        Each joint's parent index (-1 for the root), always before the joint.
+    offsets : np.ndarray [shape=(J, 3)]
+        Rest offset of each joint from its parent, in cm (the root's is ignored).
+    end_sites : dict of int to np.ndarray
+        BVH "End Site" offset of leaf joints.
+    sources : tuple of tuple of int, optional
+        Clip joints whose mean each skeleton joint sits on.
+    output_joints : tuple of int, optional
+        Skeleton joint read back for each clip joint.
+
+    Raises
+    ------
+    SkeletonError
+        Lengths disagree, the order is not root first, or names repeat.
     """
 
     names: tuple[str, ...]
@@ -79,16 +99,49 @@ class Skeleton:
         return len(self.names)
 
     def index(self, name: str) -> int:
+        """The index of a joint by name (the Tang layout names are easier to read than numbers).
+
+        Parameters
+        ----------
+        name : str
+            A joint name.
+
+        Returns
+        -------
+        int
+
+        Raises
+        ------
+        SkeletonError
+            No joint has that name.
+        """
         try:
             return self.names.index(name)
         except ValueError:
             raise SkeletonError(f"no joint named {name!r}") from None
 
     def children(self, joint: int) -> tuple[int, ...]:
+        """The joints whose parent is ``joint``, in index order.
+
+        Parameters
+        ----------
+        joint : int
+            A joint index.
+
+        Returns
+        -------
+        tuple of int
+        """
         return self._children[joint]
 
     @property
     def leaves(self) -> tuple[int, ...]:
+        """Joints without children (their rotation moves nothing).
+
+        Returns
+        -------
+        tuple of int
+        """
         return tuple(j for j in range(len(self)) if not self._children[j])
 
     @property
@@ -98,6 +151,12 @@ class Skeleton:
 
     @property
     def n_clip_joints(self) -> int:
+        """Joints of a :class:`MotionClip` in this skeleton's layout (23 for Tang).
+
+        Returns
+        -------
+        int
+        """
         return len(self.output_joints)
 
     def rest_positions(self) -> np.ndarray:
@@ -108,7 +167,22 @@ class Skeleton:
         return pos
 
     def joint_positions(self, world_joints: np.ndarray) -> np.ndarray:
-        """Skeleton joint positions [T, J, 3] from clip joint positions [T, Jc, 3] (via ``sources``)."""
+        """Skeleton joint positions [T, J, 3] from clip joint positions [T, Jc, 3] (via ``sources``).
+
+        Parameters
+        ----------
+        world_joints : np.ndarray [shape=(T, Jc, 3)]
+            A clip's world joint positions (:meth:`MotionClip.world_joints`).
+
+        Returns
+        -------
+        np.ndarray [shape=(T, J, 3)]
+
+        Raises
+        ------
+        SkeletonError
+            The clip has fewer joints than ``sources`` reads.
+        """
         world_joints = np.asarray(world_joints, dtype=np.float64)
         needed = max(max(s) for s in self.sources) + 1
         if world_joints.ndim != 3 or world_joints.shape[1] < needed:
@@ -117,7 +191,18 @@ class Skeleton:
         return np.stack([world_joints[:, list(s)].mean(axis=1) for s in self.sources], axis=1)
 
     def bone_lengths(self, world_joints: np.ndarray) -> np.ndarray:
-        """Per-frame length [T, J] of each joint's incoming bone in a clip (root column is 0)."""
+        """Per-frame length [T, J] of each joint's incoming bone in a clip (root column is 0).
+
+        Parameters
+        ----------
+        world_joints : np.ndarray [shape=(T, Jc, 3)]
+            A clip's world joint positions.
+
+        Returns
+        -------
+        np.ndarray [shape=(T, J)]
+            Lengths in the clip's units (cm).
+        """
         pos = self.joint_positions(world_joints)
         lengths = np.zeros(pos.shape[:2])
         for j in range(1, len(self)):
@@ -125,7 +210,18 @@ class Skeleton:
         return lengths
 
     def with_bone_lengths(self, lengths: np.ndarray) -> "Skeleton":
-        """The same rest directions with new bone lengths [J] (zero-length bones stay zero)."""
+        """The same rest directions with new bone lengths [J] (zero-length bones stay zero).
+
+        Parameters
+        ----------
+        lengths : np.ndarray [shape=(J,)]
+            Length of each joint's incoming bone (the root's is ignored).
+
+        Returns
+        -------
+        Skeleton
+            End sites are scaled with their joint's bone.
+        """
         lengths = np.asarray(lengths, dtype=np.float64)
         norms = np.linalg.norm(self.offsets, axis=1)
         scale = np.where(norms > 1e-9, lengths / np.maximum(norms, 1e-9), 0.0)
@@ -135,7 +231,24 @@ class Skeleton:
 
 
 def fit_bone_lengths(skeleton: Skeleton, clips) -> Skeleton:
-    """``skeleton`` with the mean bone lengths of ``clips`` (frames weighted equally)."""
+    """``skeleton`` with the mean bone lengths of ``clips`` (frames weighted equally).
+
+    Parameters
+    ----------
+    skeleton : Skeleton
+        Rest directions and the clip layout.
+    clips : iterable of MotionClip
+        Captures in that layout.
+
+    Returns
+    -------
+    Skeleton
+
+    Raises
+    ------
+    SkeletonError
+        The clips hold no frame.
+    """
     total, count = np.zeros(len(skeleton)), 0
     for clip in clips:
         total += skeleton.bone_lengths(clip.world_joints()).sum(axis=0)
