@@ -39,10 +39,12 @@ def test_command_line_modules_use_the_table(path):
     assert _literal_codes(ast.parse(path.read_text())) == []
 
 
-def test_every_error_class_exits_with_a_code_of_the_table():
-    """Error classes elsewhere may still write a number; it must be one the table defines."""
+def test_every_error_class_names_its_code_from_the_table():
+    """``exit_code = 2`` hides which row of the table is meant; every error class names it."""
+    bare = []
     for path in sorted(SRC.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
             if (isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "exit_code" for t in node.targets)
                     and isinstance(node.value, ast.Constant)):
-                assert node.value.value in TABLE.values(), f"{path.relative_to(SRC)}:{node.lineno}"
+                bare.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert bare == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from dancekit.errors import DancekitError
+from dancekit.exit_codes import EXIT_USAGE
 from dancekit.synth.degrade import NOISE_KINDS, hall_noise
 
 #: The paper's conditions, in its column order.
@@ -18,7 +19,7 @@ CONDITIONS = ("clean", "white20", "claps20", "crowd20")
 class ConditionError(DancekitError, ValueError):
     """A listening condition that names no known noise."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def parse_condition(condition: str) -> tuple[str | None, float | None]:

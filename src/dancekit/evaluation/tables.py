@@ -18,13 +18,14 @@ from dancekit.data.recordings import Recording
 from dancekit.data.synth_corpus import DANCE_CNN_OTHER, synth_label_set, synth_recordings
 from dancekit.data.splits import IndexFold
 from dancekit.errors import DancekitError
+from dancekit.exit_codes import EXIT_USAGE
 from dancekit.training.recipes import TrainingRecipe, get_recipe
 
 
 class EvaluationInputError(DancekitError):
     """Bad input to an evaluation (table, model, fold, data folder or layout, work folder): a usage error."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class UnknownTableError(EvaluationInputError):

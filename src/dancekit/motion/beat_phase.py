@@ -43,6 +43,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from dancekit.errors import DancekitError
+from dancekit.exit_codes import EXIT_USAGE
 from dancekit.motion.beats import motion_beats, motion_speed
 from dancekit.motion.clip import MotionClip
 
@@ -69,7 +70,7 @@ SPEED_CAP_PERCENTILE = 99.0
 class BeatPhaseError(DancekitError):
     """Beats or motion that cannot be phase-tested (too few, not increasing, not finite)."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def check_beats(beats) -> np.ndarray:

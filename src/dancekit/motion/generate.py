@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from dancekit.errors import DancekitError
+from dancekit.exit_codes import EXIT_USAGE
 from dancekit.features.step_audio import FPS, SAMPLE_RATE, StepAudioStream, frames_for_samples
 from dancekit.models.dance_rnn import load_dance_rnn
 
@@ -26,7 +27,7 @@ SEED_JITTER = 0.05
 class StepGenerationError(DancekitError):
     """Bad generation request (e.g. a dance the model does not know)."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def resolve_dance(name: str | None, dances: list[str]) -> int | None:

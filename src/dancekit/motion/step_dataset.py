@@ -19,6 +19,7 @@ import numpy as np
 from dancekit import audio
 from dancekit.dances import dance_by_name
 from dancekit.errors import DancekitError
+from dancekit.exit_codes import EXIT_USAGE
 from dancekit.features import step_audio
 from dancekit.motion.beat_phase import capture_clock
 from dancekit.motion.beats import TANG_FEET, song_rhythm
@@ -32,7 +33,7 @@ from dancekit.training.step_data import STEP_DANCES
 class StepDatasetError(DancekitError):
     """The Tang folder gives no songs to train on."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def danced_step_audio(clip: MotionClip, frames: int) -> np.ndarray:

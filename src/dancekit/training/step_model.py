@@ -15,6 +15,7 @@ from safetensors.torch import load_file
 
 from dancekit.errors import DancekitError
 from dancekit.evaluation.step_report import held_out_summary
+from dancekit.exit_codes import EXIT_USAGE
 from dancekit.features import step_audio
 from dancekit.models.dance_rnn import build_dance_rnn, load_dance_rnn, make_card
 from dancekit.models.files import save_model
@@ -34,7 +35,7 @@ TRAINING_DATA = ("Tang et al. 2018 'Dance with Melody' motion capture with its m
 class StepModelError(DancekitError):
     """A run that cannot be shipped (e.g. the results hold no rows of its variant)."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def step_model_frontend(motion_dim: int, meta: dict) -> dict:

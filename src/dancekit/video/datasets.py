@@ -23,6 +23,7 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from dancekit.errors import DancekitError
+from dancekit.exit_codes import EXIT_USAGE
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".3gp"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp"}
@@ -32,7 +33,7 @@ FRAME_NAME = re.compile(r"^(?P<group>.+)__t\d+$")
 class DatasetError(DancekitError):
     """A dataset folder is missing, empty, or not in the expected layout."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 @dataclass

@@ -16,12 +16,13 @@ from typing import Iterable
 import numpy as np
 
 from dancekit.errors import DancekitError
+from dancekit.exit_codes import EXIT_AUDIO
 
 
 class VideoError(DancekitError):
     """The input could not be read as a video."""
 
-    exit_code = 3
+    exit_code = EXIT_AUDIO
 
 
 @dataclass

@@ -15,12 +15,13 @@ from dancekit.errors import (
     TooLongError,
     UnsupportedAudioError,
 )
+from dancekit.exit_codes import EXIT_USAGE
 
 
 class WebSettingsError(DancekitError):
     """A server setting out of range (bad ``dancekit serve`` usage)."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class WebError(DancekitError):

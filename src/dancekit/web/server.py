@@ -23,13 +23,14 @@ from uvicorn.protocols.http.h11_impl import STATUS_PHRASES, H11Protocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 from dancekit.errors import DancekitError
+from dancekit.exit_codes import EXIT_USAGE
 from dancekit.web.errors import error_body
 
 
 class ServeError(DancekitError):
     """The server cannot start (address in use, bad certificate files, a port out of range)."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
