@@ -1,7 +1,8 @@
 """Command line: a thin layer over the library. ``dancekit --help`` lists the commands.
 
-Exit codes: 0 success; 1 unexpected internal error; 2 bad usage; 3 at least one input could
-not be read as audio (the others are still processed); 4 model problem; 130 interrupted.
+Exit codes (the one table, ``dancekit.exit_codes``): 0 success; 1 unexpected internal error; 2 bad
+usage; 3 at least one input could not be read as audio (the others are still processed); 4 model
+problem; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -21,9 +22,15 @@ from dancekit.cli_types import (
     torch_device,
 )
 from dancekit.errors import AudioError, DancekitError
+from dancekit.exit_codes import (  # noqa: F401  EXIT_MODEL, EXIT_USAGE: importable from here too
+    EXIT_AUDIO,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_MODEL,
+    EXIT_OK,
+    EXIT_USAGE,
+)
 from dancekit.inference.limits import MAX_DURATION_S
-
-EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_AUDIO, EXIT_MODEL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 
 
 def _add_classify_arguments(p: argparse.ArgumentParser, what: str, stride_help: str) -> None:
@@ -135,10 +142,10 @@ def cmd_identify(args: argparse.Namespace) -> int:
 
 def cmd_genre(args: argparse.Namespace) -> int:
     from dancekit.inference import Identifier
-    from dancekit.models import DEFAULT_GENRE_MODEL
+    from dancekit.models import DEFAULT_MODELS
 
     args.plot_folder = _plots_in_folder(args)
-    identifier = Identifier(args.model or DEFAULT_GENRE_MODEL, device=args.device)
+    identifier = Identifier(args.model or DEFAULT_MODELS["genre"], device=args.device)
     return _classify_files(identifier, args, rhythm=args.tempo, tempo_prior=False)
 
 
@@ -177,7 +184,7 @@ def _classify_files(identifier, args: argparse.Namespace, rhythm: bool, tempo_pr
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from dancekit.models.files import builtin_models, read_card
+    from dancekit.models.card import builtin_models, read_card
 
     cards = [read_card(path) for path in builtin_models().values()]
     if args.json:

@@ -38,7 +38,7 @@ from dancekit.inference.limits import MAX_DURATION_S
 from dancekit.inference.result import NO_MUSIC, OK, SHORT, IdentifyResult
 from dancekit.inference.segments import SegmentCutter
 from dancekit.inference.tempo_prior import fuse
-from dancekit.models import DEFAULT_DANCE_MODEL
+from dancekit.models import DEFAULT_MODELS
 from dancekit.models.files import LoadedModel, load_model
 from dancekit.rhythm import RhythmResult, analyze
 
@@ -90,7 +90,7 @@ class Identifier:
 
     def __init__(self, model: LoadedModel | str | os.PathLike | None = None, *,
                  device: str | torch.device = "cpu", batch_size: int = 16):
-        self.model = model if isinstance(model, LoadedModel) else load_model(model or DEFAULT_DANCE_MODEL, device)
+        self.model = model if isinstance(model, LoadedModel) else load_model(model or DEFAULT_MODELS["dance"], device)
         # channels-last convolutions are ~25 % faster on CPU, with identical results
         self.network = self.model.network.to(memory_format=torch.channels_last)
         card = self.model.card

@@ -14,9 +14,6 @@ from dancekit.models.registry import DEFAULT_MODELS, TASKS
 __all__ = ["BACKBONES", "DEFAULT_MODELS", "LoadedModel", "ModelCard", "TASKS", "build_dance_cnn", "builtin_models",
            "load_model", "read_card", "save_model", "update_card"]
 
-#: ``DEFAULT_MODELS["dance"]``, under the name ``dancekit.inference`` reads.
-DEFAULT_DANCE_MODEL = DEFAULT_MODELS["dance"]
-
 
 # The lazy names (networks, model files) are declared once, in __init__.pyi, as librosa does.
 __getattr__, __dir__, _ = lazy.attach_stub(__name__, __file__)

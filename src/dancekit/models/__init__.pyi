@@ -5,6 +5,3 @@ from .registry import DEFAULT_MODELS, TASKS
 
 __all__ = ["BACKBONES", "DEFAULT_MODELS", "LoadedModel", "ModelCard", "TASKS", "build_dance_cnn", "builtin_models",
            "load_model", "read_card", "save_model", "update_card"]
-
-#: ``DEFAULT_MODELS["dance"]``, under the name ``dancekit.inference`` reads.
-DEFAULT_DANCE_MODEL: str

@@ -73,7 +73,7 @@ class VideoClassifier:
         self.size = int(self.model.card.frontend.get("image_size", 112))
 
     def classify(self, path: str | os.PathLike) -> VideoResult:
-        from dancekit.training.video import predict_frames
+        from dancekit.video.frame_scores import predict_frames
 
         settings = self.filter_settings
         frame_filter = FrameFilter(settings) if settings is not None else None

@@ -90,12 +90,10 @@ class JobQueue:
 
 
 def _find_builtin(task: str) -> str | None:
-    from dancekit.models.files import builtin_models, read_card
+    """The task's default model (``DEFAULT_MODELS``) when it is installed."""
+    from dancekit.models import DEFAULT_MODELS, builtin_models
 
-    for name, path in builtin_models().items():
-        if read_card(path).task == task:
-            return name
-    return None
+    return DEFAULT_MODELS[task] if DEFAULT_MODELS[task] in builtin_models() else None
 
 
 class Engine:
@@ -108,14 +106,14 @@ class Engine:
     """
 
     def __init__(self, settings: WebSettings):
-        from dancekit.models import DEFAULT_DANCE_MODEL
+        from dancekit.models import DEFAULT_MODELS
 
         def load(which):
             return which if isinstance(which, LoadedModel) else load_model(which, settings.device)
 
         self.settings = settings
         self.started = time.monotonic()
-        dance = load(settings.model or DEFAULT_DANCE_MODEL)
+        dance = load(settings.model or DEFAULT_MODELS["dance"])
         # One Identifier per model: the API's tempo options are options of each call.
         self.dance = Identifier(dance, device=settings.device)
         # None: the built-in genre model if installed; False: serve no genre model.
