@@ -53,7 +53,7 @@ def _imports(module: str, path: Path, known: set[str]) -> set[str]:
         if isinstance(node, ast.Import):
             targets.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            base = _base(node, module, path.name == "__init__.py")
+            base = _base(node, module, path.stem == "__init__")
             for alias in node.names:
                 submodule = f"{base}.{alias.name}"
                 targets.add(submodule if submodule in known else base)
@@ -61,10 +61,18 @@ def _imports(module: str, path: Path, known: set[str]) -> set[str]:
 
 
 def import_graph(root: Path = PACKAGE_ROOT) -> dict[str, set[str]]:
-    """Each module of the package at ``root`` and the package modules it imports."""
+    """Each module of the package at ``root`` and the package modules it imports.
+
+    A module's ``.pyi`` stub counts as its code: ``lazy_loader.attach_stub`` turns the stub's
+    imports into the package's lazy re-exports, imported on first use.
+    """
     modules = _modules(root)
     known = set(modules)
-    return {name: _imports(name, path, known) for name, path in modules.items()}
+    graph = {}
+    for name, path in modules.items():
+        stub = path.with_suffix(".pyi")
+        graph[name] = _imports(name, path, known) | (_imports(name, stub, known) if stub.is_file() else set())
+    return graph
 
 
 def strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -171,3 +179,10 @@ def test_no_import_cycles():
     cycles = [cycle for component in strongly_connected(graph) for cycle in cycles_of(graph, component)]
     if cycles:
         pytest.fail("import cycles in src/dancekit:\n" + "\n".join(f"  {cycle}" for cycle in cycles), pytrace=False)
+
+
+def test_lazy_stubs_count_as_imports():
+    """``dancekit/models/__init__.pyi`` names ``.files``: the package imports it, lazily."""
+    graph = import_graph()
+    assert "dancekit.models.files" in graph["dancekit.models"]
+    assert (PACKAGE_ROOT / "models" / "__init__.pyi").is_file()

@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from dancekit.audio.resample import resample
+
 SR = 22050
 
 
@@ -270,11 +272,5 @@ def base_file(kind: str, seconds: float = 6.5) -> bytes:
     rate, encoder, container, codec = _ENCODINGS[kind]
     y = music(seconds)
     if rate != SR:
-        y = _resample(y, rate)
+        y = resample(y, SR, rate)
     return (sndfile_bytes if encoder == "sf" else av_bytes)(y, rate, container, codec)
-
-
-def _resample(y: np.ndarray, rate: int) -> np.ndarray:
-    import soxr
-
-    return soxr.resample(y, SR, rate).astype(np.float32)

@@ -164,19 +164,16 @@ def load_step_audio(source, seconds: float | None = None, sample_rate: int | Non
     EmptyAudioError
         No samples.
     """
-    if isinstance(source, (str, os.PathLike, bytes)):
-        from dancekit import audio
+    from dancekit import audio
 
-        y = audio.load(source, sr=SAMPLE_RATE, duration=seconds)
+    if not isinstance(source, (str, os.PathLike, bytes)):
+        source = np.asarray(source)
+        if source.ndim != 1:
+            raise StepGenerationError(f"audio array must be mono [samples], got shape {source.shape}")
+        sample_rate = sample_rate or SAMPLE_RATE
     else:
-        from dancekit import audio
-
-        y = np.asarray(source)
-        if y.ndim != 1:
-            raise StepGenerationError(f"audio array must be mono [samples], got shape {y.shape}")
-        y = audio.from_array(y, sample_rate or SAMPLE_RATE, SAMPLE_RATE)
-        if seconds is not None:
-            y = y[: int(round(seconds * SAMPLE_RATE))]
+        sample_rate = None
+    y = audio.load(source, sr=SAMPLE_RATE, duration=seconds, sample_rate=sample_rate)
     if y.size == 0:
         from dancekit.errors import EmptyAudioError
 
