@@ -14,9 +14,7 @@ share one GPU. The SVM baseline runs on the 72-d hand-crafted features with the 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from pathlib import Path
 
 from dancekit.data.labels import GTZAN_GENRES
 from dancekit.evaluation.table_report import write_table_report
