@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from recipe_loader import RECIPES
+from recipe_paths import RECIPES
 from tang_fixture import write_tang_folder
 
 from dancekit.models.dance_rnn import load_dance_rnn

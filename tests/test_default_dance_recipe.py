@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import soundfile as sf
-from recipe_loader import RECIPES
+from recipe_paths import RECIPES
 from toy_audio import SR, toy_recording
 
 from dancekit.synth.corpus import MANIFEST_FIELDS

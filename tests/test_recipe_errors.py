@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import pytest
-from recipe_loader import RECIPES
+from recipe_paths import RECIPES
 
 CASES = {
     "default_dance": ["--corpus", "{missing}", "--out", "{tmp}/model"],

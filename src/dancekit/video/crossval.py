@@ -19,8 +19,9 @@ from typing import Sequence
 
 import numpy as np
 
-from dancekit.video.training import RunResult, VideoRecipe, run_experiment
+from dancekit.evaluation.metrics import balanced_accuracy
 from dancekit.video.datasets import DatasetError, FrameSet, group_split
+from dancekit.video.training import RunResult, VideoRecipe, run_experiment
 
 
 def group_folds(data: FrameSet, k: int = 5, seed: int = 0) -> np.ndarray:
@@ -162,26 +163,6 @@ def majority_baseline(train_labels: np.ndarray, val_labels: np.ndarray, n_classe
     return float((np.asarray(val_labels) == majority).mean())
 
 
-def balanced_accuracy(predicted: np.ndarray, truth: np.ndarray, n_classes: int) -> float:
-    """Mean recall over the classes present (chance = 1 / classes present).
-
-    Parameters
-    ----------
-    predicted : np.ndarray
-        Predicted class per image.
-    truth : np.ndarray
-        True class per image.
-    n_classes : int
-        Number of classes.
-
-    Returns
-    -------
-    float
-    """
-    recalls = [float((predicted[truth == c] == c).mean()) for c in range(n_classes) if (truth == c).any()]
-    return float(np.mean(recalls))
-
-
 def run_scores(result: RunResult, data: FrameSet) -> dict:
     """Accuracy, balanced accuracy, baselines and sizes of one run's validation side.
 
@@ -207,7 +188,7 @@ def run_scores(result: RunResult, data: FrameSet) -> dict:
     truth = np.asarray(result.val_labels)
     predicted = np.asarray(result.val_probs).argmax(1)
     n = len(data.classes)
-    return {"accuracy": float((predicted == truth).mean()), "balanced_accuracy": balanced_accuracy(predicted, truth, n),
+    return {"accuracy": float((predicted == truth).mean()), "balanced_accuracy": balanced_accuracy(predicted, truth),
             "majority_baseline": majority_baseline(data.labels[train], truth, n),
             "largest_class_share": float(np.bincount(truth, minlength=n).max() / len(truth)),
             "val_images": int(len(val)), "val_per_class": np.bincount(truth, minlength=n).tolist()}
@@ -242,7 +223,7 @@ def cv_summary(results: dict[tuple[int, str], RunResult], data: FrameSet) -> dic
                      "mean_majority_baseline": float(base.mean()),
                      "mean_largest_class_share": float(np.mean([s["largest_class_share"] for s in scores])),
                      "pooled_accuracy": float((pooled_pred == pooled_true).mean()),
-                     "pooled_balanced_accuracy": balanced_accuracy(pooled_pred, pooled_true, len(data.classes)),
+                     "pooled_balanced_accuracy": balanced_accuracy(pooled_pred, pooled_true),
                      "seconds": float(sum(results[(f, arch)].seconds for f in folds))}
     return out
 
