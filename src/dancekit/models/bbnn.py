@@ -50,7 +50,15 @@ def _bn_relu_conv(in_channels: int, out_channels: int, kernel: int) -> nn.Sequen
 
 
 class InceptionBlock(nn.Module):
-    """Four 32-map branches (1x1; 1x1-3x3; 1x1-5x5; maxpool-1x1), concatenated: 128 maps."""
+    """Four 32-map branches (1x1; 1x1-3x3; 1x1-5x5; maxpool-1x1), concatenated: 128 maps.
+
+    Parameters
+    ----------
+    in_channels : int
+        Feature maps coming into the block.
+    filters : int
+        Maps per branch; the block adds ``4 * filters`` maps.
+    """
 
     def __init__(self, in_channels: int, filters: int = FILTERS):
         super().__init__()
@@ -66,6 +74,18 @@ class InceptionBlock(nn.Module):
         self.out_channels = 4 * filters
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Run the four branches on one input and stack their maps.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            The block input, ``[B, in_channels, H, W]``.
+
+        Returns
+        -------
+        torch.Tensor
+            ``[B, 4 * filters, H, W]``: every branch keeps the spatial size.
+        """
         return torch.cat(
             [
                 self.top_1x1(x),
@@ -78,7 +98,17 @@ class InceptionBlock(nn.Module):
 
 
 class BroadcastModule(nn.Module):
-    """Dense connectivity over Inception blocks: block l gets [X_SL, X_1, ..., X_{l-1}] (eq. 1)."""
+    """Dense connectivity over Inception blocks: block l gets [X_SL, X_1, ..., X_{l-1}] (eq. 1).
+
+    Parameters
+    ----------
+    in_channels : int
+        Maps of the shallow layer's output.
+    blocks : int
+        Number of Inception blocks (Table 1: 3).
+    filters : int
+        Maps per branch of each block.
+    """
 
     def __init__(self, in_channels: int, blocks: int = BLOCKS, filters: int = FILTERS):
         super().__init__()
@@ -91,6 +121,18 @@ class BroadcastModule(nn.Module):
         self.out_channels = channels
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Append each block's maps to everything before it, so later blocks see all earlier ones.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            The shallow layer's maps, ``[B, in_channels, H, W]``.
+
+        Returns
+        -------
+        torch.Tensor
+            ``[B, out_channels, H, W]``: the input followed by every block's output.
+        """
         features = x
         for block in self.blocks:
             features = torch.cat([features, block(features)], dim=1)
@@ -102,6 +144,14 @@ class BBNN(nn.Module):
 
     The softmax of Table 1 is left to the loss (cross-entropy) and to inference, as for every
     dancekit network. Any number of frames works (global average pooling); the paper uses 647.
+
+    Parameters
+    ----------
+    num_classes : int
+        Number of output classes, at least 2.
+    standardize : bool
+        Standardise each input first, so the level of the recording does not matter; ``False``
+        gives the bare Table 1 network.
     """
 
     def __init__(self, num_classes: int, standardize: bool = True):
@@ -121,6 +171,18 @@ class BBNN(nn.Module):
         self.classifier = nn.Linear(FILTERS, num_classes)
 
     def forward(self, spectrogram: torch.Tensor) -> torch.Tensor:
+        """Class logits of a batch of mel spectrograms.
+
+        Parameters
+        ----------
+        spectrogram : torch.Tensor
+            ``[B, bands, frames]`` or ``[B, 1, bands, frames]``, at least 8 frames.
+
+        Returns
+        -------
+        torch.Tensor
+            ``[B, num_classes]`` logits (no softmax).
+        """
         if spectrogram.dim() == 3:
             spectrogram = spectrogram.unsqueeze(1)
         if spectrogram.dim() != 4 or spectrogram.shape[1] != 1:
@@ -134,10 +196,34 @@ class BBNN(nn.Module):
 
 
 def paper_parameter_count(network: nn.Module) -> int:
-    """Weights and biases of the convolution and dense layers: what paper 2's Table 1 counts."""
+    """Weights and biases of the convolution and dense layers: what paper 2's Table 1 counts.
+
+    Parameters
+    ----------
+    network : nn.Module
+        Any network; batch-norm parameters are left out.
+
+    Returns
+    -------
+    int
+        The count to compare with :data:`PAPER_PARAMETERS`.
+    """
     return sum(p.numel() for m in network.modules() if isinstance(m, (nn.Conv2d, nn.Linear)) for p in m.parameters())
 
 
 def build_bbnn(num_classes: int, standardize: bool = True) -> BBNN:
-    """A freshly initialised BBNN for ``num_classes`` classes."""
+    """A freshly initialised BBNN for ``num_classes`` classes (the registry's builder).
+
+    Parameters
+    ----------
+    num_classes : int
+        Number of output classes.
+    standardize : bool
+        Standardise each input before the first layer.
+
+    Returns
+    -------
+    BBNN
+        The untrained network.
+    """
     return BBNN(num_classes, standardize=standardize)

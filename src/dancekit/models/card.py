@@ -83,7 +83,23 @@ class ModelCard:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "ModelCard":
-        """A card from parsed JSON; unknown keys are ignored, missing required ones are a ModelError."""
+        """A card from parsed JSON; unknown keys are ignored, so newer cards still load.
+
+        Parameters
+        ----------
+        data : dict of str to Any
+            The parsed ``model.json``.
+
+        Returns
+        -------
+        ModelCard
+            The card, with defaults for the optional fields it lacks.
+
+        Raises
+        ------
+        ModelError
+            When a required field is missing.
+        """
         known = {f.name for f in dataclasses.fields(cls)}
         missing = [n for n in _REQUIRED if n not in data]
         if missing:

@@ -16,20 +16,44 @@ from torchvision import models as tvm
 
 
 class SegmentStandardize(nn.Module):
-    """Zero-mean, unit-variance per segment: makes the network blind to playback level."""
+    """Zero-mean, unit-variance per segment: makes the network blind to playback level.
+
+    Parameters
+    ----------
+    eps : float
+        Added to the standard deviation so a silent segment does not divide by zero.
+    """
 
     def __init__(self, eps: float = 1e-5):
         super().__init__()
         self.eps = eps
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Standardise each segment over its last two axes.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            ``[..., bins, frames]``.
+
+        Returns
+        -------
+        torch.Tensor
+            Same shape, zero mean and unit variance per segment.
+        """
         mean = x.mean(dim=(-2, -1), keepdim=True)
         std = x.std(dim=(-2, -1), keepdim=True)
         return (x - mean) / (std + self.eps)
 
 
 class SegmentClassifier(nn.Module):
-    """Spectrogram segments ``[B, bins, frames]`` -> class logits ``[B, C]``."""
+    """Spectrogram segments ``[B, bins, frames]`` -> class logits ``[B, C]``.
+
+    Parameters
+    ----------
+    backbone : nn.Module
+        A one-channel image network that ends in the class layer; it gets standardised segments.
+    """
 
     def __init__(self, backbone: nn.Module):
         super().__init__()
@@ -37,6 +61,18 @@ class SegmentClassifier(nn.Module):
         self.backbone = backbone
 
     def forward(self, segments: torch.Tensor) -> torch.Tensor:
+        """Class logits of a batch of segments.
+
+        Parameters
+        ----------
+        segments : torch.Tensor
+            ``[B, bins, frames]`` or ``[B, 1, bins, frames]``.
+
+        Returns
+        -------
+        torch.Tensor
+            ``[B, C]`` logits (no softmax).
+        """
         if segments.dim() == 3:
             segments = segments.unsqueeze(1)
         return self.backbone(self.standardize(segments))
@@ -93,7 +129,27 @@ BACKBONES: dict[str, Callable[..., nn.Module]] = {
 
 
 def build_dance_cnn(architecture: str, num_classes: int, **kwargs) -> SegmentClassifier:
-    """A Dance-CNN segment classifier with a freshly initialised backbone."""
+    """A Dance-CNN segment classifier with a freshly initialised backbone (the registry's builder).
+
+    Parameters
+    ----------
+    architecture : str
+        A key of :data:`BACKBONES`, e.g. ``"resnet18"``.
+    num_classes : int
+        Number of output classes.
+    **kwargs
+        Passed to the backbone factory (``width`` for ``small_cnn``).
+
+    Returns
+    -------
+    SegmentClassifier
+        The untrained classifier.
+
+    Raises
+    ------
+    ValueError
+        For an unknown architecture.
+    """
     try:
         factory = BACKBONES[architecture]
     except KeyError:
@@ -105,6 +161,18 @@ def load_rgb_backbone_weights(model: SegmentClassifier, state_dict: dict[str, to
     """Start from a local ImageNet checkpoint: RGB first-conv kernels are summed into one channel.
 
     The classifier layer is skipped (its shape differs); every other tensor must match.
+
+    Parameters
+    ----------
+    model : SegmentClassifier
+        The classifier whose backbone is filled in place.
+    state_dict : dict of str to torch.Tensor
+        The torchvision ImageNet weights of the same architecture.
+
+    Raises
+    ------
+    ValueError
+        When more than the class layer's tensors do not fit.
     """
     own = model.backbone.state_dict()
     adapted = {}

@@ -28,7 +28,33 @@ ARCHITECTURE = "dance_rnn"
 
 @dataclass
 class DanceRNNConfig:
-    """Sizes of the network; the defaults are the paper's (Table I) for a given motion size."""
+    """Sizes of the network; the defaults are the paper's (Table I) for a given motion size.
+
+    Attributes
+    ----------
+    motion_dim : int
+        Size of one pose vector (the decoder's input and output).
+    n_bins, n_stft : int
+        Shape of one power patch, as :mod:`dancekit.features.step_audio` cuts it.
+    conv_channels : tuple of int
+        Output maps of each encoder convolution.
+    conv_kernel : tuple of int
+        ``(bins, stft)`` kernel of every encoder convolution.
+    hidden : int
+        Units of each LSTM layer.
+    encoder_layers, decoder_layers : int
+        LSTM layers in the encoder and in the decoder.
+    code_dim : int
+        Size of the music code ``h_t``.
+    n_dances : int
+        Dances the decoder is conditioned on; 0 for none.
+    dance_dim : int
+        Size of the learned dance embedding (unused when ``n_dances`` is 0).
+    output_gain : float
+        Scale on the output ELU, so targets in [-1, 1] stay off its saturated tail.
+    dances : list of str
+        Dance names, in embedding order.
+    """
 
     motion_dim: int
     # the step_audio patch (N_BINS, N_STFT); literal so that this module needs torch alone
@@ -46,6 +72,13 @@ class DanceRNNConfig:
     dances: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """The sizes as JSON-ready data (tuples become lists), for a card's ``architecture_args``.
+
+        Returns
+        -------
+        dict of str to Any
+            One key per field.
+        """
         data = asdict(self)
         data["conv_channels"] = list(self.conv_channels)
         data["conv_kernel"] = list(self.conv_kernel)
@@ -53,6 +86,18 @@ class DanceRNNConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "DanceRNNConfig":
+        """Sizes read back from :meth:`to_dict` output, whose JSON lists become tuples again.
+
+        Parameters
+        ----------
+        data : dict of str to Any
+            Field values; ``motion_dim`` is required.
+
+        Returns
+        -------
+        DanceRNNConfig
+            The configuration.
+        """
         data = dict(data)
         data["conv_channels"] = tuple(data.get("conv_channels", cls.conv_channels))
         data["conv_kernel"] = tuple(data.get("conv_kernel", cls.conv_kernel))
@@ -65,7 +110,22 @@ _ONEDNN_MIN_STEPS = 16
 
 
 def run_lstm(lstm: nn.LSTM, x: torch.Tensor, state=None):
-    """``lstm(x, state)``, taking the fast path for the short calls of step-by-step generation."""
+    """``lstm(x, state)``, taking the fast path for the short calls of step-by-step generation.
+
+    Parameters
+    ----------
+    lstm : nn.LSTM
+        A batch-first LSTM.
+    x : torch.Tensor
+        ``[B, T, features]``.
+    state : tuple of torch.Tensor, optional
+        ``(h, c)`` from the previous call; None starts from zeros.
+
+    Returns
+    -------
+    tuple
+        ``(output, (h, c))``, as ``nn.LSTM`` returns them.
+    """
     if x.device.type != "cpu" or x.shape[1] >= _ONEDNN_MIN_STEPS or not torch.backends.mkldnn.enabled:
         return lstm(x, state)
     torch.backends.mkldnn.enabled = False
@@ -76,7 +136,13 @@ def run_lstm(lstm: nn.LSTM, x: torch.Tensor, state=None):
 
 
 class AudioEncoder(nn.Module):
-    """Power patches ``[B, T, bins, stft]`` -> music codes ``[B, T, code_dim]`` (conv + LSTM + fc)."""
+    """Power patches ``[B, T, bins, stft]`` -> music codes ``[B, T, code_dim]`` (conv + LSTM + fc).
+
+    Parameters
+    ----------
+    cfg : DanceRNNConfig
+        Patch shape, convolution, LSTM and code sizes.
+    """
 
     def __init__(self, cfg: DanceRNNConfig):
         super().__init__()
@@ -94,6 +160,20 @@ class AudioEncoder(nn.Module):
         self.fc = nn.Linear(cfg.hidden, cfg.code_dim)
 
     def forward(self, audio: torch.Tensor, state=None):
+        """Music codes of a run of patches, carrying the LSTM state so chunks continue one another.
+
+        Parameters
+        ----------
+        audio : torch.Tensor
+            ``[B, T, bins, stft]`` power patches.
+        state : tuple of torch.Tensor, optional
+            The LSTM's ``(h, c)`` after the previous chunk.
+
+        Returns
+        -------
+        tuple
+            Codes ``[B, T, code_dim]`` and the LSTM state after the last patch.
+        """
         b, t = audio.shape[:2]
         x = self.conv(audio.reshape(b * t, 1, *audio.shape[2:])).reshape(b, t, -1)
         x, state = run_lstm(self.lstm, x, state)
@@ -101,7 +181,13 @@ class AudioEncoder(nn.Module):
 
 
 class DanceRNN(nn.Module):
-    """Music -> motion, one frame per audio patch (paper 5, S2S / S2S-MC)."""
+    """Music -> motion, one frame per audio patch (paper 5, S2S / S2S-MC).
+
+    Parameters
+    ----------
+    config : DanceRNNConfig
+        The sizes; ``n_dances > 0`` makes the decoder dance-conditioned.
+    """
 
     def __init__(self, config: DanceRNNConfig):
         super().__init__()
@@ -115,6 +201,7 @@ class DanceRNN(nn.Module):
 
     @property
     def conditioned(self) -> bool:
+        """Whether every call must name a dance (the model learned one embedding per dance)."""
         return self.dance_embedding is not None
 
     def _dance_vector(self, dance, batch: int, device) -> torch.Tensor | None:
@@ -159,8 +246,22 @@ class DanceRNN(nn.Module):
     def forward(self, audio: torch.Tensor, first_motion: torch.Tensor, dance=None, teacher=None):
         """Auto-conditioned pass: ``audio [B, T, bins, stft]``, ``first_motion [B, D]`` (the frame before).
 
-        Returns generated motion ``[B, T, D]`` and the music codes ``[B, T, code_dim]``.
-        ``teacher`` (training only) is passed to ``_decode``.
+        Parameters
+        ----------
+        audio : torch.Tensor
+            ``[B, T, bins, stft]`` power patches.
+        first_motion : torch.Tensor
+            ``[B, D]``: the pose before the first patch, the only ground truth the decoder sees.
+        dance : int or sequence of int, optional
+            Dance index, one for the batch or one per item; required when :attr:`conditioned`.
+        teacher : tuple of torch.Tensor, optional
+            Training only: ``(frames [B, T, D], use [B, T] bool)``; where ``use`` is true the next
+            input is the ground-truth frame (the warm-up of scheduled sampling).
+
+        Returns
+        -------
+        tuple of torch.Tensor
+            Generated motion ``[B, T, D]`` and the music codes ``[B, T, code_dim]``.
         """
         codes, _ = self.encoder(audio)
         dance_vec = self._dance_vector(dance, audio.shape[0], audio.device)
@@ -170,12 +271,39 @@ class DanceRNN(nn.Module):
     # --- streaming -------------------------------------------------------------------------
 
     def init_state(self, first_motion: torch.Tensor) -> dict[str, Any]:
-        """Generation state for a batch starting from ``first_motion [B, D]`` (LSTM states start empty)."""
+        """Generation state for a batch starting from ``first_motion [B, D]`` (LSTM states start empty).
+
+        Parameters
+        ----------
+        first_motion : torch.Tensor
+            ``[B, D]``: the pose generation starts from.
+
+        Returns
+        -------
+        dict of str to Any
+            The state to pass to the first :meth:`step`.
+        """
         return {"encoder": None, "decoder": None, "prev": first_motion}
 
     @torch.no_grad()
     def step(self, audio: torch.Tensor, state: dict[str, Any], dance=None) -> tuple[torch.Tensor, dict[str, Any]]:
-        """Generate the motion of the next ``T`` audio patches ``[B, T, bins, stft]``; returns ``[B, T, D]``."""
+        """Generate the motion of the next ``T`` patches, so a song can be streamed chunk by chunk.
+
+        Parameters
+        ----------
+        audio : torch.Tensor
+            ``[B, T, bins, stft]``: the next power patches.
+        state : dict of str to Any
+            From :meth:`init_state` or the previous call.
+        dance : int or sequence of int, optional
+            Dance index; required when :attr:`conditioned`.
+
+        Returns
+        -------
+        tuple
+            Motion ``[B, T, D]`` and the state for the next call; chunked calls give the
+            same numbers as one call over the whole song.
+        """
         codes, enc_state = self.encoder(audio, state["encoder"])
         dance_vec = self._dance_vector(dance, audio.shape[0], audio.device)
         motion, dec_state = self._decode(codes, state["prev"], dance_vec, state["decoder"])
@@ -200,4 +328,16 @@ def build_dance_rnn(motion_dim: int, **kwargs) -> DanceRNN:
 
 
 def parameter_count(module: nn.Module) -> int:
+    """All parameters of a module, trainable or not: the model size the speed benchmark reports.
+
+    Parameters
+    ----------
+    module : nn.Module
+        Any network.
+
+    Returns
+    -------
+    int
+        The number of scalars.
+    """
     return sum(p.numel() for p in module.parameters())

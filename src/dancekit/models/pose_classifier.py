@@ -26,7 +26,21 @@ class _Block(nn.Module):
 
 
 class PoseTCN(nn.Module):
-    """Keypoint features [B, C, T] -> class logits [B, n_classes]."""
+    """Keypoint features [B, C, T] -> class logits [B, n_classes].
+
+    Parameters
+    ----------
+    in_channels : int
+        Features per frame (``C``).
+    n_classes : int
+        Number of dances.
+    width : int
+        Channels of every temporal convolution.
+    dilations : sequence of int
+        One residual block per dilation; together they set the receptive field.
+    dropout : float
+        Dropout rate inside the blocks and before the class layer.
+    """
 
     def __init__(self, in_channels: int, n_classes: int, width: int = 64, dilations=(1, 2, 4, 8), dropout: float = 0.2):
         super().__init__()
@@ -35,17 +49,56 @@ class PoseTCN(nn.Module):
         self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(2 * width, n_classes))
 
     def forward(self, x):
+        """Class logits of keypoint windows; mean and max over time let any length through.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            Keypoint features, ``[B, C, T]``, any number of frames ``T``.
+
+        Returns
+        -------
+        logits : torch.Tensor
+            ``[B, n_classes]``, one row per window.
+        """
         h = self.blocks(self.stem(x))
         return self.head(torch.cat([h.mean(dim=2), h.amax(dim=2)], dim=1))
 
 
 def n_parameters(model: nn.Module) -> int:
+    """How many scalars a network holds, for the pose experiment's report.
+
+    Parameters
+    ----------
+    model : nn.Module
+        The network.
+
+    Returns
+    -------
+    int
+        Trainable and frozen parameters together.
+    """
     return sum(p.numel() for p in model.parameters())
 
 
 @torch.no_grad()
 def predict_proba(model: nn.Module, x: np.ndarray, batch: int = 256) -> np.ndarray:
-    """Class probabilities [N, n_classes] for feature windows [N, C, T]."""
+    """Class probabilities [N, n_classes] for feature windows [N, C, T], in eval mode and batches.
+
+    Parameters
+    ----------
+    model : nn.Module
+        A trained :class:`PoseTCN` (put in eval mode here).
+    x : np.ndarray
+        ``[N, C, T]`` float32 windows.
+    batch : int
+        Windows per forward pass, to bound memory.
+
+    Returns
+    -------
+    np.ndarray
+        ``[N, n_classes]``; ``[0, 0]`` when ``x`` is empty.
+    """
     model.eval()
     out = [torch.softmax(model(torch.from_numpy(x[i:i + batch])), dim=1) for i in range(0, len(x), batch)]
     return torch.cat(out).numpy() if out else np.zeros((0, 0), np.float32)

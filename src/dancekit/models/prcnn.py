@@ -61,12 +61,42 @@ class PRCNNConvBlock(nn.Module):
 
     @staticmethod
     def output_size(frames: int, bins: int) -> int:
-        """Length of the flattened output for an input of ``frames x bins`` (0 when too small)."""
+        """Length of the flattened output for an input of ``frames x bins`` (0 when too small).
+
+        Parameters
+        ----------
+        frames : int
+            Time frames of the input.
+        bins : int
+            Frequency bins of the input.
+
+        Returns
+        -------
+        int
+            :data:`FEATURE_SIZE` for the clip size the block is built for.
+        """
         for pool in CNN_POOLS:
             frames, bins = frames // pool, (bins + 2) // pool  # 3x1 kernel, 1x1 padding: width grows by 2
         return CNN_CHANNELS[-1] * max(frames, 0) * max(bins, 0)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The CNN branch's feature vector of a batch of clips.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            ``[B, 1, frames, bins]``, sized to give a 256-d output.
+
+        Returns
+        -------
+        torch.Tensor
+            ``[B, 256]``.
+
+        Raises
+        ------
+        InputShapeError
+            For a clip of another size.
+        """
         if self.output_size(x.shape[-2], x.shape[-1]) != FEATURE_SIZE:
             raise InputShapeError(
                 f"the PRCNN CNN block needs {CLIP_FRAMES} frames x {STFT_BINS} bins (3 s of the prcnn_stft front end), "
@@ -76,7 +106,15 @@ class PRCNNConvBlock(nn.Module):
 
 
 class BiGRUBlock(nn.Module):
-    """Paper 3's Bi-GRU block: ``[B, frames, bins]`` -> 256-d (last forward and backward states)."""
+    """Paper 3's Bi-GRU block: ``[B, frames, bins]`` -> 256-d (last forward and backward states).
+
+    Parameters
+    ----------
+    n_bins : int
+        Frequency bins of the input; max-pooled to half before the embedding.
+    layers : int
+        Stacked GRU layers.
+    """
 
     def __init__(self, n_bins: int = STFT_BINS, layers: int = 1) -> None:
         super().__init__()
@@ -86,6 +124,18 @@ class BiGRUBlock(nn.Module):
         self.gru = nn.GRU(EMBEDDING, GRU_HIDDEN, num_layers=layers, batch_first=True, bidirectional=True)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The recurrent branch's summary of a clip: the GRU's final states, both directions.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            ``[B, frames, n_bins]``.
+
+        Returns
+        -------
+        torch.Tensor
+            ``[B, 256]``.
+        """
         if x.shape[-1] != self.n_bins:
             raise InputShapeError(f"the PRCNN Bi-GRU block was built for {self.n_bins} bins, got {x.shape[-1]}")
         _, hidden = self.gru(self.embedding(self.pool(x)))  # hidden: [layers * 2, B, 128]
@@ -119,7 +169,25 @@ CNN_BLOCKS = {"prcnn": PRCNNConvBlock, "alexnet": _alexnet, "vgg11": _vgg11, "re
 
 
 class PRCNN(nn.Module):
-    """STFT clip ``[B, bins, frames]`` (or ``[B, 1, bins, frames]``) -> class logits ``[B, C]``."""
+    """STFT clip ``[B, bins, frames]`` (or ``[B, 1, bins, frames]``) -> class logits ``[B, C]``.
+
+    Parameters
+    ----------
+    num_classes : int
+        Number of output classes, at least 2.
+    cnn : str
+        CNN branch, a key of :data:`CNN_BLOCKS` (Table 2's variants).
+    rnn : bool
+        Add the parallel Bi-GRU branch (False: the CNN alone).
+    fusion : {"concat", "add"}
+        How the two branches' vectors are joined.
+    rnn_layers : int
+        GRU layers of the recurrent branch.
+    n_bins : int
+        STFT bins of the input.
+    standardize : bool
+        Standardise each clip first, so the recording level does not matter.
+    """
 
     def __init__(self, num_classes: int, cnn: str = "prcnn", rnn: bool = True, fusion: str = "concat",
                  rnn_layers: int = 1, n_bins: int = STFT_BINS, standardize: bool = True) -> None:
@@ -140,6 +208,18 @@ class PRCNN(nn.Module):
         self.classifier = nn.Linear(fused, num_classes)
 
     def forward(self, spectrogram: torch.Tensor) -> torch.Tensor:
+        """Class logits of a batch of STFT clips, through both branches.
+
+        Parameters
+        ----------
+        spectrogram : torch.Tensor
+            STFT clips ``[B, bins, frames]``, with or without a channel axis after ``B``.
+
+        Returns
+        -------
+        logits : torch.Tensor
+            ``[B, num_classes]``, before any softmax.
+        """
         if spectrogram.dim() == 4 and spectrogram.shape[1] == 1:
             spectrogram = spectrogram[:, 0]
         if spectrogram.dim() != 3:
@@ -155,6 +235,17 @@ class PRCNN(nn.Module):
 
 def build_prcnn(num_classes: int, cnn: str = "prcnn", rnn: bool = True, fusion: str = "concat", rnn_layers: int = 1,
                 n_bins: int = STFT_BINS, standardize: bool = True) -> PRCNN:
-    """A freshly initialised PRCNN or Table 2 variant (``cnn``, with or without the parallel ``rnn``)."""
+    """A freshly initialised PRCNN or Table 2 variant (``cnn``, with or without the parallel ``rnn``).
+
+    Parameters
+    ----------
+    num_classes, cnn, rnn, fusion, rnn_layers, n_bins, standardize
+        As for :class:`PRCNN`.
+
+    Returns
+    -------
+    PRCNN
+        The untrained network.
+    """
     return PRCNN(num_classes, cnn=cnn, rnn=rnn, fusion=fusion, rnn_layers=rnn_layers, n_bins=n_bins,
                  standardize=standardize)

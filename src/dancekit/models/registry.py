@@ -36,7 +36,21 @@ DEFAULT_MODELS = {DANCE: "ballroom", GENRE: "genre", VIDEO: "video_dance", STEPS
 
 @dataclass(frozen=True)
 class Builder:
-    """A network constructor, imported on first use, and how a card's fields reach it."""
+    """A network constructor, imported on first use, and how a card's fields reach it.
+
+    Importing late keeps ``dancekit.models`` light: torchvision loads only for a network that needs it.
+
+    Attributes
+    ----------
+    module : str
+        Dotted module path of the constructor.
+    function : str
+        The constructor's name in that module.
+    named : bool
+        It takes the architecture name first (one constructor for several backbones).
+    counted : bool
+        It takes ``num_classes``; a step generator's classes are inside its own arguments.
+    """
 
     module: str
     function: str

@@ -27,7 +27,31 @@ HANDCRAFTED_FRONTEND = {"kind": "handcrafted", "n_features": N_FEATURES, "sr": 2
 
 
 def svm_card(name: str, classes: Sequence[str], network: RBFSVM, task: str = "dance", **card_fields: Any) -> ModelCard:
-    """A model card for a fitted :class:`RBFSVM`: enough to rebuild it with ``load_model``."""
+    """A model card for a fitted :class:`RBFSVM`: enough to rebuild it with ``load_model``.
+
+    Parameters
+    ----------
+    name : str
+        The model's name.
+    classes : sequence of str
+        Class names, in the SVM's label order.
+    network : RBFSVM
+        The fitted SVM; its support counts and gamma go on the card.
+    task : str
+        The task the model serves (``"dance"``, ``"genre"``, ...).
+    **card_fields
+        Other :class:`ModelCard` fields; a ``training`` dict is merged with the SVM's own.
+
+    Returns
+    -------
+    ModelCard
+        The card, without its weights' sha256 (written when the model is saved).
+
+    Raises
+    ------
+    ValueError
+        When the number of names differs from the SVM's classes.
+    """
     import sklearn
 
     if len(classes) != network.num_classes:

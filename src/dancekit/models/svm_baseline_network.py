@@ -48,6 +48,23 @@ def resolve_gamma(scaled: np.ndarray, gamma: float | str = "scale") -> float:
     """scikit-learn's gamma rules ("scale": 1 / (n_features * var), "auto": 1 / n_features) as a number.
 
     Resolving it before fitting keeps the value a public, stored number instead of a private attribute.
+
+    Parameters
+    ----------
+    scaled : np.ndarray
+        ``[n, features]`` standardised training vectors.
+    gamma : float or {"scale", "auto"}
+        The rule, or a positive number kept as it is.
+
+    Returns
+    -------
+    float
+        The kernel's gamma.
+
+    Raises
+    ------
+    FeatureError
+        For any other string or a number that is not positive.
     """
     if gamma == "scale":
         var = float(scaled.var())
@@ -61,7 +78,31 @@ def resolve_gamma(scaled: np.ndarray, gamma: float | str = "scale") -> float:
 
 def fit_svm(features: Any, labels: Sequence[int], n_classes: int | None = None, C: float = 1.0,
             gamma: float | str = "scale"):
-    """A fitted scikit-learn pipeline (standardisation, RBF SVC) on ``[n, 72]`` features and labels 0..C-1."""
+    """A fitted scikit-learn pipeline (standardisation, RBF SVC) on ``[n, 72]`` features and labels 0..C-1.
+
+    Parameters
+    ----------
+    features : array-like
+        ``[n, features]`` finite training vectors.
+    labels : sequence of int
+        One label per vector, covering every class 0..C-1.
+    n_classes : int, optional
+        C; by default the largest label plus one.
+    C : float
+        The SVC's regularisation.
+    gamma : float or {"scale", "auto"}
+        The RBF width, see :func:`resolve_gamma`.
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline
+        Steps ``"scale"`` and ``"svc"``, ready for :meth:`RBFSVM.from_sklearn`.
+
+    Raises
+    ------
+    FeatureError
+        For bad vectors, or labels that miss a class or fall outside 0..C-1.
+    """
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import StandardScaler
     from sklearn.svm import SVC
@@ -84,7 +125,19 @@ def fit_svm(features: Any, labels: Sequence[int], n_classes: int | None = None, 
 
 
 class RBFSVM(nn.Module):
-    """A fitted RBF SVC as arrays: ``[B, n_features]`` -> class scores ``[B, C]`` (argmax = prediction)."""
+    """A fitted RBF SVC as arrays: ``[B, n_features]`` -> class scores ``[B, C]`` (argmax = prediction).
+
+    The buffers start empty; :meth:`from_sklearn` or ``load_state_dict`` fills them.
+
+    Parameters
+    ----------
+    num_classes : int
+        Number of classes, at least 2.
+    n_support : sequence of int
+        Support vectors per class, at least one each.
+    n_features : int
+        Length of one feature vector.
+    """
 
     def __init__(self, num_classes: int, n_support: Sequence[int], n_features: int = N_FEATURES):
         super().__init__()
@@ -113,7 +166,18 @@ class RBFSVM(nn.Module):
 
     @classmethod
     def from_sklearn(cls, pipeline) -> "RBFSVM":
-        """Copy the arrays of a pipeline from :func:`fit_svm` (classes must be 0..C-1)."""
+        """Copy the arrays of a pipeline from :func:`fit_svm` (classes must be 0..C-1).
+
+        Parameters
+        ----------
+        pipeline : sklearn.pipeline.Pipeline
+            A fitted pipeline with steps ``"scale"`` and ``"svc"``.
+
+        Returns
+        -------
+        RBFSVM
+            A module that scores as the pipeline does, without scikit-learn.
+        """
         scaler, svc = pipeline.named_steps["scale"], pipeline.named_steps["svc"]
         if svc.kernel != "rbf" or not np.array_equal(svc.classes_, np.arange(len(svc.classes_))):
             raise ValueError("expected an RBF SVC fitted on labels 0..C-1")
@@ -128,7 +192,18 @@ class RBFSVM(nn.Module):
         return net
 
     def pairwise_decision(self, features: torch.Tensor) -> torch.Tensor:
-        """One-vs-one decision values ``[B, C(C-1)/2]``, pair (i, j) > 0 voting for i (libsvm's sign)."""
+        """One-vs-one decision values ``[B, C(C-1)/2]``, pair (i, j) > 0 voting for i (libsvm's sign).
+
+        Parameters
+        ----------
+        features : torch.Tensor
+            ``[B, n_features]`` raw (unscaled) vectors.
+
+        Returns
+        -------
+        torch.Tensor
+            float64 values, pairs in scikit-learn's order (0, 1), (0, 2), ..., (1, 2), ...
+        """
         if features.dim() != 2 or features.shape[1] != self.n_features:
             raise FeatureError(f"the SVM expects [B, {self.n_features}] feature vectors, got {tuple(features.shape)}")
         x = (features.to(torch.float64) - self.mean) / self.scale
@@ -139,7 +214,18 @@ class RBFSVM(nn.Module):
         return kernel @ weights + self.intercept
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
-        """scikit-learn's "ovr" scores: one-vs-one votes plus a confidence term in (-1/3, 1/3)."""
+        """scikit-learn's "ovr" scores: one-vs-one votes plus a confidence term in (-1/3, 1/3).
+
+        Parameters
+        ----------
+        features : torch.Tensor
+            The vectors to classify, ``[B, n_features]``.
+
+        Returns
+        -------
+        torch.Tensor
+            ``[B, num_classes]`` scores whose argmax is the SVC's prediction.
+        """
         dec = self.pairwise_decision(features)
         votes = torch.zeros(dec.shape[0], self.num_classes, dtype=dec.dtype, device=dec.device)
         confidence = torch.zeros_like(votes)
@@ -151,12 +237,29 @@ class RBFSVM(nn.Module):
         return votes + confidence / (3 * (confidence.abs() + 1))
 
     def decision_function(self, features: torch.Tensor) -> torch.Tensor:
-        """Exactly scikit-learn's ``decision_function``: ``[B]`` for two classes, else ``[B, C]``."""
+        """Exactly scikit-learn's ``decision_function``: ``[B]`` for two classes, else ``[B, C]``.
+
+        Parameters
+        ----------
+        features : torch.Tensor
+            Vectors as :meth:`forward` takes them.
+        """
         if self.num_classes == 2:
             return -self.pairwise_decision(features)[:, 0]
         return self(features)
 
 
 def build_svm(num_classes: int, n_support: Sequence[int], n_features: int = N_FEATURES) -> RBFSVM:
-    """An empty SVM of the card's shape, to be filled by ``load_state_dict``."""
+    """An empty SVM of the card's shape, to be filled by ``load_state_dict`` (the registry's builder).
+
+    Parameters
+    ----------
+    num_classes, n_support, n_features
+        As for :class:`RBFSVM`.
+
+    Returns
+    -------
+    RBFSVM
+        Buffers not yet filled.
+    """
     return RBFSVM(num_classes, n_support, n_features)

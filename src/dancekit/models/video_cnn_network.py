@@ -27,7 +27,13 @@ IMAGENET_STD = (0.229, 0.224, 0.225)
 
 
 class FrameClassifier(nn.Module):
-    """uint8 or 0..1 frames -> class logits, with the ImageNet normalisation built in."""
+    """uint8 or 0..1 frames -> class logits, with the ImageNet normalisation built in.
+
+    Parameters
+    ----------
+    backbone : nn.Module
+        A torchvision image network with an N-class head.
+    """
 
     def __init__(self, backbone: nn.Module):
         super().__init__()
@@ -36,6 +42,18 @@ class FrameClassifier(nn.Module):
         self.register_buffer("std", torch.tensor(IMAGENET_STD).view(1, 3, 1, 1), persistent=False)
 
     def forward(self, frames: torch.Tensor) -> torch.Tensor:
+        """Class logits of a batch of video frames, scaled and normalised here.
+
+        Parameters
+        ----------
+        frames : torch.Tensor
+            uint8 ``[B, H, W, 3]`` (or ``[B, 3, H, W]``), or float ``[B, 3, H, W]`` in 0..1.
+
+        Returns
+        -------
+        torch.Tensor
+            ``[B, N]`` logits.
+        """
         if frames.dtype == torch.uint8:
             if frames.shape[-1] == 3 and frames.shape[1] != 3:
                 frames = frames.permute(0, 3, 1, 2)
@@ -65,7 +83,22 @@ def _set_head(net: nn.Module, arch: str, num_classes: int) -> None:
 
 
 def load_backbone_weights(net: nn.Module, arch: str, path: str | os.PathLike) -> None:
-    """Load an ImageNet (or any) checkpoint into ``net`` except its head, with strict shape checks."""
+    """Load an ImageNet (or any) checkpoint into ``net`` except its head, with strict shape checks.
+
+    Parameters
+    ----------
+    net : nn.Module
+        The bare torchvision network, filled in place.
+    arch : str
+        Its architecture name, which says where the head is.
+    path : str or os.PathLike
+        The checkpoint; ``module.`` and ``backbone.`` prefixes are dropped.
+
+    Raises
+    ------
+    ModelError
+        When the file is not a state dict, or a backbone tensor is missing or has another shape.
+    """
     state = read_weights(path)
     if isinstance(state, dict) and "state_dict" in state and isinstance(state["state_dict"], dict):
         state = state["state_dict"]
@@ -83,7 +116,27 @@ def load_backbone_weights(net: nn.Module, arch: str, path: str | os.PathLike) ->
 
 
 def build_video_cnn(arch: str, num_classes: int, weights_path: str | os.PathLike | None = None) -> FrameClassifier:
-    """A paper-4 network with ``num_classes`` outputs (random init, or ``weights_path`` minus its head)."""
+    """A paper-4 network with ``num_classes`` outputs (random init, or ``weights_path`` minus its head).
+
+    Parameters
+    ----------
+    arch : str
+        One of :data:`VIDEO_ARCHITECTURES`.
+    num_classes : int
+        Number of outputs, at least 2.
+    weights_path : str or os.PathLike, optional
+        A local ImageNet checkpoint to start from.
+
+    Returns
+    -------
+    FrameClassifier
+        The network with its normalisation.
+
+    Raises
+    ------
+    ModelError
+        For an unknown architecture or fewer than 2 classes.
+    """
     if arch not in VIDEO_ARCHITECTURES:
         raise ModelError(f"unknown video architecture {arch!r}; choose from {', '.join(VIDEO_ARCHITECTURES)}")
     if num_classes < 2:
