@@ -52,6 +52,13 @@ def _add_classify_arguments(p: argparse.ArgumentParser, what: str, stride_help: 
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``dancekit`` argument parser with every sub-command, each module adding its own.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        Each sub-command sets ``func``, the ``cmd_*`` function that runs it.
+    """
     from dancekit.version import __version__
 
     parser = argparse.ArgumentParser(prog="dancekit", description="Understand dance from music.")
@@ -133,6 +140,18 @@ def _format_result(result, top: int) -> str:
 
 
 def cmd_identify(args: argparse.Namespace) -> int:
+    """Run ``dancekit identify``: name the ballroom dance, tempo and meter of every file.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed ``identify`` options (files, model, top, json, plot, stride, device, tempo switches).
+
+    Returns
+    -------
+    int
+        ``EXIT_OK``, or ``EXIT_AUDIO`` when some file could not be read (the others are still done).
+    """
     from dancekit.inference import Identifier
 
     args.plot_folder = _plots_in_folder(args)
@@ -141,6 +160,18 @@ def cmd_identify(args: argparse.Namespace) -> int:
 
 
 def cmd_genre(args: argparse.Namespace) -> int:
+    """Run ``dancekit genre``: the same flow as ``identify`` with the genre model and no tempo prior.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        What the ``genre`` parser read; ``tempo`` asks for tempo and meter too.
+
+    Returns
+    -------
+    int
+        Exit status, as for :func:`cmd_identify`.
+    """
     from dancekit.inference import Identifier
     from dancekit.models import DEFAULT_MODELS
 
@@ -184,6 +215,18 @@ def _classify_files(identifier, args: argparse.Namespace, rhythm: bool, tempo_pr
 
 
 def cmd_models(args: argparse.Namespace) -> int:
+    """Run ``dancekit models``: one line per built-in model, or the full cards.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Holds ``json``: print the cards as JSON instead of a table.
+
+    Returns
+    -------
+    int
+        Always ``EXIT_OK``; no model installed is not an error.
+    """
     from dancekit.models.card import builtin_models, read_card
 
     cards = [read_card(path) for path in builtin_models().values()]
@@ -199,6 +242,19 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The ``dancekit`` command: run one sub-command and turn every failure into one line and an exit code.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments after the program name; by default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        A code of :mod:`dancekit.exit_codes`; a dancekit error gives its own, anything else
+        ``EXIT_INTERNAL`` (with a traceback only under ``--debug``).
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -51,7 +51,18 @@ def _seconds(text: str) -> float:
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
-    """Register the ``dedup`` sub-command on ``subparsers`` (from ``ArgumentParser.add_subparsers``)."""
+    """Register the ``dedup`` sub-command on ``subparsers`` (from ``ArgumentParser.add_subparsers``).
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The top-level parser's collection that ``dedup`` joins.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The ``dedup`` parser, which runs :func:`cmd_dedup`.
+    """
     from dancekit.data.dedup import DEFAULT_THRESHOLD
 
     p = subparsers.add_parser(
@@ -75,6 +86,21 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def cmd_dedup(args: argparse.Namespace) -> int:
+    """Run ``dancekit dedup``: list the test recordings that overlap training ones, best match first.
+
+    Overlaps inflate a test score, so this runs before an evaluation is trusted.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``train`` and ``test`` (folder, ``.txt`` list or file), ``threshold``, ``segment``,
+        ``device``, ``json``.
+
+    Returns
+    -------
+    int
+        ``EXIT_AUDIO`` when some file could not be read, else ``EXIT_OK``.
+    """
     from dancekit.data.dedup import DedupSettings, find_overlaps, summarise
 
     train, test = _files(args.train, "TRAIN"), _files(args.test, "TEST")

@@ -15,7 +15,18 @@ from dancekit.exit_codes import EXIT_OK
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
-    """Register the ``evaluate`` sub-command on ``subparsers`` (from ``ArgumentParser.add_subparsers``)."""
+    """Register the ``evaluate`` sub-command on ``subparsers`` (from ``ArgumentParser.add_subparsers``).
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        ``add_subparsers``'s result on the ``dancekit`` parser.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The ``evaluate`` parser; its ``func`` is :func:`cmd_evaluate`.
+    """
     p = subparsers.add_parser(
         "evaluate", help="reproduce a paper table by cross-validation on your copy of its dataset",
         description="Cross-validate the models of a paper table on a dataset you own (resumable fold by fold) "
@@ -39,6 +50,13 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def list_tables() -> str:
+    """The text of ``dancekit evaluate --list``: each paper table with its dataset, split and models.
+
+    Returns
+    -------
+    str
+        Three lines per table.
+    """
     from dancekit.evaluation.tables import DATASETS, TABLES
 
     lines = []
@@ -50,6 +68,21 @@ def list_tables() -> str:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Run ``dancekit evaluate``: train the table's missing folds, then write its markdown report.
+
+    Output folders are checked before training starts, so a bad path does not cost hours.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``table`` or ``list``, with ``data``, ``work`` and the optional ``out``, ``models``,
+        ``only_folds``, ``folds``, ``seed``, ``device``, ``max_epochs``, ``folders``.
+
+    Returns
+    -------
+    int
+        ``EXIT_OK``; bad input raises an ``EvaluationInputError``, which the main command reports.
+    """
     from dancekit.evaluation.table_report import data_facts, write_table_report
     from dancekit.evaluation.table_runs import evaluate
     from dancekit.evaluation.tables import EvaluationInputError, get_table, select_models

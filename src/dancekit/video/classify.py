@@ -27,6 +27,34 @@ BATCH_FRAMES = 32
 
 @dataclass
 class VideoResult:
+    """What :meth:`VideoClassifier.classify` found in one video, with the frames it rests on.
+
+    The per-frame numbers are kept so a caller can plot or check the answer, not only read it.
+
+    Attributes
+    ----------
+    source : str
+        The video's path.
+    classes : list of str
+        Class names, in the model's order.
+    probabilities : np.ndarray
+        ``[C]``: the mean over the frames used; the answer.
+    frame_times_s : np.ndarray
+        ``[n]`` times (seconds) of the frames used.
+    frame_probabilities : np.ndarray
+        ``[n, C]``: each used frame's probabilities.
+    duration_s : float
+        Length of the video.
+    frames_extracted : int
+        Frames decoded at the classifier's rate, used or not.
+    dropped : dict of str to int
+        Frames left out, per reason (black, flat, blurred, duplicate).
+    model : dict of str to str
+        The model's ``name`` and ``architecture``.
+    warnings : list of str
+        Why the answer may be weak (every frame uninformative, very few frames).
+    """
+
     source: str
     classes: list[str]
     probabilities: np.ndarray  # [C]: mean over the frames used
@@ -40,16 +68,43 @@ class VideoResult:
 
     @property
     def label(self) -> str:
+        """The most probable class."""
         return self.top(1)[0][0]
 
     @property
     def confidence(self) -> float:
+        """The probability of :attr:`label`, the mean over the used frames."""
         return float(np.max(self.probabilities))
 
     def top(self, k: int = 3) -> list[tuple[str, float]]:
+        """The best ``k`` classes of the video, most probable first.
+
+        Parameters
+        ----------
+        k : int
+            How many classes to list.
+
+        Returns
+        -------
+        list of (str, float)
+            Class name and mean probability pairs.
+        """
         return top_k(self.probabilities, self.classes, k)
 
     def to_dict(self, top: int = 3) -> dict[str, Any]:
+        """The result as JSON-ready data: what ``dancekit video --json`` prints for one file.
+
+        Parameters
+        ----------
+        top : int
+            How many classes the ``"top"`` list holds.
+
+        Returns
+        -------
+        dict of str to Any
+            Label, confidence, per-class and per-frame probabilities (rounded), frame counts,
+            model and warnings.
+        """
         return {"file": self.source, "status": "ok", "label": self.label, "confidence": round(self.confidence, 6),
                 "top": [{"label": n, "probability": round(p, 6)} for n, p in self.top(top)],
                 "probabilities": {c: round(float(p), 6) for c, p in zip(self.classes, self.probabilities)},
@@ -61,7 +116,21 @@ class VideoResult:
 
 
 class VideoClassifier:
-    """A loaded frame model and the settings to apply it to whole videos."""
+    """A loaded frame model and the settings to apply it to whole videos.
+
+    Load once, classify many: loading the network costs more than a short video.
+
+    Parameters
+    ----------
+    model : str or os.PathLike, optional
+        A built-in model name or a model folder; by default the built-in video model.
+    fps : float
+        Frames per second taken from the video.
+    device : str
+        Torch device the network runs on.
+    filter_settings : FilterSettings or None
+        Thresholds for leaving out black, flat, blurred and repeated frames; None keeps every frame.
+    """
 
     def __init__(self, model: str | os.PathLike | None = None, fps: float = 1.0, device: str = "cpu",
                  filter_settings: FilterSettings | None = FilterSettings()):
@@ -73,6 +142,19 @@ class VideoClassifier:
         self.size = int(self.model.card.frontend.get("image_size", 112))
 
     def classify(self, path: str | os.PathLike) -> VideoResult:
+        """Name the dance of one video, streaming its frames so memory does not grow with its length.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            Any video file ffmpeg reads.
+
+        Returns
+        -------
+        VideoResult
+            The mean probabilities over the frames kept; every frame is used (with a warning)
+            when none passes the filter.
+        """
         from dancekit.video.frame_scores import predict_frames
 
         settings = self.filter_settings
@@ -140,5 +222,22 @@ class VideoClassifier:
 
 def classify_video(path: str | os.PathLike, model: str | os.PathLike | None = None, fps: float = 1.0,
                    device: str = "cpu") -> VideoResult:
-    """One-shot helper: load the model and classify one video."""
+    """One-shot helper: load the model and classify one video (use :class:`VideoClassifier` for many).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The video.
+    model : str or os.PathLike, optional
+        Built-in name or model folder; by default the built-in video model.
+    fps : float
+        Frames per second to judge.
+    device : str
+        Where the network runs (``"cpu"``, ``"cuda"``, ...).
+
+    Returns
+    -------
+    VideoResult
+        The answer, with the frames it rests on.
+    """
     return VideoClassifier(model, fps, device).classify(path)
