@@ -5,12 +5,12 @@ Public API: :func:`build_corpus` (a whole resumable corpus), :func:`render_clip`
 :func:`sample_bpm` (real-track tempo prior). Needs the Debian packages ``mma``,
 ``fluidsynth`` and one GM soundfont (``fluid-soundfont-gm``, ``timgm6mb-soundfont``,
 ``musescore-general-soundfont``).
+
+The names are declared once, in ``__init__.pyi``, and load on first use (``lazy_loader``): the
+corpus builder pulls in scipy.signal and soundfile, which the groove table and the tempo table
+(read by ``dancekit identify`` and ``dancekit --help``) do not need.
 """
 
-from dancekit.synth.corpus import ClipJob, CorpusSettings, build_corpus, plan, render_clip, write_manifest
-from dancekit.synth.grooves import DANCE_GROOVES, OTHER_LABEL, OTHER_STYLES, GrooveFamily
-from dancekit.synth.song import SynthToolError
-from dancekit.synth.tempo import sample_bpm
+import lazy_loader as lazy
 
-__all__ = ["build_corpus", "plan", "render_clip", "write_manifest", "ClipJob", "CorpusSettings",
-           "DANCE_GROOVES", "OTHER_LABEL", "OTHER_STYLES", "GrooveFamily", "SynthToolError", "sample_bpm"]
+__getattr__, __dir__, __all__ = lazy.attach_stub(__name__, __file__)

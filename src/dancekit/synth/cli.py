@@ -6,15 +6,15 @@ import argparse
 import os
 import sys
 
-from dancekit.cli_types import float_up_to, fraction, int_in, non_negative_int, positive_int
+from dancekit.cli_types import float_up_to, fraction, int_in, non_negative_int, positive_int, prepare_output_folder
+from dancekit.dances import dance_by_name
+from dancekit.errors import DancekitError
 from dancekit.exit_codes import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK
+from dancekit.synth.grooves import OTHER_LABEL
 
 
 def _dance_list(text: str) -> list[str]:
     """Comma-separated dance names (display names or keys, or Other), checked before anything renders."""
-    from dancekit.dances import dance_by_name
-    from dancekit.synth.grooves import OTHER_LABEL
-
     names = [n.strip() for n in text.split(",") if n.strip()]
     if not names:
         raise argparse.ArgumentTypeError(f"no dance named: {text!r}")
@@ -74,8 +74,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
     int
         Exit code: 1 when a clip failed.
     """
-    from dancekit.cli_types import prepare_output_folder
-    from dancekit.synth.corpus import build_corpus
+    from dancekit.synth.corpus import build_corpus  # heavy: imported only when the command runs (scipy.signal, soundfile)
 
     prepare_output_folder(args.out, "OUT", create=False)
     summary = build_corpus(args.out, args.per_dance, seed=args.seed, workers=args.workers,
@@ -103,8 +102,6 @@ def synth_main(argv: list[str] | None = None) -> int:
     int
         Exit code; errors are one line on stderr.
     """
-    from dancekit.errors import DancekitError
-
     parser = argparse.ArgumentParser(prog="dancekit")
     add_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["synth", *(sys.argv[1:] if argv is None else argv)])

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
+from tqdm import tqdm
 
 from dancekit.dances import DANCE_NAMES, dance_by_name
 from dancekit.errors import DancekitError
@@ -377,8 +378,6 @@ def build_corpus(out_dir: str | Path, clips_per_dance: int, seed: int = 0, worke
     done = {j.index: rows for j in jobs if (rows := _finished_rows(out, j))}  # for the interim manifests
     todo = [j for j in jobs if j.index not in done]
     failures: list[str] = []
-    from tqdm import tqdm
-
     bar = tqdm(total=len(todo), unit="clip", desc="synth", disable=not progress, file=sys.stderr)
     args = [(j, settings, str(out)) for j in todo]
     lost: list[ClipJob] = []

@@ -20,6 +20,7 @@ import ctypes.util
 from functools import lru_cache
 
 import numpy as np
+import soundfile  # noqa: F401  first: its libsndfile then also decodes sf3 samples, whatever the import order
 
 _P, _S, _I = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int
 _SIGNATURES = {
@@ -50,8 +51,6 @@ class FluidUnavailable(FluidError):
 @lru_cache(maxsize=1)
 def library() -> ctypes.CDLL:
     """libfluidsynth 2.x with typed functions and its log messages silenced (failures come back as codes)."""
-    import soundfile  # noqa: F401  first: its libsndfile then also decodes sf3 samples, whatever the import order
-
     name = ctypes.util.find_library("fluidsynth")
     try:
         lib = ctypes.CDLL(name or "libfluidsynth.so.3")
