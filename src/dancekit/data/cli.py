@@ -19,7 +19,7 @@ class DedupInputError(DatasetLayoutError):
 
 def _files(target: str, what: str) -> list:
     """The audio files ``target`` names; a missing or empty input is the user's, not a bug (exit 3)."""
-    from dancekit.data.dedup import audio_files_in
+    from dancekit.data.dedup import audio_files_in  # heavy: dedup imports torch and librosa; only when the command runs
 
     try:
         return audio_files_in(target)
@@ -63,7 +63,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     argparse.ArgumentParser
         The ``dedup`` parser, which runs :func:`cmd_dedup`.
     """
-    from dancekit.data.dedup import DEFAULT_THRESHOLD
+    from dancekit.data.dedup import DEFAULT_THRESHOLD  # heavy (torch, librosa): the help text names the default
 
     p = subparsers.add_parser(
         "dedup", help="find test recordings that overlap the training set",
@@ -101,7 +101,7 @@ def cmd_dedup(args: argparse.Namespace) -> int:
     int
         ``EXIT_AUDIO`` when some file could not be read, else ``EXIT_OK``.
     """
-    from dancekit.data.dedup import DedupSettings, find_overlaps, summarise
+    from dancekit.data.dedup import DedupSettings, find_overlaps, summarise  # heavy: torch, librosa
 
     train, test = _files(args.train, "TRAIN"), _files(args.test, "TEST")
     report = None if args.json else (lambda f, e: print(f"{f}  error: {e}", file=sys.stderr))

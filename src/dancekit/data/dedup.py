@@ -35,7 +35,11 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import torch
+from tqdm import tqdm
 
+from dancekit.audio import load
+from dancekit.data.errors import DatasetLayoutError
+from dancekit.data.recordings import is_audio_file
 from dancekit.errors import AudioError
 from dancekit.features import FrontEndConfig, build_frontend
 
@@ -159,8 +163,6 @@ class Fingerprinter:
         np.ndarray
             float32 samples.
         """
-        from dancekit.audio import load
-
         wave = source if isinstance(source, np.ndarray) else load(source, sr=FINGERPRINT_FRONTEND.sr)
         if wave.size < FINGERPRINT_FRONTEND.n_fft:
             raise AudioError(f"{_name(source)}: too short to compare ({wave.size} samples)")
@@ -323,8 +325,6 @@ def find_overlaps(train: Iterable, test: Iterable, threshold: float = DEFAULT_TH
     -------
     DedupResult
     """
-    from tqdm import tqdm
-
     if not -1.0 <= threshold <= 1.0:
         raise ValueError(f"threshold must be a correlation between -1 and 1, got {threshold}")
     train_files = [_as_path(t) for t in train]
@@ -397,9 +397,6 @@ def audio_files_in(target: str | Path) -> list[Path]:
     list of Path
         A missing target or an empty folder or list is a ``DatasetLayoutError``.
     """
-    from dancekit.data.errors import DatasetLayoutError
-    from dancekit.data.recordings import is_audio_file
-
     target = Path(target)
     if target.is_dir():
         files = sorted(p for p in target.rglob("*") if is_audio_file(p))

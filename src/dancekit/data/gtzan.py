@@ -18,6 +18,7 @@ import re
 import warnings
 from pathlib import Path
 
+from dancekit.audio import info
 from dancekit.data.errors import DatasetLayoutError, DatasetWarning
 from dancekit.data.labels import GTZAN_GENRES
 from dancekit.data.recordings import Recording
@@ -67,8 +68,6 @@ def gtzan_recordings(root: str | Path, *, check_audio: bool = False) -> list[Rec
     -------
     list of Recording
     """
-    from dancekit.audio import info
-
     base = gtzan_genre_root(root)
     layout = "kaggle" if base.name == "genres_original" else "original"
     chosen: dict[str, tuple[int, Path]] = {}

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from dancekit.data.recordings import Recording
+from dancekit.data.splits import Fold
 from dancekit.errors import DancekitError
 
 TANG_DANCES = {"C": "Cha Cha Cha", "R": "Rumba", "T": "Tango", "W": "Slow Waltz"}
@@ -132,8 +133,6 @@ def tang_fold(recordings: list[Recording]):
     -------
     Fold
     """
-    from dancekit.data.splits import Fold
-
     side = tang_split(recordings)
     pick = lambda name: tuple(r for r in recordings if side[r.group] == name)  # noqa: E731
     return Fold(pick("train"), pick("val"), pick("test"), name="tang by song")
