@@ -13,36 +13,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import statistics
-import time
-from contextlib import nullcontext
 from pathlib import Path
 
 import librosa
 import numpy as np
 import torch
 
+from dancekit.evaluation.speed_inputs import tone_signal
+from dancekit.evaluation.timing import blas_limit, cpu_name, min_and_median
 from dancekit.features import BBNN_MEL, DANCE_CNN_MEL, PRCNN_STFT, FrameStream, build_frontend, handcrafted_features
 
 RESULTS = Path(__file__).resolve().parent / "results" / "frontend_speed.json"
-
-
-def _signal(seconds: float, sr: int = 22050) -> np.ndarray:
-    rng = np.random.default_rng(0)
-    t = np.arange(int(seconds * sr)) / sr
-    tones = sum(0.2 * np.sin(2 * np.pi * f * t) for f in (110.0, 440.0, 1320.0))
-    return (tones + 0.05 * rng.standard_normal(t.size)).astype(np.float32)
-
-
-def _time(fn, repeats: int) -> dict:
-    fn()
-    runs = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - start)
-    return {"min_s": min(runs), "median_s": statistics.median(runs)}
 
 
 def _librosa_reference(cfg, y):
@@ -52,38 +33,20 @@ def _librosa_reference(cfg, y):
     return lambda: np.abs(librosa.stft(y, n_fft=cfg.n_fft, hop_length=cfg.hop_length))
 
 
-def _cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def _blas_limit(threads):
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return nullcontext()
-    return threadpool_limits(limits=threads) if threads else nullcontext()
-
-
 def run(seconds: float, repeats: int, device: str = "cpu") -> dict:
-    y = _signal(seconds)
+    y = tone_signal(seconds, 22050)
     wave = torch.from_numpy(y).to(device)
     sync = torch.cuda.synchronize if device.startswith("cuda") else (lambda: None)
     default_threads = torch.get_num_threads()
     rows = []
     for threads in (2, None) if default_threads != 2 else (2,):
         torch.set_num_threads(threads or default_threads)
-        with _blas_limit(threads), torch.inference_mode():
+        with blas_limit(threads), torch.inference_mode():
             for name, cfg in (("dance_cnn_mel", DANCE_CNN_MEL), ("bbnn_mel", BBNN_MEL), ("prcnn_stft", PRCNN_STFT)):
-                ref = _time(_librosa_reference(cfg, y), repeats)
+                ref = min_and_median(_librosa_reference(cfg, y), repeats)
                 for precision in ("float64", "float32"):
                     frontend = build_frontend(cfg, precision=precision).to(device)
-                    got = _time(lambda: (frontend(wave), sync()), repeats)
+                    got = min_and_median(lambda: (frontend(wave), sync()), repeats)
                     rows.append(
                         {
                             "frontend": name,
@@ -108,7 +71,7 @@ def run(seconds: float, repeats: int, device: str = "cpu") -> dict:
                 stream.flush()
 
             for chunk, label in ((1024, "1024-sample pushes, live"), (220500, "10 s pushes, file")):
-                streaming = _time(lambda: stream_all(chunk), max(1, repeats // 2))
+                streaming = min_and_median(lambda: stream_all(chunk), max(1, repeats // 2))
                 rows.append(
                     {
                         "frontend": f"dance_cnn_mel FrameStream ({label})",
@@ -118,7 +81,7 @@ def run(seconds: float, repeats: int, device: str = "cpu") -> dict:
                         "torch_median_s": streaming["median_s"],
                     }
                 )
-            hand = _time(lambda: handcrafted_features(y), max(1, repeats // 3))
+            hand = min_and_median(lambda: handcrafted_features(y), max(1, repeats // 3))
             rows.append(
                 {
                     "frontend": "handcrafted_features (librosa, 72-d)",
@@ -136,7 +99,7 @@ def run(seconds: float, repeats: int, device: str = "cpu") -> dict:
         "repeats": repeats,
         "cpu_count_affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
         "default_torch_threads": default_threads,
-        "machine": _cpu_name(),
+        "machine": cpu_name(),
         "gpu": torch.cuda.get_device_name(device) if device.startswith("cuda") else None,
         "torch": torch.__version__,
         "librosa": librosa.__version__,

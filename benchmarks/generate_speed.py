@@ -23,33 +23,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from dancekit.evaluation.speed_inputs import tone_signal, untrained_step_model
 from dancekit.features.step_audio import SAMPLE_RATE, frame_starts
 from dancekit.fileio import atomic_write_text
-from dancekit.models.dance_rnn import build_dance_rnn, load_dance_rnn, make_card, parameter_count
-from dancekit.models.files import save_model
+from dancekit.models.dance_rnn import load_dance_rnn, parameter_count
 from dancekit.motion.generate import StepGenerator
 
 RESULTS = Path(__file__).resolve().parent / "results" / "generate_speed.json"
-DANCES = ["Cha Cha Cha", "Rumba", "Slow Waltz", "Tango"]
-MOTION_DIM = 79  # dancekit.motion.features.FEATURE_DIM for the Tang skeleton
-
-
-def _signal(seconds: float) -> np.ndarray:
-    rng = np.random.default_rng(0)
-    t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
-    y = sum(0.2 * np.sin(2 * np.pi * f * t) for f in (110.0, 440.0, 1320.0)) + 0.05 * rng.standard_normal(t.size)
-    for k in range(int(seconds * 2)):  # a click every half second
-        s = int(k * 0.5 * SAMPLE_RATE)
-        y[s:s + 200] += rng.standard_normal(200)
-    return (y / np.abs(y).max()).astype(np.float32)
-
-
-def _paper_model(folder: Path):
-    torch.manual_seed(0)
-    net = build_dance_rnn(MOTION_DIM, n_dances=len(DANCES), dances=DANCES).eval()
-    frontend = {"kind": "step_audio", "motion": {"mean_pose": [0.0] * MOTION_DIM, "normaliser": None}}
-    save_model(net, make_card("untrained_paper_size", net, frontend), folder)
-    return load_dance_rnn(folder)
 
 
 def _streaming(model, y: np.ndarray) -> dict:
@@ -89,10 +69,11 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0, help="audio length (default 30 s = 900 frames)")
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--model", default=None, help="a trained step-generator folder (default: untrained paper size)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results file (default: %(default)s)")
     args = parser.parse_args()
-    y = _signal(args.seconds)
+    y = tone_signal(args.seconds, SAMPLE_RATE, click_every_s=0.5)
     with tempfile.TemporaryDirectory() as tmp:
-        model = load_dance_rnn(args.model) if args.model else _paper_model(Path(tmp) / "m")
+        model = load_dance_rnn(args.model) if args.model else untrained_step_model(Path(tmp) / "m")
         rows = []
         for threads in args.threads:
             torch.set_num_threads(threads)
@@ -108,8 +89,8 @@ def main() -> int:
         print(f"{r['threads']:>7} | {s['mean_ms']:>14.2f} / {s['median_ms']:>6.2f} / {s['p95_ms']:>6.2f}      "
               f"       | {r['chunked_10s']['mean_ms']:>20.2f}")
     print("real time needs < 33.3 ms per frame (30 fps); the paper reports about 12 ms")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(RESULTS, json.dumps(result, indent=2) + "\n")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(args.out, json.dumps(result, indent=2) + "\n")
     return 0
 
 

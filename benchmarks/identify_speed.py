@@ -17,50 +17,25 @@ import platform
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+import librosa
 import numpy as np
 import torch
+
+from dancekit import audio
+from dancekit.evaluation.speed_inputs import untrained_dance_model, write_test_song
+from dancekit.evaluation.timing import best_of
+from dancekit.features import DANCE_CNN_MEL, build_frontend
+from dancekit.fileio import atomic_write_text
+from dancekit.inference import Identifier
+from dancekit.inference.segments import segment_starts
 
 RESULTS = Path(__file__).resolve().parent / "results" / "identify_speed.json"
 
 
-def make_recording(path: Path, seconds: float, rate: int = 44100) -> None:
-    """A stereo mp3 with rhythm and harmony, so decoding and beat tracking do real work."""
-    expr = (
-        "0.25*sin(2*PI*220*t)*(0.5+0.5*sin(2*PI*1.5*t))+0.2*sin(2*PI*330*t)"
-        "+0.4*exp(-30*mod(t\\,0.5))*sin(2*PI*60*t)+0.05*(random(0)-0.5)"
-    )
-    subprocess.run(
-        ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"aevalsrc={expr}|{expr}:s={rate}:d={seconds}",
-         "-c:a", "libmp3lame", "-b:a", "160k", str(path)],
-        check=True,
-    )
-
-
-def best_of(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def time_identify(arch: str, path: Path, model_dir: Path, repeats: int) -> dict:
-    from dancekit import audio
-    from dancekit.features import DANCE_CNN_MEL, build_frontend
-    from dancekit.inference import Identifier
-    from dancekit.inference.segments import segment_starts
-    from dancekit.models import ModelCard, build_dance_cnn, save_model
-    from dancekit.dances import DANCE_NAMES
-
-    folder = model_dir / arch
-    card = ModelCard(name=f"bench-{arch}", task="dance", architecture=arch, classes=list(DANCE_NAMES),
-                     frontend=DANCE_CNN_MEL.to_dict(), summary="untrained, for speed measurement only")
-    save_model(build_dance_cnn(arch, len(DANCE_NAMES)), card, folder)
-    identifier = Identifier(str(folder))
+    identifier = Identifier(str(untrained_dance_model(arch, model_dir / arch)))
     frontend = build_frontend(DANCE_CNN_MEL)
 
     y = audio.load(path, sr=DANCE_CNN_MEL.sr)
@@ -88,11 +63,6 @@ def time_identify(arch: str, path: Path, model_dir: Path, repeats: int) -> dict:
 
 
 def frontend_vs_librosa(path: Path, repeats: int) -> dict:
-    import librosa
-
-    from dancekit import audio
-    from dancekit.features import DANCE_CNN_MEL, build_frontend
-
     c = DANCE_CNN_MEL
     y = audio.load(path, sr=c.sr)
     frontend = build_frontend(c)
@@ -146,13 +116,14 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--hours", type=float, default=2.0)
     parser.add_argument("--skip-long", action="store_true")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results file (default: %(default)s)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         song = tmp / "song.mp3"
-        make_recording(song, 180)
+        write_test_song(song, 180)
         rows = [time_identify(arch, song, tmp / "models", args.repeats) for arch in args.archs]
         front = frontend_vs_librosa(song, args.repeats)
         long = None if args.skip_long else long_recording_memory(tmp / "models", song, tmp, args.hours, args.threads)
@@ -170,11 +141,9 @@ def main() -> None:
               f"{long['seconds']:.0f} s, {long['segments']} segments")
     report = {"threads": args.threads, "torch": torch.__version__, "machine": platform.machine(),
               "identify_3min": rows, "frontend_3min": front, "long_recording": long}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    from dancekit.fileio import atomic_write_text
-
-    atomic_write_text(RESULTS, json.dumps(report, indent=2) + "\n")
-    print(f"\nwrote {RESULTS}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(args.out, json.dumps(report, indent=2) + "\n")
+    print(f"\nwrote {args.out}")
 
 
 if __name__ == "__main__":

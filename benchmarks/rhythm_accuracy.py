@@ -10,7 +10,7 @@ Metrics: Acc1 (within 4 %), Acc2 (also x2, x3, x1/2, x1/3), beat F-measure (mir_
 beats before 5 s trimmed), meter accuracy (3 vs 4; GTZAN 2/4 counts as 4; tracks without
 beat-in-bar are left out) next to the trivial "always 4" baseline, seconds per clip.
 
-    PYTHONPATH=src python benchmarks/rhythm_accuracy.py [--workers 2] [--no-tang]
+    PYTHONPATH=src python benchmarks/rhythm_accuracy.py [--workers 2] [--no-tang] [--method NAME] [--out FILE]
 """
 
 from __future__ import annotations
@@ -22,11 +22,13 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import librosa
-import mir_eval
 import numpy as np
 import scipy.stats
 
-from dancekit import audio
+from dancekit.data.errors import DatasetLayoutError
+from dancekit.data.rhythm_annotations import RhythmItem, ballroom_rhythm_items, gtzan_rhythm_items, tang_meter_items
+from dancekit.evaluation.rhythm_metrics import score_rhythm, summarise_rhythm
+from dancekit.fileio import atomic_write_text
 from dancekit.paths import shared_data_dir
 from dancekit.rhythm import analyze, mel_db, onset_envelope
 from dancekit.rhythm.beats import track_beats
@@ -36,7 +38,6 @@ from dancekit.rhythm.tempo import estimate_tempo
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RESULTS = PROJECT_ROOT / "benchmarks" / "results" / "rhythm_accuracy.json"
-TANG_EXCERPT = (30.0, 30.0)  # start, duration in seconds
 
 
 # ---------------------------------------------------------------- candidate methods
@@ -93,115 +94,17 @@ METHODS = {
     "dancekit analyze() (default)": dancekit_default,
 }
 
-# ---------------------------------------------------------------- data
-
-
-def gtzan_items(root: Path) -> list[dict]:
-    items = []
-    for audio in sorted((root / "gtzan_mini" / "genres").glob("*/*.flac")):
-        genre, number = audio.stem.split(".")
-        ann = root / "gtzan_annotations"
-        beats = np.loadtxt(ann / "beats" / f"gtzan_{genre}_{number}.beats", ndmin=2)
-        in_bar = int(beats[:, 1].max()) if beats.shape[1] > 1 else 0
-        items.append(
-            dict(
-                set="gtzan_mini",
-                name=audio.stem,
-                path=str(audio),
-                bpm=float(np.loadtxt(ann / "tempo" / f"gtzan_{genre}_{number}.bpm")),
-                beats=beats[:, 0].tolist(),
-                meter=None if in_bar == 0 else (3 if in_bar == 3 else 4),
-            )
-        )
-    return items
-
-
-def ballroom_items(root: Path) -> list[dict]:
-    sample = root / "ballroom_sample"
-    audio = sample / "Waltz_Media-105901.flac"
-    if not audio.exists():
-        return []
-    # The sample's own .beats file holds only the first 3 beats; the full annotation is in ballroom_annotations.
-    full = root / "ballroom_annotations" / "Media-105901.beats"
-    beats = np.loadtxt(full if full.exists() else sample / "ballroom_Media-105901.beats", ndmin=2)
-    return [
-        dict(
-            set="ballroom",
-            name=audio.stem,
-            path=str(audio),
-            bpm=float((sample / "ballroom_Media-105901.bpm").read_text()),
-            beats=beats[:, 0].tolist(),
-            meter=int(beats[:, 1].max()),
-        )
-    ]
-
-
-def tang_items(root: Path) -> list[dict]:
-    folders = sorted((root / "tang_dance").glob("DANCE_*"))
-    return [
-        dict(set="tang_dance", name=f.name, path=str(f / "audio.mp3"), bpm=None, beats=None,
-             meter=3 if f.name.split("_")[1] == "W" else 4, excerpt=TANG_EXCERPT)
-        for f in folders
-        if (f / "audio.mp3").exists()
-    ]
-
-
-def load(item: dict) -> np.ndarray:
-    start, duration = item.get("excerpt", (0.0, None))
-    return audio.load(item["path"], sr=SR, offset=start, duration=duration)
-
-
-# ---------------------------------------------------------------- scoring
-
-
-def tempo_hits(estimate: float, reference: float) -> tuple[bool, bool]:
-    acc1 = abs(estimate - reference) <= 0.04 * reference
-    acc2 = any(abs(estimate - reference * f) <= 0.04 * reference * f for f in (1, 2, 3, 1 / 2, 1 / 3))
-    return bool(acc1), bool(acc2)
-
-
-def beat_f(reference: list[float], estimate: np.ndarray) -> float:
-    ref = mir_eval.beat.trim_beats(np.asarray(reference, dtype=float))
-    est = mir_eval.beat.trim_beats(np.asarray(estimate, dtype=float))
-    return float(mir_eval.beat.f_measure(ref, est, f_measure_threshold=0.07))
-
-
-def run_item(item: dict) -> list[dict]:
-    y = load(item)
+def run_item(item: RhythmItem, methods: dict) -> list[dict]:
+    y = item.load(SR)
     rows = []
-    for method, fn in METHODS.items():
+    for method, fn in methods.items():
         t0 = time.perf_counter()
         tempo, beats, meter = fn(y)
-        row = dict(set=item["set"], track=item["name"], method=method, seconds=time.perf_counter() - t0,
-                   tempo_est=round(float(tempo), 2), meter_est=meter, meter_ref=item["meter"])
-        if item["bpm"] is not None:
-            row["tempo_ref"] = item["bpm"]
-            row["acc1"], row["acc2"] = tempo_hits(tempo, item["bpm"])
-            row["beat_f"] = beat_f(item["beats"], beats)
-        rows.append(row)
+        seconds = time.perf_counter() - t0
+        rows.append(dict(set=item.set, track=item.name, method=method, seconds=seconds,
+                         **score_rhythm(tempo, beats, meter, bpm=item.bpm, reference_beats=item.beats,
+                                        reference_meter=item.meter)))
     return rows
-
-
-def summarise(rows: list[dict]) -> dict:
-    out = {"n": len(rows), "seconds_per_clip": float(np.mean([r["seconds"] for r in rows]))}
-    timed = [r for r in rows if "acc1" in r]
-    if timed:
-        out["acc1"] = float(np.mean([r["acc1"] for r in timed]))
-        out["acc2"] = float(np.mean([r["acc2"] for r in timed]))
-        out["beat_f"] = float(np.mean([r["beat_f"] for r in timed]))
-    metered = [r for r in rows if r["meter_ref"] is not None]
-    if metered:
-        out["meter_n"] = len(metered)
-        out["meter_n_triple"] = sum(r["meter_ref"] == 3 for r in metered)
-        out["meter_always4"] = float(np.mean([r["meter_ref"] == 4 for r in metered]))
-        if metered[0]["meter_est"] is not None:
-            out["meter_acc"] = float(np.mean([r["meter_est"] == r["meter_ref"] for r in metered]))
-            out["meter_triple_recall"] = (
-                float(np.mean([r["meter_est"] == 3 for r in metered if r["meter_ref"] == 3]))
-                if out["meter_n_triple"] else None
-            )
-            out["meter_false_triple"] = sum(r["meter_est"] == 3 and r["meter_ref"] == 4 for r in metered)
-    return out
 
 
 def fmt(x, spec=".3f"):
@@ -224,23 +127,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-tang", action="store_true", help="skip the tang_dance meter set")
+    parser.add_argument("--method", action="append", choices=list(METHODS), default=None,
+                        help="score only this method (repeatable; default: all)")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
+    methods = {m: METHODS[m] for m in args.method} if args.method else METHODS
     root = shared_data_dir()
     if not (root / "gtzan_mini").is_dir():
         raise SystemExit(f"reference data not found at {root} (set DANCEKIT_DATA)")
-    items = gtzan_items(root) + ballroom_items(root) + ([] if args.no_tang else tang_items(root))
+    try:
+        items = (gtzan_rhythm_items(root / "gtzan_mini", root / "gtzan_annotations")
+                 + ballroom_rhythm_items(root / "ballroom_sample", root / "ballroom_annotations")
+                 + ([] if args.no_tang else tang_meter_items(root / "tang_dance")))
+    except DatasetLayoutError as err:
+        raise SystemExit(f"error: {err}") from None
     t0 = time.time()
     with ProcessPoolExecutor(args.workers) as pool:
-        rows = [r for rs in pool.map(run_item, items) for r in rs]
+        rows = [r for rs in pool.map(run_item, items, [methods] * len(items)) for r in rs]
     summary = {
-        s: {m: summarise([r for r in rows if r["set"] == s and r["method"] == m]) for m in METHODS}
+        s: {m: summarise_rhythm([r for r in rows if r["set"] == s and r["method"] == m]) for m in methods}
         for s in dict.fromkeys(r["set"] for r in rows)
     }
     print_table(summary)
     print(f"\n{len(items)} clips in {time.time() - t0:.0f} s wall ({args.workers} workers)")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"summary": summary, "tracks": rows}, indent=1))
-    print(f"wrote {RESULTS.relative_to(PROJECT_ROOT)}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(args.out, json.dumps({"summary": summary, "tracks": rows}, indent=1))
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

@@ -14,8 +14,6 @@ import argparse
 import json
 from pathlib import Path
 
-import numpy as np
-
 from dancekit.audio import load
 from dancekit.data.tang import model_tang_sides, tang_recordings
 from dancekit.evaluation.robustness import robustness_curve

@@ -22,12 +22,11 @@ import numpy as np
 from dancekit.dances import DANCE_NAMES
 from dancekit.data.tang import model_tang_sides, tang_recordings
 from dancekit.fileio import atomic_write_text
+from dancekit.evaluation.fusion_weights import FUSION_WEIGHTS, labels_by_fusion_weights, weights_key
 from dancekit.inference import Identifier
-from dancekit.inference.tempo_prior import fuse
 from dancekit.paths import shared_data_dir
 
 RESULTS = Path(__file__).resolve().parent / "results" / "tempo_fusion.json"
-WEIGHTS = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (0.5, 0.5), (1.0, 1.0)]
 
 
 def sets(root: Path, corpus: Path | None, training: dict) -> dict[str, list[tuple[Path, str]]]:
@@ -51,17 +50,15 @@ def main() -> None:
     args = parser.parse_args()
     identifier = Identifier(args.model)
     classes = identifier.classes
+    keys = [weights_key(tw, mw) for tw, mw in FUSION_WEIGHTS]
     table = {}
     for name, items in sets(shared_data_dir(), args.corpus, identifier.model.card.training).items():
-        results = [(identifier.identify(path), label) for path, label in items]
-        table[name] = {"n": len(results)}
-        for tw, mw in WEIGHTS:
-            correct = [classes[int(np.argmax(fuse(r.network_probabilities, classes, r.rhythm, tw, mw)))] == label
-                       for r, label in results]
-            table[name][f"tempo {tw:g}, meter {mw:g}"] = float(np.mean(correct))
+        answers = [(labels_by_fusion_weights(identifier.identify(path), classes), label) for path, label in items]
+        table[name] = {"n": len(answers)}
+        for key in keys:
+            table[name][key] = float(np.mean([labels[key] == label for labels, label in answers]))
     print(f"{'fusion weights':<22}" + "".join(f"{k + ' (' + str(v['n']) + ')':>22}" for k, v in table.items()))
-    for tw, mw in WEIGHTS:
-        key = f"tempo {tw:g}, meter {mw:g}"
+    for key in keys:
         print(f"{key:<22}" + "".join(f"{v[key]:>22.1%}" for v in table.values()))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(RESULTS, json.dumps({"model": args.model, "top1": table}, indent=1) + "\n")

@@ -1,7 +1,7 @@
 """How does ``dancekit serve`` hold up? Concurrent uploads and the live path, on a local server.
 
-Starts the server (``python -m dancekit.web``, the built-in model, on 127.0.0.1) in a child
-process, then:
+Starts the server (``dancekit serve``, the built-in model, on 127.0.0.1) in a child process
+(the fuzzing harness's ``Server``), then:
 
 1. uploads: N clients at once (default 20) each POST a different generated 3-minute
    44.1 kHz stereo mp3 to ``/api/identify``; per request latency (p50/p95/max), errors
@@ -26,121 +26,44 @@ import argparse
 import json
 import os
 import platform
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx2
 import numpy as np
+from websockets.sync.client import connect
+
+from dancekit import audio
+from dancekit.evaluation.speed_inputs import untrained_dance_model, write_test_song
+from dancekit.fileio import atomic_write_text
+from dancekit.fuzzing.watch import Limits
+from dancekit.fuzzing.web import Server
+from dancekit.models import builtin_models
 
 RESULTS = Path(__file__).resolve().parent / "results" / "web_load.json"
-
-
-def make_song(path: Path, seconds: float, variant: int) -> None:
-    """A stereo mp3 with a beat and harmony; each variant has its own tempo and pitch."""
-    beat = 0.42 + 0.02 * (variant % 10)  # 143..105 BPM
-    f0 = 196 + 11 * variant
-    expr = (f"0.25*sin(2*PI*{f0}*t)*(0.5+0.5*sin(2*PI*1.5*t))+0.2*sin(2*PI*{1.5 * f0:.1f}*t)"
-            f"+0.4*exp(-30*mod(t\\,{beat:.2f}))*sin(2*PI*60*t)+0.05*(random(0)-0.5)")
-    subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i",
-                    f"aevalsrc={expr}|{expr}:s=44100:d={seconds}", "-c:a", "libmp3lame", "-b:a", "160k", str(path)],
-                   check=True)
+MB = 2**20
 
 
 def model_or_stand_in(name: str, folder: Path) -> tuple[str, str]:
     """The named model, or (when it is not installed) an untrained ResNet-18 of the same shape:
     speed and memory do not depend on the weights' values."""
-    from dancekit.models import builtin_models
-
     if name not in builtin_models() and not Path(name).is_dir():
-        from dancekit.dances import DANCE_NAMES
-        from dancekit.features import DANCE_CNN_MEL
-        from dancekit.models import ModelCard, build_dance_cnn, save_model
-
-        card = ModelCard(name="bench-resnet18", task="dance", architecture="resnet18", classes=list(DANCE_NAMES),
-                         frontend=DANCE_CNN_MEL.to_dict(), summary="untrained, for speed measurement only")
-        save_model(build_dance_cnn("resnet18", len(DANCE_NAMES)), card, folder)
-        return str(folder), f"untrained resnet18 ({name} not installed)"
+        return str(untrained_dance_model("resnet18", folder)), f"untrained resnet18 ({name} not installed)"
     return name, name
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def start_server(workdir: Path, model: str, workers: int, threads: int) -> Server:
+    """``dancekit serve`` (started on entering ``with``) with ``workers`` job workers and ``threads`` torch
+    threads, no upload rate limit and no memory limit; its resident memory is sampled every 50 ms."""
+    return Server(workdir, model=model, limits=Limits(seconds=600.0, rss_bytes=1 << 40),
+                  options=("--workers", str(workers), "--max-queue", "64"),
+                  env={"OMP_NUM_THREADS": str(threads)})
 
 
-class Server:
-    """``python -m dancekit.web`` in a child process, with its memory sampled in the background."""
-
-    def __init__(self, model: str, workers: int, threads: int):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, OMP_NUM_THREADS=str(threads))
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "dancekit.web", "--port", str(self.port), "--model", model,
-             "--workers", str(workers), "--max-queue", "64", "--uploads-per-minute", "0"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
-        self.samples: list[tuple[float, int]] = []
-        self._stop = threading.Event()
-
-    def __enter__(self):
-        import httpx2
-
-        deadline = time.monotonic() + 300
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.process.stderr.read()[-2000:]}")
-            try:
-                if httpx2.get(self.url + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx2.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("server did not start in 300 s")
-            time.sleep(0.2)
-        self.idle_rss_mb = self.rss_mb()
-        threading.Thread(target=self._sample, daemon=True).start()
-        return self
-
-    def rss_mb(self) -> float:
-        import psutil
-
-        return psutil.Process(self.process.pid).memory_info().rss / 2**20
-
-    def high_water_mb(self) -> float:
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        return int(status.split("VmHWM:")[1].split()[0]) / 1024
-
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.samples.append((time.monotonic(), int(self.rss_mb())))
-            except Exception:
-                return
-            time.sleep(0.05)
-
-    def peak_between(self, start: float, end: float) -> float:
-        inside = [mb for t, mb in self.samples if start <= t <= end]
-        return float(max(inside)) if inside else float("nan")
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self.process.terminate()
-        try:
-            self.process.wait(20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
-def upload_burst(server: Server, songs: list[Path], clients: int) -> dict:
-    import httpx2
-
+def upload_burst(server: Server, songs: list[Path], clients: int, idle_rss_mb: float) -> dict:
     barrier = threading.Barrier(clients)
 
     def one(i: int) -> tuple[float, int, str]:
@@ -164,17 +87,13 @@ def upload_burst(server: Server, songs: list[Path], clients: int) -> dict:
             "p95_s": float(np.percentile(latencies, 95)), "max_s": float(latencies.max()),
             "wall_s": end - start, "throughput_songs_per_min": clients / (end - start) * 60,
             "errors": len(errors), "error_samples": errors[:3],
-            "idle_rss_mb": server.idle_rss_mb, "peak_rss_mb": server.peak_between(start, end + 0.2),
-            "high_water_rss_mb": server.high_water_mb(),
+            "idle_rss_mb": idle_rss_mb, "peak_rss_mb": (server.peak_between(start, end + 0.2) or float("nan")) / MB,
+            "high_water_rss_mb": server.high_water() / MB,
             "labels": sorted(set(o[2] for o in outcomes if o[1] == 200))}
 
 
 def live_stream(server: Server, song: Path, seconds: float, paced: bool) -> dict:
     """Stream ``seconds`` of ``song`` as the page does; collect the server's per-update processing time."""
-    from websockets.sync.client import connect
-
-    from dancekit import audio
-
     rate, chunk_s = 48000, 0.25
     y = audio.load(song, sr=rate)
     reps = int(np.ceil(seconds * rate / len(y)))
@@ -233,6 +152,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="torch/OpenMP threads of the server")
     parser.add_argument("--live-seconds", type=float, default=40.0)
     parser.add_argument("--fast-live-seconds", type=float, default=300.0)
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results file (default: %(default)s)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -242,11 +162,12 @@ def main() -> None:
                   "threads": args.threads, "load_average_at_start": os.getloadavg(), "uploads": [], "live": []}
         songs = [tmp / f"song{i:02d}.mp3" for i in range(args.clients)]
         with ThreadPoolExecutor(2) as pool:
-            list(pool.map(lambda iv: make_song(iv[1], 180, iv[0]), enumerate(songs)))
+            list(pool.map(lambda iv: write_test_song(iv[1], 180, f0=196 + 11 * iv[0], beat_s=0.42 + 0.02 * (iv[0] % 10)),
+                          enumerate(songs)))
         report["song_mb"] = float(np.mean([s.stat().st_size for s in songs]) / 1e6)
         for workers in args.workers:
-            with Server(model, workers, args.threads) as server:
-                row = upload_burst(server, songs, args.clients)
+            with start_server(tmp, model, workers, args.threads) as server:
+                row = upload_burst(server, songs, args.clients, server.rss() / MB)
                 row["workers"] = workers
                 report["uploads"].append(row)
                 print(f"workers={workers}: p50 {row['p50_s']:.1f} s, p95 {row['p95_s']:.1f} s, "
@@ -270,11 +191,9 @@ def main() -> None:
         print(f"{kind:<26}{r['updates']:>8}{r['processing_ms_p50']:>9.1f}{r['processing_ms_p95']:>9.1f}"
               f"{r['processing_ms_max']:>9.1f}{wait:>17}")
     print(f"load average at start {report['load_average_at_start'][0]:.1f}, at end {report['load_average_at_end'][0]:.1f}")
-    from dancekit.fileio import atomic_write_text
-
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(RESULTS, json.dumps(report, indent=2) + "\n")
-    print(f"wrote {RESULTS}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(args.out, json.dumps(report, indent=2) + "\n")
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

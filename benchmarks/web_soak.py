@@ -30,6 +30,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from dancekit.fileio import atomic_write_text
+
 RESULTS = Path(__file__).resolve().parent / "results" / "web_soak.json"
 
 
@@ -95,14 +97,14 @@ def main(argv: list[str] | None = None) -> int:
             canary.copy_to(root)
             t0 = time.monotonic()
             deadline = t0 + args.minutes * 60
-            samples.append((0.0, server._w.rss()))
+            samples.append((0.0, server.rss()))
             threads = [threading.Thread(target=upload_loop, args=(server, canary, limits, deadline, runs, lock)),
                        threading.Thread(target=live_loop, args=(server, limits, deadline, runs, lock))]
             for t in threads:
                 t.start()
             while any(t.is_alive() for t in threads):
                 if server.alive:
-                    samples.append((time.monotonic() - t0, server._w.rss()))
+                    samples.append((time.monotonic() - t0, server.rss()))
                 time.sleep(1.0)
             starts = server.starts
 
@@ -139,9 +141,7 @@ def main(argv: list[str] | None = None) -> int:
               "counts": {f"{f}/{o}": n for (f, o), n in sorted(counts.items())},
               "bad": [{"case": r.case_id, "outcome": r.outcome, "detail": r.detail} for r in bad]}
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp_out = args.out.with_suffix(".json.tmp")
-    tmp_out.write_text(json.dumps(result, indent=2))
-    tmp_out.replace(args.out)
+    atomic_write_text(args.out, json.dumps(result, indent=2))
     ok = not bad and starts == 1 and growth <= args.max_growth_mb
     return 0 if ok else 1
 

@@ -63,15 +63,27 @@ class Server:
         Serve ``/api/genre`` with the built-in genre model (else ``--no-genre``).
     log : callable, optional
         Told about restarts.
+    options : sequence of str
+        More ``dancekit serve`` options (``--workers``, ``--max-queue``...).
+    env : dict, optional
+        Environment variables set for the server on top of this process's (``OMP_NUM_THREADS``...).
+
+    Attributes
+    ----------
+    samples : list of (float, int)
+        (``time.monotonic()``, resident bytes) every 50 ms while the server runs.
     """
 
     def __init__(self, workdir: Path, model: str | None = None, limits: Limits = Limits(), genre: bool = True,
-                 log=None):
+                 log=None, options: tuple[str, ...] = (), env: dict[str, str] | None = None):
         self.workdir = Path(workdir)
         self.model = model
         self.limits = limits
         self.genre = genre
         self.log = log
+        self.options = tuple(options)
+        self.env = dict(env or {})
+        self.samples: list[tuple[float, int]] = []
         self.starts = 0
         self._w: Watched | None = None
         self.blew_up: int | None = None
@@ -90,8 +102,10 @@ class Server:
             argv += ["--model", str(self.model)]
         if not self.genre:
             argv.append("--no-genre")
+        argv += self.options
         self.blew_up = None
         env = {k: v for k, v in os.environ.items() if k != "DANCEKIT_TOKEN"}  # no access token: the API is open
+        env.update(self.env)
         self._w = Watched(argv, cwd=self.workdir, env=env)
         self.starts += 1
         deadline = time.monotonic() + STARTUP_S
@@ -125,6 +139,7 @@ class Server:
     def _watch_memory(self, w: Watched, stop: threading.Event) -> None:
         while not stop.is_set() and w.proc.poll() is None:
             rss = w.rss()
+            self.samples.append((time.monotonic(), rss))
             if rss > self.limits.rss_bytes:
                 self.blew_up = rss
                 w.kill()
@@ -135,6 +150,41 @@ class Server:
     def alive(self) -> bool:
         """Whether the server process is still running."""
         return self._w is not None and self._w.proc.poll() is None
+
+    def rss(self) -> int:
+        """The server's resident memory now, in bytes (with its children).
+
+        Returns
+        -------
+        int
+        """
+        return self._w.rss()
+
+    def peak_between(self, start: float, end: float) -> int | None:
+        """The largest sampled resident memory between two ``time.monotonic()`` readings.
+
+        Parameters
+        ----------
+        start, end : float
+            The window.
+
+        Returns
+        -------
+        int or None
+            Bytes; None when no sample fell in the window.
+        """
+        inside = [rss for t, rss in self.samples if start <= t <= end]
+        return max(inside) if inside else None
+
+    def high_water(self) -> int:
+        """The kernel's high-water mark of the server process's resident memory (Linux ``VmHWM``), in bytes.
+
+        Returns
+        -------
+        int
+        """
+        status = Path(f"/proc/{self._w.proc.pid}/status").read_text()
+        return int(status.split("VmHWM:")[1].split()[0]) * 1024
 
     @property
     def log_text(self) -> str:
