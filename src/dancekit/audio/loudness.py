@@ -101,7 +101,7 @@ def music_band_filter(sr: int) -> np.ndarray:
     np.ndarray
         scipy ``sos`` array.
     """
-    from scipy.signal import butter  # on first use: scipy.signal costs ``import dancekit.audio`` ~0.3 s
+    from scipy.signal import butter  # heavy: imported only when filtering (~0.3 s); lazy.load is not thread-safe on 3.11
 
     return butter(4, MUSIC_LOW_HZ, btype="highpass", fs=sr, output="sos")
 
@@ -120,7 +120,7 @@ def music_band(x: np.ndarray, sr: int) -> np.ndarray:
     -------
     np.ndarray
     """
-    from scipy.signal import sosfilt  # on first use, as in music_band_filter
+    from scipy.signal import sosfilt  # heavy: imported only when filtering, as in music_band_filter
 
     return sosfilt(music_band_filter(sr), np.asarray(x, dtype=np.float64).reshape(-1)).astype(np.float32)
 
