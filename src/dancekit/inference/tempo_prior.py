@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from dancekit.dances import dance_by_name
+from dancekit.synth.tempo import load_table
 
 #: Tempo factors a tracker's answer may be off by, and how much each is believed.
 OCTAVES = ((1.0, 1.0), (0.5, 0.3), (2.0, 0.3))
@@ -27,8 +28,6 @@ FLOOR = 0.05
 
 @lru_cache(maxsize=None)
 def _histogram(label: str) -> tuple[np.ndarray, np.ndarray] | None:
-    from dancekit.synth.tempo import load_table  # on first use: the synth package pulls in the synthesizer
-
     hist = load_table()["dances"].get(label)
     if hist is None:
         return None

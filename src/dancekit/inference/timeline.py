@@ -30,7 +30,7 @@ def class_colours(n: int) -> list:
     list of tuple
         RGBA colours.
     """
-    import matplotlib
+    import matplotlib  # heavy: imported only when colours are asked for (lazy.load is not thread-safe on 3.11)
 
     cmap = matplotlib.colormaps["tab10" if n <= 10 else "tab20"]
     return [cmap(i % cmap.N) for i in range(n)]
@@ -48,7 +48,7 @@ def plot_timeline(result: IdentifyResult, path: str | os.PathLike, title: str | 
     title : str, optional
         Figure title; default the file name and the answer.
     """
-    import matplotlib
+    import matplotlib  # heavy: imported only when a figure is drawn; pyplot must come after use("Agg")
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
