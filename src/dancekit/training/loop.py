@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 import torch
 from torch import nn
+from tqdm import tqdm
 
 from dancekit.training.checkpoint import CheckpointError, resume_checkpoint, save_checkpoint
 from dancekit.training.precision import autocast
@@ -401,8 +402,6 @@ def run_training(network: nn.Module, optimiser: torch.optim.Optimizer, plan: Tra
 
     bar = None
     if settings.progress is not None:
-        from tqdm import tqdm  # only when a bar is asked for: tqdm is the one optional import here
-
         bar = tqdm(total=settings.steps, initial=run.step, desc=settings.progress, unit=settings.unit,
                    dynamic_ncols=True)
     interrupted = False

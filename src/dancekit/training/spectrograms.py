@@ -6,13 +6,16 @@ can be checked for leaks (segments of one recording never on both sides).
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import torch
 
+from dancekit.audio import load
 from dancekit.data.recordings import Recording
+from dancekit.features import PRESETS, build_frontend
 from dancekit.inference.segments import pad_to_segment, segment_starts
 
 
@@ -123,11 +126,6 @@ def compute_spectrograms(recordings: Sequence[Recording], frontend_name: str, cl
     -------
     SpectrogramSet
     """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from dancekit.audio import load
-    from dancekit.features import PRESETS, build_frontend
-
     config = PRESETS[frontend_name]
     frontend = build_frontend(config).to(device)
     index = {c: i for i, c in enumerate(classes)}
