@@ -18,7 +18,6 @@ import re
 import warnings
 from pathlib import Path
 
-from dancekit.audio import info
 from dancekit.data.errors import DatasetLayoutError, DatasetWarning
 from dancekit.data.labels import GTZAN_GENRES
 from dancekit.data.recordings import Recording
@@ -68,6 +67,8 @@ def gtzan_recordings(root: str | Path, *, check_audio: bool = False) -> list[Rec
     -------
     list of Recording
     """
+    from dancekit.audio import info  # on use: soundfile and soxr stay out of `import dancekit.data` (`dancekit models`)
+
     base = gtzan_genre_root(root)
     layout = "kaggle" if base.name == "genres_original" else "original"
     chosen: dict[str, tuple[int, Path]] = {}
