@@ -16,11 +16,11 @@ import json
 from pathlib import Path
 
 import librosa
-import numpy as np
 import torch
 
 from dancekit.audio import load
 from dancekit.features import PRESETS, build_frontend
+from dancekit.features.reference import librosa_reference, max_difference
 from dancekit.fileio import atomic_write_text
 from dancekit.paths import shared_data_dir
 
@@ -30,22 +30,6 @@ RESULTS = Path(__file__).resolve().parent / "results" / "frontend_agreement.json
 def real_clips(root: Path) -> list[Path]:
     """The GTZAN-mini clips and the Creative-Commons music clips under ``root``."""
     return sorted((root / "gtzan_mini" / "genres").glob("*/*.flac")) + sorted((root / "cc_music").glob("*.ogg"))
-
-
-def librosa_reference(config, y: np.ndarray) -> np.ndarray:
-    """What the papers' librosa code computes for a preset (log-mel in dB, or STFT magnitude)."""
-    if config.kind == "mel":
-        spec = librosa.feature.melspectrogram(y=y, sr=config.sr, n_fft=config.n_fft, hop_length=config.hop_length,
-                                              n_mels=config.n_mels, fmin=config.fmin, fmax=config.fmax)
-        return librosa.power_to_db(spec, ref=config.ref, amin=config.amin, top_db=config.top_db)
-    return np.abs(librosa.stft(y, n_fft=config.n_fft, hop_length=config.hop_length))
-
-
-def difference(config, got: np.ndarray, want: np.ndarray) -> float:
-    """Largest absolute difference: in dB for log outputs, else as a share of the loudest bin."""
-    if config.log == "db":
-        return float(np.abs(got - want).max())
-    return float(np.abs(got - want).max() / max(float(np.abs(want).max()), 1e-12))
 
 
 def main() -> None:
@@ -65,7 +49,7 @@ def main() -> None:
                 want = librosa_reference(config, y)
                 for precision in ("float64", "float32"):
                     got = frontends[name, precision](torch.from_numpy(y)).numpy()
-                    worst[name, precision] = max(worst[name, precision], difference(config, got, want))
+                    worst[name, precision] = max(worst[name, precision], max_difference(config, got, want))
     rows = [{"frontend": name, "precision": precision, "unit": "dB" if PRESETS[name].log == "db" else "of peak",
              "max_difference": value} for (name, precision), value in worst.items()]
     for row in rows:

@@ -22,15 +22,9 @@ import torch
 from dancekit.evaluation.speed_inputs import tone_signal
 from dancekit.evaluation.timing import blas_limit, cpu_name, min_and_median
 from dancekit.features import BBNN_MEL, DANCE_CNN_MEL, PRCNN_STFT, FrameStream, build_frontend, handcrafted_features
+from dancekit.features.reference import librosa_reference
 
 RESULTS = Path(__file__).resolve().parent / "results" / "frontend_speed.json"
-
-
-def _librosa_reference(cfg, y):
-    if cfg.kind == "mel":
-        kwargs = dict(sr=cfg.sr, n_fft=cfg.n_fft, hop_length=cfg.hop_length, n_mels=cfg.n_mels, fmax=cfg.fmax)
-        return lambda: librosa.power_to_db(librosa.feature.melspectrogram(y=y, **kwargs), top_db=None)
-    return lambda: np.abs(librosa.stft(y, n_fft=cfg.n_fft, hop_length=cfg.hop_length))
 
 
 def run(seconds: float, repeats: int, device: str = "cpu") -> dict:
@@ -43,7 +37,7 @@ def run(seconds: float, repeats: int, device: str = "cpu") -> dict:
         torch.set_num_threads(threads or default_threads)
         with blas_limit(threads), torch.inference_mode():
             for name, cfg in (("dance_cnn_mel", DANCE_CNN_MEL), ("bbnn_mel", BBNN_MEL), ("prcnn_stft", PRCNN_STFT)):
-                ref = min_and_median(_librosa_reference(cfg, y), repeats)
+                ref = min_and_median(lambda: librosa_reference(cfg, y), repeats)
                 for precision in ("float64", "float32"):
                     frontend = build_frontend(cfg, precision=precision).to(device)
                     got = min_and_median(lambda: (frontend(wave), sync()), repeats)

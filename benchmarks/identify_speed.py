@@ -19,7 +19,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import librosa
 import numpy as np
 import torch
 
@@ -27,6 +26,7 @@ from dancekit import audio
 from dancekit.evaluation.speed_inputs import untrained_dance_model, write_test_song
 from dancekit.evaluation.timing import best_of
 from dancekit.features import DANCE_CNN_MEL, build_frontend
+from dancekit.features.reference import librosa_reference
 from dancekit.fileio import atomic_write_text
 from dancekit.inference import Identifier
 from dancekit.inference.segments import segment_starts
@@ -73,9 +73,7 @@ def frontend_vs_librosa(path: Path, repeats: int) -> dict:
             frontend(wave)
 
     def reference():
-        S = librosa.feature.melspectrogram(y=y, sr=c.sr, n_fft=c.n_fft, hop_length=c.hop_length, n_mels=c.n_mels,
-                                           fmax=c.fmax)
-        librosa.power_to_db(S, ref=1.0, top_db=None)
+        librosa_reference(c, y)
 
     reference()
     ours()

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from dancekit.data.tang import model_tang_sides, tang_recordings
+from dancekit.evaluation.reject_option import RULES, answer_scores, threshold_sweep
 from dancekit.fileio import atomic_write_text
 from dancekit.inference import Identifier
 from dancekit.paths import shared_data_dir
@@ -32,22 +33,14 @@ RESULTS = Path(__file__).resolve().parent / "results" / "reject_option.json"
 THRESHOLDS = np.round(np.arange(0.0, 0.96, 0.05), 2)
 
 
-def scores(result) -> dict:
-    """Confidence and margin among the dances; an answer of "Other" (not ballroom) counts as 0."""
-    p = np.sort(result.probabilities)[::-1]
-    if result.label == "Other":
-        return {"confidence": 0.0, "margin": 0.0}
-    return {"confidence": float(p[0]), "margin": float(p[0] - p[1])}
-
-
 def crossval_rows(path: Path) -> list[dict]:
     """Each Tang song's held-out answer (with the tempo prior) from the cross-validation results."""
     try:
         songs = json.loads(path.read_text())["songs"]
         rows = []
         for song in songs:
-            p = sorted(song["fused_probabilities"].values(), reverse=True)
-            rows.append({"confidence": p[0], "margin": p[0] - p[1], "correct": song["fused"] == song["truth"]})
+            rows.append({**answer_scores(list(song["fused_probabilities"].values()), song["fused"]),
+                         "correct": song["fused"] == song["truth"]})
         return rows
     except (OSError, ValueError, KeyError) as err:
         raise SystemExit(f"error: cannot read the cross-validation results {path}: {err}") from None
@@ -58,6 +51,7 @@ def main() -> None:
     parser.add_argument("--model", default="ballroom")
     parser.add_argument("--crossval", type=Path, default=None,
                         help="tang_crossval.py results: score every Tang song by its held-out fold model")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results file (default: %(default)s)")
     args = parser.parse_args()
     root = shared_data_dir()
     identifier = Identifier(args.model)
@@ -71,26 +65,20 @@ def main() -> None:
     dance_rows = crossval_rows(args.crossval) if args.crossval else []
     for path, label in dances:
         r = identifier.identify(path)
-        dance_rows.append({**scores(r), "correct": r.label == label})
-    other_rows = [scores(identifier.identify(path)) for path in others]
+        dance_rows.append({**answer_scores(r.probabilities, r.label), "correct": r.label == label})
+    other_rows = [answer_scores(r.probabilities, r.label) for r in map(identifier.identify, others)]
     report = {"model": args.model, "tang_scored_by": "cross-validation fold models" if args.crossval else "the model",
               "dance_recordings": len(dance_rows), "other_recordings": len(other_rows), "rules": {}}
     print(f"{len(dance_rows)} real dance recordings, {len(other_rows)} GTZAN clips")
-    for rule in ("confidence", "margin"):
-        rows = []
+    for rule in RULES:
+        rows = threshold_sweep(dance_rows, other_rows, rule, THRESHOLDS)
         print(f"\nanswer only when {rule} >= t\n{'t':>6}{'coverage':>10}{'precision':>11}{'GTZAN answered':>16}")
-        for t in THRESHOLDS:
-            kept = [d for d in dance_rows if d[rule] >= t]
-            coverage = len(kept) / len(dance_rows)
-            precision = float(np.mean([d["correct"] for d in kept])) if kept else float("nan")
-            others_answered = float(np.mean([o[rule] >= t for o in other_rows]))
-            rows.append({"threshold": float(t), "coverage": coverage, "precision": precision,
-                         "other_answered": others_answered})
-            print(f"{t:>6.2f}{coverage:>10.1%}{precision:>11.1%}{others_answered:>16.1%}")
+        for row in rows:
+            print(f"{row['threshold']:>6.2f}{row['coverage']:>10.1%}{row['precision']:>11.1%}{row['other_answered']:>16.1%}")
         report["rules"][rule] = rows
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(RESULTS, json.dumps(report, indent=1) + "\n")
-    print(f"wrote {RESULTS}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(args.out, json.dumps(report, indent=1) + "\n")
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":
