@@ -17,7 +17,10 @@ import numpy as np
 import torch
 
 from dancekit.evaluation.metrics import confusion_matrix, per_class_scores, top_k_accuracy
+from dancekit.features import PRESETS
 from dancekit.fileio import atomic_write_text
+from dancekit.models.files import ModelCard
+from dancekit.models.registry import build_network
 from dancekit.training.engine import fit, predict
 from dancekit.training.recipes import TrainingRecipe
 from dancekit.training.spectrograms import SpectrogramSet
@@ -56,10 +59,6 @@ def build_classifier(recipe: TrainingRecipe, n_classes: int) -> torch.nn.Module:
     -------
     torch.nn.Module
     """
-    from dancekit.features import PRESETS
-    from dancekit.models.files import ModelCard
-    from dancekit.models.registry import build_network
-
     card = ModelCard(name=recipe.name, task="classify", architecture=recipe.architecture,
                      classes=[str(i) for i in range(n_classes)], frontend=PRESETS[recipe.frontend].to_dict(),
                      architecture_args=dict(recipe.architecture_args), segment_frames=recipe.segment_frames)

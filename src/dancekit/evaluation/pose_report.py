@@ -39,7 +39,7 @@ def plot_confusion_panels(panels: Sequence[tuple[str, Sequence[Sequence[int]]]],
     -------
     Path
     """
-    import matplotlib
+    import matplotlib  # heavy: imported only when a figure is drawn; pyplot must come after use("Agg")
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -34,7 +34,7 @@ def plot_confusion(matrix: np.ndarray, classes: Sequence[str], path: Path, title
     Path
         ``path``.
     """
-    import matplotlib
+    import matplotlib  # heavy: imported only when a figure is drawn; pyplot must come after use("Agg")
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -68,7 +68,7 @@ def plot_loss_curves(cv: CrossValidation, path: Path) -> Path:
     Path
         ``path``.
     """
-    import matplotlib
+    import matplotlib  # heavy: imported only when a figure is drawn; pyplot must come after use("Agg")
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -9,6 +9,8 @@ from typing import Sequence
 import numpy as np
 
 from dancekit.data.labels import GTZAN_GENRES
+from dancekit.evaluation.crossval import load_cross_validation
+from dancekit.evaluation.report import write_report
 from dancekit.evaluation.table_runs import stored_recipe
 from dancekit.evaluation.tables import MODELS, SPLITS, SVM, EvaluationInputError
 from dancekit.training.recipes import TrainingRecipe
@@ -95,9 +97,6 @@ def write_table_report(work: str | Path, out: str | Path, title: str, data_note:
     Path
         The markdown file.
     """
-    from dancekit.evaluation.crossval import load_cross_validation
-    from dancekit.evaluation.report import write_report
-
     work = Path(work)
     names = list(MODELS) + [SVM] if models is None else list(models)
     manifest = work / "evaluation.json"

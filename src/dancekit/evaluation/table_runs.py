@@ -18,15 +18,21 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
+from tqdm import tqdm
 
+from dancekit.audio import load
 from dancekit.data.labels import LabelSet
 from dancekit.data.recordings import Recording, label_counts
 from dancekit.data.splits import IndexFold
 from dancekit.errors import DancekitError
+from dancekit.evaluation.crossval import fold_metrics, load_cross_validation, run_fold
 from dancekit.evaluation.tables import (DATASETS, SVM, EvaluationInputError, PaperTable, make_folds, parse_folds,
                                         recipe_for, select_models, track_key)
+from dancekit.features import handcrafted_features
 from dancekit.fileio import atomic_write, atomic_write_text
+from dancekit.models.svm_baseline_network import fit_svm
 from dancekit.training.recipes import TrainingRecipe
+from dancekit.training.spectrograms import compute_spectrograms
 
 
 @dataclass
@@ -190,11 +196,6 @@ def run_network(prep: PreparedData, name: str, selected: Sequence[int], *, devic
     log : callable
         Where the per-fold lines go.
     """
-    from tqdm import tqdm
-
-    from dancekit.evaluation.crossval import load_cross_validation, run_fold
-    from dancekit.training.spectrograms import compute_spectrograms
-
     recipe = recipe_for(name, max_epochs)
     model_dir = prep.work / name
     _check_recipe(model_dir, recipe)
@@ -230,8 +231,6 @@ def _save_array(path: str, array: np.ndarray) -> None:
 def _svm_scores(train_x: np.ndarray, train_y: np.ndarray, test_x: np.ndarray, n_classes: int, k: int) -> np.ndarray:
     """One-vs-rest scores ``[n_test, n_classes]`` (enough for top-k); a class absent from training (a subset
     of a dataset) gets a score below every other, so it is never predicted rather than failing the fold."""
-    from dancekit.models.svm_baseline_network import fit_svm
-
     present = np.unique(train_y)
     if len(present) < 2:
         raise EvaluationInputError(f"fold {k} trains on a single class; the SVM needs two (more recordings?)")
@@ -259,12 +258,6 @@ def run_svm(prep: PreparedData, selected: Sequence[int], *, progress: bool | Non
     log : callable
         Where the per-fold lines go.
     """
-    from tqdm import tqdm
-
-    from dancekit.audio import load
-    from dancekit.evaluation.crossval import fold_metrics
-    from dancekit.features import handcrafted_features
-
     out = prep.work / SVM
     missing = [k for k in selected if not _done(out, k)]
     if not missing:

@@ -14,9 +14,14 @@ from typing import Callable, Sequence
 
 from dancekit.data.labels import (BALLROOM, DANCE_CNN, EXTENDED_BALLROOM, EXTENDED_BALLROOM_TO_DANCE_CNN,
                                   GTZAN_GENRES, LabelSet)
+from dancekit.data.ballroom import ballroom_recordings
+from dancekit.data.extended_ballroom import extended_ballroom_recordings
+from dancekit.data.folders import folder_recordings
+from dancekit.data.gtzan import gtzan_recordings
 from dancekit.data.recordings import Recording
 from dancekit.data.synth_corpus import DANCE_CNN_OTHER, synth_label_set, synth_recordings
-from dancekit.data.splits import IndexFold
+from dancekit.data.splits import IndexFold, extended_ballroom_folds, fold_indices, stratified_kfold
+from dancekit.data.tang import tang_fold, tang_recordings
 from dancekit.errors import DancekitError
 from dancekit.exit_codes import EXIT_USAGE
 from dancekit.training.recipes import TrainingRecipe, get_recipe
@@ -81,32 +86,22 @@ TANG_CLASSES = LabelSet("tang", ("Cha Cha Cha", "Rumba", "Slow Waltz", "Tango"))
 
 
 def _gtzan(root: Path) -> list[Recording]:
-    from dancekit.data.gtzan import gtzan_recordings
-
     return gtzan_recordings(root)
 
 
 def _ballroom(root: Path) -> list[Recording]:
-    from dancekit.data.ballroom import ballroom_recordings
-
     return ballroom_recordings(root)
 
 
 def _extended_ballroom(root: Path) -> list[Recording]:
-    from dancekit.data.extended_ballroom import extended_ballroom_recordings
-
     return extended_ballroom_recordings(root)
 
 
 def _extended_ballroom_10(root: Path) -> list[Recording]:
-    from dancekit.data.extended_ballroom import extended_ballroom_recordings
-
     return extended_ballroom_recordings(root, mapping=EXTENDED_BALLROOM_TO_DANCE_CNN)
 
 
 def _tang(root: Path) -> list[Recording]:
-    from dancekit.data.tang import tang_recordings
-
     return tang_recordings(root)
 
 
@@ -152,8 +147,6 @@ class DatasetAdapter:
         -------
         list of Recording
         """
-        from dancekit.data.folders import folder_recordings
-
         if folders or self.read is None:
             if self.mapping_for_folders is not None:
                 return folder_recordings(root, mapping=self.mapping_for_folders)
@@ -243,8 +236,6 @@ def make_folds(split: str, recordings: Sequence[Recording], data: str | Path, n_
     -------
     list of IndexFold
     """
-    from dancekit.data.splits import extended_ballroom_folds, fold_indices, stratified_kfold
-
     recordings = list(recordings)
     if split in FIXED_FOLDS and n_folds is not None and n_folds != FIXED_FOLDS[split]:
         raise EvaluationInputError(f"split {split!r} has {FIXED_FOLDS[split]} fixed fold(s); --folds does not apply")
@@ -255,8 +246,6 @@ def make_folds(split: str, recordings: Sequence[Recording], data: str | Path, n_
         folds = extended_ballroom_folds(recordings, lists, validation=True, seed=seed)
         return [fold_indices(f, recordings) for f in folds]
     if split == "tang-songs":
-        from dancekit.data.tang import tang_fold
-
         return [fold_indices(tang_fold(recordings), recordings)]
     raise EvaluationInputError(f"unknown split {split!r}; known: {', '.join(SPLITS)}")
 

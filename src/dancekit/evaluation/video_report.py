@@ -24,7 +24,7 @@ SPLIT_TITLES = {"frame": "frame-level split (paper: random 20 % of frames)",
 
 
 def _plt():
-    import matplotlib
+    import matplotlib  # heavy: imported only when a figure is drawn; pyplot must come after use("Agg")
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
