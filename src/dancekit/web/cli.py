@@ -7,7 +7,10 @@ import os
 import sys
 
 from dancekit.cli_types import non_negative_int, positive_float, positive_int, torch_device
+from dancekit.errors import DancekitError
 from dancekit.exit_codes import EXIT_INTERRUPTED, EXIT_OK
+from dancekit.web.access import parse_allowed_host
+from dancekit.web.settings import WebSettings, WebSettingsError
 
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
 TOKEN_ENV = "DANCEKIT_TOKEN"
@@ -81,9 +84,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     int
         The exit code.
     """
-    from dancekit.web.app import create_app
-    from dancekit.web.server import ServeError, bind_socket, make_server
-    from dancekit.web.settings import WebSettings
+    from dancekit.web.app import create_app  # heavy: imported only when serving (fastapi)
+    from dancekit.web.server import ServeError, bind_socket, make_server  # heavy: uvicorn
 
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
         raise ServeError("--ssl-certfile and --ssl-keyfile go together")
@@ -126,7 +128,7 @@ def read_token(args: argparse.Namespace, environ=os.environ) -> str | None:
     environ
         where to look for ``DANCEKIT_TOKEN``.
     """
-    from dancekit.web.server import ServeError
+    from dancekit.web.server import ServeError  # heavy: uvicorn, imported only when serving
 
     if args.token is not None:
         return args.token
@@ -158,9 +160,6 @@ def allowed_hosts(args: argparse.Namespace) -> tuple[str, ...]:
     -------
     tuple of str
     """
-    from dancekit.web.access import parse_allowed_host
-    from dancekit.web.settings import WebSettingsError
-
     hosts = list(args.allowed_host)
     if args.host not in WILDCARD_HOSTS:
         try:
@@ -185,8 +184,6 @@ def serve_main(argv: list[str] | None = None) -> int:
     int
         The exit code.
     """
-    from dancekit.errors import DancekitError
-
     parser = argparse.ArgumentParser(prog="dancekit")
     add_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["serve", *(sys.argv[1:] if argv is None else argv)])

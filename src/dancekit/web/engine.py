@@ -17,7 +17,8 @@ from typing import Any, BinaryIO, Callable
 import numpy as np
 
 from dancekit.inference.pipeline import Identifier
-from dancekit.models.files import LoadedModel, load_model
+from dancekit.models.files import LoadedModel, builtin_models, load_model
+from dancekit.models.registry import DEFAULT_MODELS
 from dancekit.web.errors import NoGenreModel, ServerBusy
 from dancekit.web.settings import WebSettings
 
@@ -91,8 +92,6 @@ class JobQueue:
 
 def _find_builtin(task: str) -> str | None:
     """The task's default model (``DEFAULT_MODELS``) when it is installed."""
-    from dancekit.models import DEFAULT_MODELS, builtin_models
-
     return DEFAULT_MODELS[task] if DEFAULT_MODELS[task] in builtin_models() else None
 
 
@@ -106,8 +105,6 @@ class Engine:
     """
 
     def __init__(self, settings: WebSettings):
-        from dancekit.models import DEFAULT_MODELS
-
         def load(which):
             return which if isinstance(which, LoadedModel) else load_model(which, settings.device)
 
