@@ -31,6 +31,7 @@ from dancekit.exit_codes import (  # noqa: F401  EXIT_MODEL, EXIT_USAGE: importa
     EXIT_USAGE,
 )
 from dancekit.inference.limits import MAX_DURATION_S
+from dancekit.version import __version__
 
 
 def _add_classify_arguments(p: argparse.ArgumentParser, what: str, stride_help: str) -> None:
@@ -59,8 +60,6 @@ def build_parser() -> argparse.ArgumentParser:
     argparse.ArgumentParser
         Each sub-command sets ``func``, the ``cmd_*`` function that runs it.
     """
-    from dancekit.version import __version__
-
     parser = argparse.ArgumentParser(prog="dancekit", description="Understand dance from music.")
     parser.add_argument("--version", action="version", version=f"dancekit {__version__}")
     parser.add_argument("--debug", action="store_true", help="show full tracebacks of unexpected errors")
@@ -85,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     models.add_argument("--json", action="store_true", help="print the full model cards as JSON")
     models.set_defaults(func=cmd_models)
 
+    # The sub-commands' modules load here, not at module level: `import dancekit.cli` stays light
+    # (motion's package pulls in scipy.spatial, data's numpy and soundfile).
     from dancekit.synth.cli import add_parser as add_synth_parser
 
     add_synth_parser(sub)
@@ -122,7 +123,7 @@ def _plots_in_folder(args: argparse.Namespace) -> bool:
 
 
 def _format_result(result, top: int) -> str:
-    from dancekit.inference.result import NO_MUSIC
+    from dancekit.inference.result import NO_MUSIC  # numpy: imported once there is a result
 
     minutes, seconds = divmod(int(round(result.duration_s)), 60)
     lines = [f"{result.source}  ({minutes}:{seconds:02d})"]
@@ -152,7 +153,7 @@ def cmd_identify(args: argparse.Namespace) -> int:
     int
         ``EXIT_OK``, or ``EXIT_AUDIO`` when some file could not be read (the others are still done).
     """
-    from dancekit.inference import Identifier
+    from dancekit.inference import Identifier  # heavy: torch, imported only when the command runs
 
     args.plot_folder = _plots_in_folder(args)
     identifier = Identifier(args.model, device=args.device)
@@ -172,8 +173,8 @@ def cmd_genre(args: argparse.Namespace) -> int:
     int
         Exit status, as for :func:`cmd_identify`.
     """
-    from dancekit.inference import Identifier
-    from dancekit.models import DEFAULT_MODELS
+    from dancekit.inference import Identifier  # heavy: torch, imported only when the command runs
+    from dancekit.models import DEFAULT_MODELS  # the models package loads the data and audio modules
 
     args.plot_folder = _plots_in_folder(args)
     identifier = Identifier(args.model or DEFAULT_MODELS["genre"], device=args.device)
@@ -182,7 +183,7 @@ def cmd_genre(args: argparse.Namespace) -> int:
 
 def _classify_files(identifier, args: argparse.Namespace, rhythm: bool, tempo_prior: bool) -> int:
     """Classify every file, printing as they finish; a bad file is reported and the rest go on."""
-    from tqdm import tqdm
+    from tqdm import tqdm  # only when files are classified (~50 ms)
 
     many = len(args.files) > 1
     records, status = [], EXIT_OK
@@ -198,7 +199,7 @@ def _classify_files(identifier, args: argparse.Namespace, rhythm: bool, tempo_pr
                 tqdm.write(f"{file}  error: {err}", file=sys.stderr)
             continue
         if args.plot:
-            from dancekit.inference.timeline import plot_timeline
+            from dancekit.inference.timeline import plot_timeline  # only with --plot (matplotlib on use)
 
             target = _plot_path(args.plot, file, args.plot_folder)
             try:
@@ -227,7 +228,7 @@ def cmd_models(args: argparse.Namespace) -> int:
     int
         Always ``EXIT_OK``; no model installed is not an error.
     """
-    from dancekit.models.card import builtin_models, read_card
+    from dancekit.models.card import builtin_models, read_card  # loads the data and audio modules
 
     cards = [read_card(path) for path in builtin_models().values()]
     if args.json:

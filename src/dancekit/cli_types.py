@@ -171,7 +171,7 @@ def torch_device(text: str) -> str:
         raise argparse.ArgumentTypeError(f"unknown device {text!r} (use cpu, cuda, cuda:N or mps)")
     kind, index = match.group(1), match.group(2)
     if kind == "cuda":
-        import torch
+        import torch  # heavy: only for cuda/mps; a lazy.load proxy of torch would make scipy's array-API probes import it
 
         if not torch.cuda.is_available():
             raise argparse.ArgumentTypeError("CUDA is not available on this machine")
@@ -179,7 +179,7 @@ def torch_device(text: str) -> str:
         if index is not None and int(index) >= count:
             raise argparse.ArgumentTypeError(f"no CUDA device {index} on this machine (it has {count}: 0-{count - 1})")
     elif kind == "mps":
-        import torch
+        import torch  # heavy: as above
 
         if not torch.backends.mps.is_available():
             raise argparse.ArgumentTypeError("MPS (Apple GPU) is not available on this machine")
