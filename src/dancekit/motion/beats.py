@@ -23,7 +23,10 @@ from scipy.signal import find_peaks
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
+from dancekit import audio
+from dancekit.errors import AudioError
 from dancekit.motion.clip import MotionClip
+from dancekit.rhythm import analyze
 
 #: Gaussian smoothing of the joint trajectories (standard deviation, seconds).
 SMOOTH_S = 0.05
@@ -180,10 +183,6 @@ def song_rhythm(clip: MotionClip, audio_path=None):
     AudioError
         No audio file is named, or it cannot be read.
     """
-    from dancekit import audio
-    from dancekit.errors import AudioError
-    from dancekit.rhythm import analyze
-
     path = audio_path or clip.meta.get("audio")
     if not path:
         raise AudioError("the clip names no audio file; pass audio_path")

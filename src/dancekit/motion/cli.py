@@ -8,6 +8,7 @@ from pathlib import Path
 
 from dancekit.cli_types import UsageError, check_output_file, non_negative_int, positive_float, torch_device
 from dancekit.exit_codes import EXIT_OK
+from dancekit.motion.bvh import write_bvh
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -47,7 +48,7 @@ def _closest_known_dance(song: str, dances: list[str]) -> tuple[str, str | None]
     """The model's dance that ``dancekit identify`` finds most likely for the song (note for the user)."""
     fallback = "Slow Waltz" if "Slow Waltz" in dances or not dances else dances[0]
     try:
-        from dancekit.inference import identify
+        from dancekit.inference import identify  # heavy: torch, only when the dance is unknown
 
         result = identify(song)
     except Exception as err:  # no identify model, unreadable for it...: steps are still possible
@@ -82,13 +83,14 @@ def cmd_generate(args: argparse.Namespace) -> int:
         ``EXIT_OK``. A failure raises one of dancekit's errors instead, which the main command
         prints as one line and turns into its exit code.
     """
+    # heavy (torch, librosa): imported when the command runs, not when `dancekit --help` builds the parser
     from tqdm import tqdm
 
     from dancekit.models.dance_rnn import load_dance_rnn
     from dancekit.motion.generate import generate_steps, resolve_dance
 
     if not Path(args.song).exists():
-        from dancekit.audio import MissingFileError
+        from dancekit.audio import MissingFileError  # the audio package loads soundfile and soxr
 
         raise MissingFileError(f"file not found: {args.song}")
     output = Path(args.output) if args.output else Path(Path(args.song).stem + ".steps.bvh")
@@ -117,15 +119,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
                               device=args.device)
     finally:
         bar.close()
-    from dancekit.motion.bvh import write_bvh
-
     try:
         write_bvh(output, clip)
     except OSError as err:  # checked before the work, but a disk can fill or a folder go
         raise UsageError(f"cannot write {output} ({err.strerror or err})") from None
     done = f"{output}: {len(clip)} frames ({clip.duration_s:.1f} s) of {clip.meta.get('dance') or 'dance'}"
     if args.video:
-        from dancekit.motion.render import render_video
+        from dancekit.motion.render import render_video  # heavy: av and matplotlib, only with --video
 
         render_video(clip, args.video, audio=args.song)
         done += f"; video {args.video}"

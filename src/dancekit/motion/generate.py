@@ -15,10 +15,14 @@ from typing import Callable
 import numpy as np
 import torch
 
-from dancekit.errors import DancekitError
+from dancekit import audio
+from dancekit.dances import dance_by_name
+from dancekit.errors import DancekitError, EmptyAudioError
 from dancekit.exit_codes import EXIT_USAGE
 from dancekit.features.step_audio import FPS, SAMPLE_RATE, StepAudioStream, frames_for_samples
 from dancekit.models.dance_rnn import load_dance_rnn
+from dancekit.models.files import LoadedModel
+from dancekit.motion.features import MotionNormalizer, features_to_motion, keep_root_upright
 
 #: Standard deviation (normalised units) of the seed's perturbation of the starting pose.
 SEED_JITTER = 0.05
@@ -52,8 +56,6 @@ def resolve_dance(name: str | None, dances: list[str]) -> int | None:
     """
     if name is None:
         return None
-    from dancekit.dances import dance_by_name
-
     try:
         wanted = dance_by_name(name).name
     except KeyError:
@@ -70,8 +72,6 @@ def _default_dance(dances: list[str]) -> str:
 
 
 def _loaded(model, device):
-    from dancekit.models.files import LoadedModel
-
     return model if isinstance(model, LoadedModel) else load_dance_rnn(model, device)
 
 
@@ -164,8 +164,6 @@ def load_step_audio(source, seconds: float | None = None, sample_rate: int | Non
     EmptyAudioError
         No samples.
     """
-    from dancekit import audio
-
     if not isinstance(source, (str, os.PathLike, bytes)):
         source = np.asarray(source)
         if source.ndim != 1:
@@ -175,8 +173,6 @@ def load_step_audio(source, seconds: float | None = None, sample_rate: int | Non
         sample_rate = None
     y = audio.load(source, sr=SAMPLE_RATE, duration=seconds, sample_rate=sample_rate)
     if y.size == 0:
-        from dancekit.errors import EmptyAudioError
-
         raise EmptyAudioError("audio has no samples")
     peak = float(np.max(np.abs(y)))
     return y / peak if peak > 0 else y
@@ -257,8 +253,6 @@ def generate_steps(source, model=None, dance: str | None = None, seconds: float 
     MotionClip
         Joint positions at 30 fps; ``meta`` holds ``dance``, ``model`` and ``source``.
     """
-    from dancekit.motion.features import MotionNormalizer, features_to_motion, keep_root_upright
-
     features, generator = generate_features(source, model, dance, seconds, **kwargs)
     card = generator.model.card
     normaliser = MotionNormalizer.from_dict(card.frontend["motion"]["normaliser"])

@@ -13,7 +13,12 @@ import sys
 from pathlib import Path
 
 import av
+import matplotlib
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle, Ellipse
 from scipy.ndimage import gaussian_filter1d
 from tqdm import tqdm
 
@@ -102,13 +107,7 @@ class _Figure:
     """The matplotlib scene, built once and updated in place for every frame (fast)."""
 
     def __init__(self, size, skeleton: Skeleton, title: str | None):
-        import matplotlib
-
         matplotlib.use("Agg", force=False)
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.collections import LineCollection
-        from matplotlib.figure import Figure
-        from matplotlib.patches import Circle, Ellipse
 
         width, height = size
         self.fig = Figure(figsize=(width / 100, height / 100), dpi=100)
