@@ -17,8 +17,11 @@ from typing import Any
 import numpy as np
 
 from dancekit.inference.aggregate import top_k
+from dancekit.models.registry import DEFAULT_MODELS
+from dancekit.models.video_cnn import load_video_model
 from dancekit.video.decision import video_probabilities
 from dancekit.video.filtering import FilterSettings, FrameDecision, FrameFilter, measure_frame
+from dancekit.video.frame_scores import predict_frames
 from dancekit.video.frames import FrameReader, to_square
 
 #: frames classified together: the network's activations for a batch, not the frames, set the peak memory
@@ -134,9 +137,6 @@ class VideoClassifier:
 
     def __init__(self, model: str | os.PathLike | None = None, fps: float = 1.0, device: str = "cpu",
                  filter_settings: FilterSettings | None = FilterSettings()):
-        from dancekit.models.registry import DEFAULT_MODELS
-        from dancekit.models.video_cnn import load_video_model
-
         self.model = load_video_model(model or DEFAULT_MODELS["video"], device)
         self.fps, self.device, self.filter_settings = fps, device, filter_settings
         self.size = int(self.model.card.frontend.get("image_size", 112))
@@ -155,8 +155,6 @@ class VideoClassifier:
             The mean probabilities over the frames kept; every frame is used (with a warning)
             when none passes the filter.
         """
-        from dancekit.video.frame_scores import predict_frames
-
         settings = self.filter_settings
         frame_filter = FrameFilter(settings) if settings is not None else None
         times, probs = {}, {}  # index -> time, [C] (when classified) of the frames not yet decided

@@ -14,6 +14,7 @@ import sys
 
 from dancekit.cli_types import positive_float, positive_int, torch_device
 from dancekit.exit_codes import EXIT_OK
+from dancekit.video.frames import VideoError
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -29,7 +30,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     argparse.ArgumentParser
         The ``video`` parser.
     """
-    from dancekit.models.registry import DEFAULT_MODELS
+    from dancekit.models.registry import DEFAULT_MODELS  # the models package loads data and audio (for the help text)
 
     p = subparsers.add_parser("video", help="which dance is danced in this video?",
                               description="Name the dance in videos from their frames (1 per second), "
@@ -88,9 +89,8 @@ def cmd_video(args: argparse.Namespace) -> int:
     int
         Exit code: that of the last unreadable file, else 0.
     """
-    from dancekit.video.classify import VideoClassifier
-    from dancekit.video.filtering import FilterSettings
-    from dancekit.video.frames import VideoError
+    from dancekit.video.classify import VideoClassifier  # heavy: torch, only when the command runs
+    from dancekit.video.filtering import FilterSettings  # loads Pillow and scipy.fft
 
     classifier = VideoClassifier(args.model, fps=args.fps, device=args.device,
                                  filter_settings=None if args.no_filter else FilterSettings())

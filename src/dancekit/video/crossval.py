@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+from sklearn.model_selection import StratifiedGroupKFold
 
 from dancekit.evaluation.metrics import balanced_accuracy
+from dancekit.models.video_cnn_network import build_video_cnn
 from dancekit.video.datasets import DatasetError, FrameSet, group_split
 from dancekit.video.training import RunResult, VideoRecipe, run_experiment
 
@@ -41,8 +43,6 @@ def group_folds(data: FrameSet, k: int = 5, seed: int = 0) -> np.ndarray:
     np.ndarray
         int ``[images]``.
     """
-    from sklearn.model_selection import StratifiedGroupKFold
-
     groups = data.groups
     if len(set(groups)) < k:
         raise DatasetError(f"{k}-fold cross-validation needs at least {k} groups, found {len(set(groups))}")
@@ -244,8 +244,6 @@ def choose_architecture(summary: dict[str, dict], tolerance: float = 0.02) -> st
     -------
     str
     """
-    from dancekit.models.video_cnn_network import build_video_cnn
-
     best = max(s["mean_accuracy"] for s in summary.values())
     close = [a for a, s in summary.items() if s["mean_accuracy"] >= best - tolerance]
     return min(close, key=lambda a: sum(p.numel() for p in build_video_cnn(a, 2).parameters()))

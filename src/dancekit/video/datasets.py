@@ -13,17 +13,23 @@ video on one side (``group_split``), which the paper's random frame split does n
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
+from PIL import Image, UnidentifiedImageError
 
 from dancekit.errors import DancekitError
 from dancekit.exit_codes import EXIT_USAGE
+from dancekit.fileio import atomic_write
+from dancekit.video.filtering import FilterSettings, FrameFilter
+from dancekit.video.frames import FrameReader, VideoError, to_square
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".3gp"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp"}
@@ -124,7 +130,7 @@ class FrameSet:
         -------
         FrameSet
         """
-        import torch
+        import torch  # heavy: only to resize; the frame files themselves need no torch
 
         if self.images.shape[1:3] == (size, size):
             return self
@@ -207,10 +213,6 @@ def load_image_folder(root: str | os.PathLike, size: int = 128) -> FrameSet:
     FrameSet
         Images cut from one video (:func:`image_group`) count as one video; broken files are skipped.
     """
-    from PIL import Image, UnidentifiedImageError
-
-    from dancekit.video.frames import to_square
-
     classes, images, labels, video_of, names = [], [], [], [], {}
     for label, (cls, files) in enumerate(_class_folders(Path(root), IMAGE_SUFFIXES)):
         classes.append(cls)
@@ -254,8 +256,6 @@ def load_video_folder(root: str | os.PathLike, size: int = 128, fps: float = 1.0
     -------
     FrameSet
     """
-    from dancekit.video.frames import VideoError
-
     entries = video_folder(root)
     classes = sorted({c for _, c in entries})
     images, labels, video_of, names = [], [], [], []
@@ -276,9 +276,6 @@ def load_video_folder(root: str | os.PathLike, size: int = 128, fps: float = 1.0
 def _kept_squares(path: Path, size: int, fps: float, filter_settings) -> np.ndarray:
     """The video's frames the filter keeps (all if it keeps none), as squares; streamed, so a long
     video costs its kept squares, not its decoded frames."""
-    from dancekit.video.filtering import FilterSettings, FrameFilter
-    from dancekit.video.frames import FrameReader, to_square
-
     frame_filter = None if filter_settings is False else FrameFilter(filter_settings or FilterSettings())
     pending, kept, dropped = {}, [], []  # dropped: kept only until a frame is kept (then not needed)
 
@@ -400,9 +397,7 @@ def split_mask(data: FrameSet, how: str, val_fraction: float = 0.2, seed: int = 
 # --------------------------------------------------------------------------- compact frame files
 def _encode_jpeg(image: np.ndarray, quality: int) -> np.ndarray:
     """JPEG bytes of one RGB frame: torchvision's codec (torch only), else Pillow's."""
-    import warnings
-
-    try:
+    try:  # heavy and optional: torchvision's codec when it imports, else Pillow below
         import torch
         from torchvision.io import encode_jpeg
 
@@ -410,22 +405,16 @@ def _encode_jpeg(image: np.ndarray, quality: int) -> np.ndarray:
             warnings.simplefilter("ignore", DeprecationWarning)
             return encode_jpeg(torch.from_numpy(np.ascontiguousarray(image)).permute(2, 0, 1), quality=quality).numpy()
     except (ImportError, AttributeError, RuntimeError):
-        import io
-
-        from PIL import Image
-
         buf = io.BytesIO()
         Image.fromarray(image).save(buf, format="JPEG", quality=quality)
         return np.frombuffer(buf.getvalue(), dtype=np.uint8)
 
 
 def _decode_jpegs(blob: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    import warnings
-
     parts = [blob[offsets[i]:offsets[i + 1]] for i in range(len(offsets) - 1)]
     if not parts:
         return np.zeros((0, 1, 1, 3), np.uint8)
-    try:
+    try:  # heavy and optional: torchvision's codec when it imports, else Pillow below
         import torch
         from torchvision.io import decode_jpeg
 
@@ -434,10 +423,6 @@ def _decode_jpegs(blob: np.ndarray, offsets: np.ndarray) -> np.ndarray:
             decoded = decode_jpeg([torch.from_numpy(p) for p in parts])
         return torch.stack(decoded).permute(0, 2, 3, 1).numpy()
     except (ImportError, AttributeError, RuntimeError):
-        import io
-
-        from PIL import Image
-
         return np.stack([np.asarray(Image.open(io.BytesIO(p.tobytes())).convert("RGB")) for p in parts])
 
 
@@ -459,8 +444,6 @@ def save_frameset(data: FrameSet, path: str | os.PathLike, quality: int = 90, me
     -------
     Path
     """
-    from dancekit.fileio import atomic_write
-
     blobs = [_encode_jpeg(im, quality) for im in data.images]
     offsets = np.cumsum([0] + [len(b) for b in blobs]).astype(np.int64)
     info = {"classes": data.classes, "video_names": data.video_names, "video_groups": data.video_groups,

@@ -22,6 +22,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from dancekit.motion.clip import MotionClip
+from dancekit.video.frames import write_video
 
 #: parent of each Tang joint (-1: the root, at the origin of the root-relative joints)
 TANG_PARENTS = (1, 2, -1, 2, 3, 4, 4, -1, 7, 8, 9, 9, 2, 12, 15, 13, -1, 16, 17, 18, 18, 13, 6)
@@ -723,8 +724,6 @@ def render_video(clip: MotionClip, path, look: SceneLook | None = None, fps: flo
     -------
     Path
     """
-    from dancekit.video.frames import write_video
-
     renderer = FigureRenderer(clip, look or sample_look(seed), height)
     end = clip.duration_s if duration_s is None else min(clip.duration_s, start_s + duration_s)
     times = np.arange(start_s, end, 1.0 / fps)

@@ -29,9 +29,12 @@ all of these.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import asdict, dataclass
 
 import numpy as np
+from PIL import Image
+from scipy.fft import dctn
 
 ANALYSIS_SIDE = 256
 
@@ -121,8 +124,6 @@ def grey(image: np.ndarray, side: int = ANALYSIS_SIDE) -> np.ndarray:
     -------
     np.ndarray
     """
-    from PIL import Image
-
     h, w = image.shape[:2]
     pil = Image.fromarray(np.ascontiguousarray(image)).convert("L")
     scale = side / max(h, w)
@@ -160,9 +161,6 @@ def perceptual_hash(g: np.ndarray) -> int:
     int
         64 bits.
     """
-    from PIL import Image
-    from scipy.fft import dctn
-
     small = np.asarray(Image.fromarray(g.astype(np.uint8)).resize((32, 32), Image.BOX), dtype=np.float32)
     low = dctn(small, norm="ortho")[:8, :8].ravel()
     bits = low > np.median(low[1:])
@@ -181,8 +179,6 @@ def thumbnail(g: np.ndarray) -> np.ndarray:
     -------
     np.ndarray
     """
-    from PIL import Image
-
     return np.asarray(Image.fromarray(g.astype(np.uint8)).resize((64, 64), Image.BOX), dtype=np.float32)
 
 
@@ -297,8 +293,6 @@ class FrameFilter:
     """
 
     def __init__(self, settings: FilterSettings = FilterSettings(), window: int | None = None):
-        from collections import deque
-
         self.settings = settings
         self.window = MEDIAN_WINDOW if window is None else int(window)
         self._pending: deque = deque()  # (index, measure, reason so far) of the frames not yet decided

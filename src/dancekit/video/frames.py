@@ -16,6 +16,7 @@ from typing import Iterable
 import numpy as np
 
 from dancekit.errors import DancekitError
+from dancekit.fileio import atomic_write
 from dancekit.exit_codes import EXIT_AUDIO
 
 
@@ -73,7 +74,7 @@ class Frames:
 
 
 def _open(path: str | os.PathLike):
-    import av
+    import av  # heavy: only when a video is opened; this module loads with `import dancekit.video` (`dancekit --help`)
 
     path = Path(path)
     if not path.exists():
@@ -154,7 +155,7 @@ class FrameReader:
         self._container.close()
 
     def __iter__(self):
-        import av
+        import av  # heavy: as in _open
 
         stream = self._container.streams.video[0]
         stream.thread_type = "AUTO"
@@ -232,7 +233,7 @@ def resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
     -------
     np.ndarray
     """
-    from PIL import Image
+    from PIL import Image  # only when frames are resized; this module loads with `dancekit --help`
 
     if image.shape[:2] == (height, width):
         return image
@@ -282,9 +283,7 @@ def write_video(path: str | os.PathLike, frames: Iterable[np.ndarray], fps: floa
     -------
     Path
     """
-    import av
-
-    from dancekit.fileio import atomic_write
+    import av  # heavy: as in _open
 
     def write(tmp: str) -> None:
         container = av.open(tmp, mode="w", format="mp4")
@@ -333,9 +332,7 @@ def save_frames(frames: Frames, folder: str | os.PathLike, stem: str, quality: i
     -------
     list of Path
     """
-    from PIL import Image
-
-    from dancekit.fileio import atomic_write
+    from PIL import Image  # only when frames are saved, as in resize
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.cluster.hierarchy import linkage
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial.distance import squareform
+
+from dancekit.video.datasets import FrameSet
+from dancekit.video.filtering import grey, perceptual_hash
+from dancekit.video.frames import resize
 
 THUMB_SIDE = 16
 DEFAULT_SCENE_MAD = 14.0
@@ -87,8 +94,6 @@ def thumbnails(images: np.ndarray, side: int = THUMB_SIDE) -> np.ndarray:
     -------
     np.ndarray
     """
-    from dancekit.video.frames import resize
-
     return np.stack([resize(im, side, side).astype(np.float32).ravel() for im in images]) if len(images) \
         else np.zeros((0, side * side * 3), np.float32)
 
@@ -115,8 +120,6 @@ def thumbnail_distances(images: np.ndarray) -> np.ndarray:
 
 
 def _hashes(images) -> np.ndarray:
-    from dancekit.video.filtering import grey, perceptual_hash
-
     return np.array([perceptual_hash(grey(np.ascontiguousarray(im))) for im in images], dtype=np.uint64)
 
 
@@ -173,8 +176,6 @@ def group_near_duplicates(images: np.ndarray, labels: np.ndarray, scene_mad: flo
     -------
     DuplicateGroups
     """
-    from scipy.sparse.csgraph import connected_components
-
     labels = np.asarray(labels)
     dist = thumbnail_distances(images)
     bits = hash_distances(images)
@@ -210,9 +211,6 @@ def merge_heights(distances: np.ndarray, labels: np.ndarray) -> dict[int, np.nda
     dict
         Label -> sorted heights.
     """
-    from scipy.cluster.hierarchy import linkage
-    from scipy.spatial.distance import squareform
-
     out = {}
     labels = np.asarray(labels)
     for y in np.unique(labels):
@@ -242,8 +240,6 @@ def regroup(data, found: DuplicateGroups):
     -------
     FrameSet
     """
-    from dancekit.video.datasets import FrameSet
-
     image_group = np.empty(len(data.video_names), np.int64)
     image_group[data.videos] = found.groups  # one group per video: group_near_duplicates(videos=...) links them
     first = {}

@@ -15,6 +15,9 @@ from typing import Sequence
 
 import torch
 
+from dancekit.models.files import ModelCard, save_model
+from dancekit.models.video_cnn import VIDEO_TASK
+
 #: name of the built-in model ``dancekit video`` uses by default
 PHOTO_MODEL_NAME = "video_dance"
 
@@ -41,9 +44,6 @@ def save_photo_model(network: torch.nn.Module, results: dict, directory: str | o
     -------
     Path
     """
-    from dancekit.models.files import ModelCard, save_model
-    from dancekit.models.video_cnn import VIDEO_TASK
-
     ship = results["ship"]
     arch = ship["architecture"]
     data = results["data"]

@@ -20,7 +20,7 @@ from dancekit.video.training import RunResult
 
 
 def _plt():
-    import matplotlib
+    import matplotlib  # heavy: imported only when a figure is drawn; pyplot must come after use("Agg")
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

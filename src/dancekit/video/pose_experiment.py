@@ -23,6 +23,10 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from dancekit.evaluation.window_scores import song_accuracy, window_and_song_scores
 from dancekit.fileio import atomic_write_text
@@ -59,10 +63,6 @@ def order_free_control(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndar
     np.ndarray
         ``[len(x_test), classes]`` probabilities.
     """
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
     def stats(x):
         positions = x[:, :2 * N_KEYPOINTS]
         return np.concatenate([positions.mean(2), positions.std(2)], axis=1)
@@ -209,8 +209,6 @@ def cross_validate(songs: list[PoseSong], labels: list[int], settings: PoseTrain
     dict
         :func:`pool_folds`'s figures and ``epochs``.
     """
-    from sklearn.model_selection import StratifiedKFold
-
     folds = list(StratifiedKFold(n_folds, shuffle=True, random_state=settings.seed).split(np.zeros(len(songs)),
                                                                                            labels))
     for k, (train_idx, test_idx) in enumerate(folds):

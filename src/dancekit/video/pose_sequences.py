@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from dancekit.errors import DancekitError
+from dancekit.motion import load_tang_motion, tang_motion_folders
 from dancekit.motion.clip import MotionClip
 from dancekit.motion.skeleton import TANG_SKELETON
 
@@ -409,8 +410,6 @@ def load_tang_pose_songs(root: str | Path, fps: float = DEFAULT_FPS) -> list[Pos
     -------
     list of PoseSong
     """
-    from dancekit.motion import load_tang_motion, tang_motion_folders
-
     return [pose_song(load_tang_motion(folder), fps) for folder in tang_motion_folders(root)]
 
 

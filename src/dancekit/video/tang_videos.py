@@ -30,7 +30,10 @@ from typing import Callable, Iterable
 import numpy as np
 
 from dancekit.fileio import atomic_write, atomic_write_text
+from dancekit.motion.tang import TANG_FPS, load_tang_motion, tang_motion_folders
 from dancekit.video.datasets import DatasetError, FrameSet, group_split, save_frameset
+from dancekit.video.figure_render import FigureRenderer, sample_look
+from dancekit.video.frames import to_square
 
 MANIFEST = "manifest.json"
 FRAMES = "frames.npz"
@@ -78,8 +81,6 @@ def _song_number(song: str) -> tuple[str, int]:
 @functools.lru_cache(maxsize=256)
 def _song_facts(folder: str, mtime: float) -> tuple[str, float]:
     """Dance and danced duration of one song (reading its motion takes ~0.1 s; plans ask often)."""
-    from dancekit.motion.tang import load_tang_motion
-
     clip = load_tang_motion(folder)
     return clip.meta["dance"], clip.duration_s
 
@@ -112,8 +113,6 @@ def plan_tang_videos(root: str | os.PathLike, seed: int = 0, frames_per_class: i
     info : dict
         Classes, left-out dances, song sides and the settings.
     """
-    from dancekit.motion.tang import TANG_FPS, tang_motion_folders
-
     songs: dict[str, list[tuple[Path, float]]] = {}
     for folder in tang_motion_folders(root):
         dance, duration = _song_facts(str(folder), folder.stat().st_mtime)
@@ -165,10 +164,6 @@ def render_planned(plan: PlannedVideo, size: int, fps: float) -> tuple[np.ndarra
         Song time of each frame in seconds.
     look : dict
     """
-    from dancekit.motion.tang import load_tang_motion
-    from dancekit.video.figure_render import FigureRenderer, sample_look
-    from dancekit.video.frames import to_square
-
     clip = load_tang_motion(plan.folder)
     look = sample_look(plan.look_seed)
     times = np.arange(plan.start_s + plan.phase_s, plan.start_s + plan.duration_s, 1.0 / fps)
