@@ -20,6 +20,10 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
+import dancekit
+from dancekit.errors import DancekitError
 from dancekit.fuzzing import filesystem
 from dancekit.fuzzing.canary import Canary, token
 from dancekit.fuzzing.cases import ARRAY, FILE, FS, Case
@@ -212,8 +216,6 @@ def _child_env() -> dict:
 
 
 def _warm_up(identify, model) -> None:
-    import numpy as np
-
     sr = 22050
     t = np.arange(8 * sr) / sr
     clicks = (np.sin(2 * np.pi * 440 * t) * np.exp(-30 * np.mod(t, 0.5))).astype(np.float32) * 0.5
@@ -237,9 +239,6 @@ def worker_main(argv: list[str] | None = None) -> int:
     with open(args[0], "rb") as f:
         jobs = pickle.load(f)
     model = (args[1] if len(args) > 1 else "") or None
-    import dancekit
-    from dancekit.errors import DancekitError
-
     _warm_up(dancekit.identify, model)
     for job in jobs:
         i = job["i"]

@@ -20,12 +20,14 @@ import json
 import math
 import struct
 import tarfile
+import warnings
 import zipfile
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any, Callable, Iterator
 
 import numpy as np
+from PIL import Image
 
 from dancekit.fuzzing import forge, media
 from dancekit.fuzzing.media import SR
@@ -666,16 +668,12 @@ def bitflip_cases(full: bool = True) -> Iterator[Case]:
 
 
 def _png() -> bytes:
-    from PIL import Image
-
     buf = io.BytesIO()
     Image.new("RGB", (16, 16), (200, 30, 30)).save(buf, "PNG")
     return buf.getvalue()
 
 
 def _image(fmt: str) -> bytes:
-    from PIL import Image
-
     buf = io.BytesIO()
     img = Image.fromarray((np.arange(64 * 64 * 3) % 251).astype(np.uint8).reshape(64, 64, 3))
     img.save(buf, fmt)
@@ -910,8 +908,6 @@ def array_dtype_cases(full: bool = True) -> Iterator[Case]:
 
 
 def _matrix(y: np.ndarray):
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PendingDeprecationWarning)
         return np.asmatrix(y)

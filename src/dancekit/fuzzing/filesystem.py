@@ -9,6 +9,7 @@ gets its own folder holding the canary files too, so relative playlist entries f
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import tempfile
 from pathlib import Path
@@ -161,7 +162,5 @@ _ODDITIES = {
 
 def cleanup() -> None:
     """Remove the short folders made for sockets whose folder path was too long."""
-    import shutil
-
     while _short_dirs:
         shutil.rmtree(_short_dirs.pop(), ignore_errors=True)

@@ -10,6 +10,10 @@ judged by what the server sent and the close code it ended with.
 from __future__ import annotations
 
 import time
+from contextlib import ExitStack
+
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.sync.client import connect
 
 from dancekit.fuzzing.cases import WS, Case
 from dancekit.fuzzing.outcomes import BAD, CLEAN_ERROR, CRASH, HANG, MEMORY, Run, Verdict, judge_close
@@ -61,17 +65,11 @@ def _url(server: Server) -> str:
 
 
 def _connect(server: Server, case: Case):
-    from websockets.sync.client import connect
-
     return connect(_url(server), additional_headers=list(case.headers) or None, open_timeout=15, close_timeout=5,
                    max_size=None)
 
 
 def _one(case: Case, server: Server, limits: Limits) -> Verdict:
-    from contextlib import ExitStack
-
-    from websockets.exceptions import ConnectionClosed, InvalidStatus
-
     with ExitStack() as stack:
         try:
             ws = stack.enter_context(_connect(server, case))
@@ -97,8 +95,6 @@ def _one(case: Case, server: Server, limits: Limits) -> Verdict:
 
 def _listen(case: Case, ws, limits: Limits) -> Verdict:
     """Read until the server closes; judge everything it said."""
-    from websockets.exceptions import ConnectionClosed
-
     texts: list[str] = []
     deadline = time.monotonic() + limits.seconds
     while True:
@@ -121,10 +117,6 @@ def _listen(case: Case, ws, limits: Limits) -> Verdict:
 
 def _many(case: Case, server: Server, limits: Limits) -> Verdict:
     """``case.sessions`` connections at once: those over the limit must get 1013, the others their answer."""
-    from contextlib import ExitStack
-
-    from websockets.exceptions import ConnectionClosed
-
     sockets, verdicts = [], []
     with ExitStack() as stack:
         for _ in range(case.sessions):

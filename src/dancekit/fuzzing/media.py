@@ -11,9 +11,12 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
+import av
 import numpy as np
+import soundfile as sf
 
 from dancekit.audio.resample import resample
+from dancekit.fuzzing import forge
 
 SR = 22050
 
@@ -102,8 +105,6 @@ def sndfile_bytes(y: np.ndarray, sr: int, fmt: str, subtype: str | None = None) 
     -------
     bytes
     """
-    import soundfile as sf
-
     buf = io.BytesIO()
     sf.write(buf, y, sr, format=fmt, subtype=subtype)
     return _reproducible(buf.getvalue())
@@ -127,8 +128,6 @@ def sndfile_silence(sr: int, seconds: float, fmt: str, subtype: str, block: int 
     -------
     bytes
     """
-    import soundfile as sf
-
     buf = io.BytesIO()
     zeros = np.zeros(block, dtype=np.float32)
     with sf.SoundFile(buf, "w", sr, 1, format=fmt, subtype=subtype) as f:
@@ -147,8 +146,6 @@ OGG_SERIAL = 0x64616E63
 def _reproducible(data: bytes) -> bytes:
     """libsndfile's output made byte-identical run to run: the clock in a WAV ``PEAK`` chunk zeroed,
     the random Ogg serial number fixed."""
-    from dancekit.fuzzing import forge
-
     if data[:4] == b"RIFF":
         pos = forge.riff_find(data, b"PEAK")
         if pos >= 0:
@@ -177,8 +174,6 @@ def av_bytes(y: np.ndarray, sr: int, container: str, codec: str) -> bytes:
     -------
     bytes
     """
-    import av
-
     buf = io.BytesIO()
     out = av.open(buf, "w", format=container, options={"fflags": "+bitexact"})
     try:
@@ -221,8 +216,6 @@ def video_only_mp4(seconds: float = 1.0) -> bytes:
     -------
     bytes
     """
-    import av
-
     buf = io.BytesIO()
     out = av.open(buf, "w", format="mp4", options={"fflags": "+bitexact"})
     try:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import signal
 from dataclasses import dataclass
 from typing import Any
 
@@ -272,8 +273,6 @@ def judge_exit(returncode: int, stdout: str, stderr: str) -> Verdict:
         return Verdict(TRACEBACK, _last(stderr_lines(stderr)) or "'Traceback' in the output")
     lines = stderr_lines(stderr)
     if returncode < 0:
-        import signal
-
         try:
             name = signal.Signals(-returncode).name
         except ValueError:

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from dancekit.fuzzing import api, command, live, web
-from dancekit.fuzzing.canary import Canary
+from dancekit.fuzzing.canary import Canary, token
 from dancekit.fuzzing.cases import Case, generate
 from dancekit.fuzzing.outcomes import SSRF, Run
 from dancekit.fuzzing.report import Report
@@ -106,8 +106,6 @@ def run_targets(subset: str = "full", targets: tuple[str, ...] = TARGETS, *, mod
 
 
 def _token(r: Run) -> str:
-    from dancekit.fuzzing.canary import token
-
     return token(r.target, r.mode, r.case_id)
 
 

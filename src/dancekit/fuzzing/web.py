@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 import sys
 import threading
 import time
@@ -41,8 +42,6 @@ def _unthrottled() -> tuple[str, ...]:
     The harness is one client sending hundreds of uploads a minute; throttling it would turn every
     case into the same 429.
     """
-    import subprocess
-
     usage = subprocess.run([sys.executable, "-m", "dancekit", "serve", "--help"], capture_output=True, text=True,
                            timeout=120).stdout
     return ("--uploads-per-minute", "0") if "--uploads-per-minute" in usage else ()
@@ -125,7 +124,7 @@ class Server:
         return self
 
     def _wait_healthy(self, deadline: float) -> None:
-        import httpx2
+        import httpx2  # optional (the test extra): this module must import without it
 
         while time.monotonic() < deadline:
             try:
@@ -217,14 +216,14 @@ class Server:
 def _client():
     """An HTTP client that opens a connection per request: a server that closes a connection after
     an error must not make the next, innocent request fail."""
-    import httpx2
+    import httpx2  # optional (the test extra): this module must import without it
 
     return httpx2.Client(limits=httpx2.Limits(max_keepalive_connections=0))
 
 
 def _send(server: Server, client, method: str, path: str, limits: Limits, **kwargs):
     """One request; returns (response or None, failure verdict or None)."""
-    import httpx2
+    import httpx2  # optional (the test extra): this module must import without it
 
     try:
         return client.request(method, server.url + path, timeout=limits.seconds, **kwargs), None
@@ -378,7 +377,7 @@ def run_openapi(server: Server, limits: Limits, examples: int) -> list[Run]:
     -------
     list of Run
     """
-    import hypothesis
+    import hypothesis  # optional (the test extra), as httpx2 above
     import schemathesis
     from hypothesis import HealthCheck, Phase
 
