@@ -21,7 +21,8 @@ from dancekit.cli_types import (
     prepare_output_folder,
     torch_device,
 )
-from dancekit.errors import AudioError, DancekitError
+from dancekit.cli_run import run_command
+from dancekit.errors import AudioError
 from dancekit.exit_codes import (  # noqa: F401  EXIT_MODEL, EXIT_USAGE: importable from here too
     EXIT_AUDIO,
     EXIT_INTERNAL,
@@ -259,13 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except DancekitError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return err.exit_code
+        return run_command(args)
     except BrokenPipeError:  # the reader went away (``| head``): stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK

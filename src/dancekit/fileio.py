@@ -50,3 +50,47 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
     Path
     """
     return atomic_write(path, lambda tmp: Path(tmp).write_text(text))
+
+
+def make_folder(path: str | os.PathLike) -> Path:
+    """``path`` as a ``Path``, made (with its parents) if missing: where a report or a model goes.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The folder; an existing one is left as it is.
+
+    Returns
+    -------
+    Path
+        The same folder, as a ``Path``.
+    """
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def save_figure(fig, path: str | os.PathLike, dpi: float | None = None) -> Path:
+    """Lay out a matplotlib figure, write it as a PNG atomically, and close it (report figures end so).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A figure made through ``matplotlib.pyplot``.
+    path : str or os.PathLike
+        The PNG to write.
+    dpi : float, optional
+        Resolution; None keeps matplotlib's ``savefig.dpi`` setting.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    # pyplot is loaded already when a figure exists; at module level it would load matplotlib for every file write.
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi))
+    plt.close(fig)
+    return Path(path)
