@@ -21,7 +21,7 @@ def meter_compatible(dance: Dance, beats_per_bar: int) -> bool:
     dance : Dance
         A dance of the competition table.
     beats_per_bar : int
-        The detected meter.
+        The detected meter; anything but 3 counts as duple.
 
     Returns
     -------
@@ -55,7 +55,7 @@ def in_competition_range(dance: Dance, tempo_bpm: float) -> bool:
     Parameters
     ----------
     dance : Dance
-        A dance of the competition table.
+        Its ``bars_per_minute`` range and ``beats_per_bar`` are used.
     tempo_bpm : float
         Beats per minute, counted in the dance's own beats per bar.
 

@@ -122,10 +122,8 @@ def estimate_meter(
 
     Parameters
     ----------
-    onset_envelope : np.ndarray
-        One onset strength per frame.
-    beat_frames : np.ndarray
-        Beat frame indices.
+    onset_envelope, beat_frames : np.ndarray
+        As for :func:`beat_onset_patterns`.
     mel_db : np.ndarray, optional
         dB mel spectrogram of the same frames: a second view (timbre, harmony).
 

@@ -122,12 +122,8 @@ def estimate_tempo(
 
     Parameters
     ----------
-    onset_envelope : np.ndarray
-        One onset strength per frame.
-    sr : int
-        Sample rate of the audio, in Hz.
-    hop_length : int
-        Samples between frames.
+    onset_envelope, sr, hop_length
+        The onset envelope and its frame grid, as for :func:`tempo_salience`.
     octave_prior : tuple of (float, float)
         Centre (BPM) and width (octaves) of the prior for the octave choice.
     acf_power, dft_power : float
