@@ -7,9 +7,9 @@ import os
 import sys
 
 from dancekit.cli_types import float_up_to, fraction, int_in, non_negative_int, positive_int, prepare_output_folder
+from dancekit.cli_run import standalone_main
 from dancekit.dances import dance_by_name
-from dancekit.errors import DancekitError
-from dancekit.exit_codes import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK
+from dancekit.exit_codes import EXIT_INTERNAL, EXIT_OK
 from dancekit.synth.grooves import OTHER_LABEL
 
 
@@ -102,14 +102,4 @@ def synth_main(argv: list[str] | None = None) -> int:
     int
         Exit code; errors are one line on stderr.
     """
-    parser = argparse.ArgumentParser(prog="dancekit")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["synth", *(sys.argv[1:] if argv is None else argv)])
-    try:
-        return args.func(args)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except DancekitError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return err.exit_code
+    return standalone_main("synth", add_parser, argv)

@@ -303,22 +303,18 @@ class RateLimiter:
             if len(self._events) >= self.max_clients:
                 self._forget(now)
             events = self._events[client] = collections.deque()
-        while events and events[0] <= now - self.window_s:
-            events.popleft()
-        if len(events) >= self.limit:
-            return events[0] + self.window_s - now
-        events.append(now)
-        return None
+        wait = self._wait(events, now)
+        if wait is None:
+            events.append(now)
+        return wait
 
     def over(self, client: str, now: float | None = None) -> float | None:
         """Like ``hit`` without counting: the seconds to wait if the client is at its limit.
 
         Parameters
         ----------
-        client : str
-            The client's address.
-        now : float, optional
-            ``time.monotonic()`` now (for tests).
+        client, now
+            As for :meth:`hit`: the address, and the monotonic clock's reading (tests pass it).
 
         Returns
         -------
@@ -328,7 +324,10 @@ class RateLimiter:
         events = self._events.get(client)
         if self.limit <= 0 or not events:
             return None
-        now = time.monotonic() if now is None else now
+        return self._wait(events, time.monotonic() if now is None else now)
+
+    def _wait(self, events: collections.deque, now: float) -> float | None:
+        # Drop the events that left the window; the seconds until the oldest leaves it too when at the limit.
         while events and events[0] <= now - self.window_s:
             events.popleft()
         return events[0] + self.window_s - now if len(events) >= self.limit else None
@@ -346,7 +345,7 @@ def client_address(scope) -> str:
     Parameters
     ----------
     scope : dict
-        The ASGI scope.
+        The request's ASGI scope; its ``client`` entry is read.
 
     Returns
     -------

@@ -6,9 +6,9 @@ import argparse
 import os
 import sys
 
+from dancekit.cli_run import standalone_main
 from dancekit.cli_types import non_negative_int, positive_float, positive_int, torch_device
-from dancekit.errors import DancekitError
-from dancekit.exit_codes import EXIT_INTERRUPTED, EXIT_OK
+from dancekit.exit_codes import EXIT_OK
 from dancekit.web.access import parse_allowed_host
 from dancekit.web.settings import WebSettings, WebSettingsError
 
@@ -154,11 +154,12 @@ def allowed_hosts(args: argparse.Namespace) -> tuple[str, ...]:
     Parameters
     ----------
     args : argparse.Namespace
-        The parsed ``serve`` options.
+        Parsed options; ``--host`` and ``--allowed-host`` are read.
 
     Returns
     -------
     tuple of str
+        Host names the server answers to.
     """
     hosts = list(args.allowed_host)
     if args.host not in WILDCARD_HOSTS:
@@ -184,13 +185,4 @@ def serve_main(argv: list[str] | None = None) -> int:
     int
         The exit code.
     """
-    parser = argparse.ArgumentParser(prog="dancekit")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["serve", *(sys.argv[1:] if argv is None else argv)])
-    try:
-        return args.func(args)
-    except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
-    except DancekitError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return err.exit_code
+    return standalone_main("serve", add_parser, argv, say_interrupted=False)

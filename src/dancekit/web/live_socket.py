@@ -269,7 +269,7 @@ def parse_start(message: dict) -> tuple[int, str]:
     Parameters
     ----------
     message : dict
-        The ASGI WebSocket message.
+        The session's first ASGI WebSocket message (JSON text, ``type`` "start").
 
     Returns
     -------

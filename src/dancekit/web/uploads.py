@@ -27,7 +27,7 @@ def display_name(filename: str | None) -> str:
     Parameters
     ----------
     filename : str or None
-        The client's file name.
+        The file name the client sent (it may hold a path or control characters).
 
     Returns
     -------
