@@ -36,7 +36,7 @@ def run(cases: list[Case], server: Server, limits: Limits, log=None) -> list[Run
     limits : Limits
         Time per session.
     log : callable, optional
-        Progress lines.
+        Called with one progress line per session.
 
     Returns
     -------

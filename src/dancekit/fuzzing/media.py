@@ -174,10 +174,8 @@ def av_bytes(y: np.ndarray, sr: int, container: str, codec: str) -> bytes:
     -------
     bytes
     """
-    buf = io.BytesIO()
-    out = av.open(buf, "w", format=container, options={"fflags": "+bitexact"})
-    try:
-        stream = out.add_stream(codec, rate=sr, layout="mono")
+
+    def frames(stream):
         fmt = stream.codec_context.format.name
         step = 1024
         for i in range(0, len(y), step):
@@ -191,6 +189,19 @@ def av_bytes(y: np.ndarray, sr: int, container: str, codec: str) -> bytes:
             frame = av.AudioFrame.from_ndarray(arr, format=fmt, layout="mono")
             frame.sample_rate = sr
             frame.pts = i
+            yield frame
+
+    return _mux(container, lambda out: out.add_stream(codec, rate=sr, layout="mono"), frames)
+
+
+def _mux(container: str, add_stream, frames) -> bytes:
+    """Encode into an in-memory, bit-exact ``container``: ``add_stream(out)`` makes the one stream,
+    ``frames(stream)`` yields its frames; the encoder is flushed and the container closed."""
+    buf = io.BytesIO()
+    out = av.open(buf, "w", format=container, options={"fflags": "+bitexact"})
+    try:
+        stream = add_stream(out)
+        for frame in frames(stream):
             _encode(out, stream, frame)
         _encode(out, stream, None)
     finally:
@@ -216,20 +227,16 @@ def video_only_mp4(seconds: float = 1.0) -> bytes:
     -------
     bytes
     """
-    buf = io.BytesIO()
-    out = av.open(buf, "w", format="mp4", options={"fflags": "+bitexact"})
-    try:
-        stream = out.add_stream("mpeg4", rate=10)
+
+    def frames(stream):
         stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
         for i in range(int(seconds * 10)):
             img = np.full((48, 64, 3), (i * 20) % 255, dtype=np.uint8)
             frame = av.VideoFrame.from_ndarray(img, format="rgb24")
             frame.pts = i
-            _encode(out, stream, frame)
-        _encode(out, stream, None)
-    finally:
-        out.close()
-    return buf.getvalue()
+            yield frame
+
+    return _mux("mp4", lambda out: out.add_stream("mpeg4", rate=10), frames)
 
 
 #: The real small files that truncations and bit flips start from: name -> (client file name, encoder).
