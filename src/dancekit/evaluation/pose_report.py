@@ -12,7 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
-from dancekit.fileio import atomic_write, atomic_write_text
+from dancekit.fileio import atomic_write_text, save_figure
 
 #: short tick labels of the dances on the confusion plots
 SHORT_NAMES = {"Cha Cha Cha": "Cha-cha", "Slow Waltz": "Waltz"}
@@ -57,10 +57,7 @@ def plot_confusion_panels(panels: Sequence[tuple[str, Sequence[Sequence[int]]]],
         ax.set_xlabel("predicted")
         ax.set_ylabel("true")
         ax.set_title(title, fontsize=9)
-    fig.tight_layout()
-    atomic_write(Path(path), lambda tmp: fig.savefig(tmp, format="png", dpi=110))
-    plt.close(fig)
-    return Path(path)
+    return save_figure(fig, path, dpi=110)
 
 
 def _panels(results: dict) -> list[tuple[str, list]]:

@@ -8,7 +8,7 @@ from typing import Sequence
 import numpy as np
 
 from dancekit.evaluation.crossval import METRICS, CrossValidation
-from dancekit.fileio import atomic_write, atomic_write_text
+from dancekit.fileio import atomic_write_text, make_folder, save_figure
 
 
 def _pct(x: float) -> str:
@@ -47,10 +47,7 @@ def plot_confusion(matrix: np.ndarray, classes: Sequence[str], path: Path, title
     ax.set_xticks(range(len(classes)), classes, rotation=60, ha="right", fontsize=8)
     ax.set_yticks(range(len(classes)), classes, fontsize=8)
     ax.set_xlabel("predicted"), ax.set_ylabel("true"), ax.set_title(title, fontsize=9)
-    fig.tight_layout()
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png"))
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def plot_loss_curves(cv: CrossValidation, path: Path) -> Path:
@@ -85,10 +82,7 @@ def plot_loss_curves(cv: CrossValidation, path: Path) -> Path:
     ax_loss.set_xlabel("epoch"), ax_loss.set_ylabel("loss (NLL)"), ax_loss.legend(fontsize=8)
     ax_acc.set_xlabel("epoch"), ax_acc.set_ylabel("validation segment accuracy")
     fig.suptitle(f"{cv.recipe.name} / {cv.recipe.architecture}: every fold", fontsize=9)
-    fig.tight_layout()
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png"))
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def comparison_table(results: dict[str, CrossValidation]) -> str:
@@ -137,8 +131,7 @@ def write_report(results: dict[str, CrossValidation], out_dir: str | Path, title
     Path
         The markdown file.
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = make_folder(out_dir)
     parts = [f"# {title}", "", data_note, "", comparison_table(results) + extra_rows, ""]
     for name, cv in results.items():
         conf = plot_confusion(cv.pooled_confusion(), cv.classes, out_dir / f"{name}_confusion.png",

@@ -15,7 +15,7 @@ import numpy as np
 
 from dancekit.evaluation.metrics import confusion_matrix
 from dancekit.evaluation.report import plot_confusion
-from dancekit.fileio import atomic_write, atomic_write_text
+from dancekit.fileio import atomic_write_text, make_folder, save_figure
 from dancekit.video.training import RunResult
 from dancekit.video.decision import video_decisions
 
@@ -59,10 +59,7 @@ def plot_accuracy_curves(results: Mapping[tuple[str, str], RunResult], path: Pat
         ax.set_xlabel("epoch"), ax.set_ylabel("validation accuracy (%)")
         ax.set_title(SPLIT_TITLES.get(split, split), fontsize=9)
         ax.grid(alpha=0.3), ax.legend(fontsize=8)
-    fig.tight_layout()
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png"))
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def top_losses(result: RunResult, k: int = 9) -> list[dict]:
@@ -123,10 +120,7 @@ def plot_top_losses(result: RunResult, images: np.ndarray, path: Path, k: int = 
         ax.set_title(f"{row['predicted']} / {row['true']}\nloss {row['loss']:.2f}, p {row['p_true']:.2f}{name}",
                      fontsize=7)
     fig.suptitle(f"top losses: {result.architecture}, {result.split} split (predicted / true)", fontsize=9)
-    fig.tight_layout()
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png"))
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def summary_rows(results: Mapping[tuple[str, str], RunResult], videos: np.ndarray, video_labels: np.ndarray,
@@ -185,8 +179,7 @@ def write_video_report(results: Mapping[tuple[str, str], RunResult], images: np.
     Path
         The markdown file.
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = make_folder(out_dir)
     plot_accuracy_curves(results, out_dir / "accuracy_curves.png")
     rows = summary_rows(results, np.asarray(videos), np.asarray(video_labels))
     lines = [f"# {title}", "", data_note, "",

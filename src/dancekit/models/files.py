@@ -16,7 +16,7 @@ from safetensors.torch import load_file, save_file
 
 from dancekit.data.fingerprint import file_sha256
 from dancekit.errors import ModelError
-from dancekit.fileio import atomic_write
+from dancekit.fileio import atomic_write, make_folder
 from dancekit.models.card import (  # noqa: F401  CARD_FORMAT, CARD_NAME, ModelCard, builtin_models, read_card, resolve_model: importable from here too
     CARD_FORMAT,
     CARD_NAME,
@@ -72,8 +72,7 @@ def save_model(network: torch.nn.Module, card: ModelCard, directory: str | os.Pa
     Path
         The model folder.
     """
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = make_folder(directory)
     state = {k: v.detach().cpu().contiguous() for k, v in network.state_dict().items()}
     if weights_dtype is not None:
         state = {k: v.to(weights_dtype) if v.is_floating_point() else v for k, v in state.items()}
