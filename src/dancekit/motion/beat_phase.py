@@ -361,7 +361,7 @@ class LockingStat:
     Parameters
     ----------
     value : float
-        The statistic at the best clock ratio.
+        The statistic, at the clock ratio that maximises it.
     clock : float
         That ratio.
     phase : float or None
