@@ -29,7 +29,7 @@ default threshold of 0.75.
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -41,6 +41,7 @@ from dancekit.audio import load
 from dancekit.data.errors import DatasetLayoutError
 from dancekit.data.recordings import is_audio_file
 from dancekit.errors import AudioError
+from dancekit.records import PlainFields
 from dancekit.features import FrontEndConfig, build_frontend
 
 #: The fingerprint front end: coarse on purpose (identity, not timbre, is what is compared).
@@ -56,7 +57,7 @@ class DedupSettings:
     Parameters
     ----------
     segment_s : float
-        Length of a test segment in seconds.
+        Length of a test segment, in seconds; each one is looked for in every training file.
     floor_db : float
         Spectrogram values more than this under the file's peak are clipped, so silence and fades
         look alike whatever the level.
@@ -81,7 +82,7 @@ class DedupSettings:
 
 
 @dataclass(frozen=True)
-class Overlap:
+class Overlap(PlainFields):
     """One test file that correlates with one training file.
 
     Parameters
@@ -103,10 +104,6 @@ class Overlap:
     train_time: float
     matched: int  # test segments of this file that match this training file above the threshold
     segments: int  # test segments compared
-
-    def to_dict(self) -> dict:
-        """The fields as a JSON-ready dict."""
-        return asdict(self)
 
 
 @dataclass
