@@ -30,17 +30,19 @@ all of these.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
 from scipy.fft import dctn
 
+from dancekit.records import PlainFields
+
 ANALYSIS_SIDE = 256
 
 
 @dataclass(frozen=True)
-class FilterSettings:
+class FilterSettings(PlainFields):
     """Thresholds of the three tests (see the module notes for how they were set).
 
     Parameters
@@ -64,10 +66,6 @@ class FilterSettings:
     blur_rel: float = 0.2  # ... or below this share of the video's median Laplacian variance
     duplicate_bits: int = 4  # perceptual-hash distance at or below which a frame may repeat the last kept
     duplicate_mad: float = 2.0  # ... if its 64x64 grey thumbnail also differs by less than this on average
-
-    def to_dict(self) -> dict:
-        """The thresholds as a dict (for manifests and model cards)."""
-        return asdict(self)
 
 
 @dataclass

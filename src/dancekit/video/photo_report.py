@@ -15,7 +15,7 @@ import numpy as np
 from dancekit.evaluation.metrics import confusion_matrix
 from dancekit.evaluation.report import plot_confusion
 from dancekit.evaluation.video_report import plot_top_losses
-from dancekit.fileio import atomic_write, atomic_write_text
+from dancekit.fileio import atomic_write_text, make_folder, save_figure
 from dancekit.video.training import RunResult
 
 
@@ -99,10 +99,7 @@ def plot_curves(paper: dict[str, RunResult], runs: dict[tuple[int, str], RunResu
     for ax in axes:
         ax.set_xlabel("epoch"), ax.grid(alpha=0.3), ax.legend(fontsize=7)
     axes[0].set_ylabel("validation accuracy (%)")
-    fig.tight_layout()
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png"))
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def plot_merge_heights(grouping: dict, path: Path) -> Path:
@@ -128,10 +125,7 @@ def plot_merge_heights(grouping: dict, path: Path) -> Path:
     ax.set_ylabel("16x16 thumbnail mean abs. difference")
     ax.set_title("near-duplicate groups: merges below the line join one group", fontsize=9)
     ax.grid(alpha=0.3), ax.legend(fontsize=7)
-    fig.tight_layout()
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png"))
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def write_photo_report(results: dict, data, out_dir: str | Path, note: str = "") -> Path:
@@ -153,8 +147,7 @@ def write_photo_report(results: dict, data, out_dir: str | Path, note: str = "")
     Path
         The markdown file.
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = make_folder(out_dir)
     paper = {a: RunResult.from_dict(r) for a, r in results["paper"].items()}
     runs = _cv_runs(results)
     ship = RunResult.from_dict(results["ship"]["result"])

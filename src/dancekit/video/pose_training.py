@@ -14,7 +14,7 @@ loop).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,13 +23,14 @@ from torch import nn
 
 from dancekit.evaluation.metrics import balanced_accuracy
 from dancekit.models.pose_classifier import PoseTCN, predict_proba
+from dancekit.records import PlainFields
 from dancekit.training.loop import Evaluation, LoopSettings, TrainingPlan, run_training
 from dancekit.video.pose_sequences import DEFAULT_WINDOW, FEATURE_CHANNELS, PoseSong, random_windows
 
 
 @dataclass(frozen=True)
-class PoseTrainingSettings:
-    """The pose classifier's recipe.
+class PoseTrainingSettings(PlainFields):
+    """The pose classifier's recipe (its dict is a checkpoint's signature).
 
     Parameters
     ----------
@@ -54,10 +55,6 @@ class PoseTrainingSettings:
     weight_decay: float = 1e-2
     seed: int = 0
     window: int = DEFAULT_WINDOW
-
-    def to_dict(self) -> dict:
-        """The settings as a JSON-ready dict (a checkpoint's signature)."""
-        return asdict(self)
 
 
 @dataclass
@@ -165,6 +162,7 @@ class PosePlan(TrainingPlan):
         Parameters
         ----------
         network : torch.nn.Module
+            The pose classifier being trained.
 
         Returns
         -------

@@ -17,7 +17,7 @@ Every epoch ends with an atomic checkpoint; a rerun resumes and ends with the sa
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
@@ -27,6 +27,7 @@ from torch import nn
 
 from dancekit.fileio import atomic_write_text
 from dancekit.models.video_cnn_network import VIDEO_ARCHITECTURES, build_video_cnn
+from dancekit.records import PlainFields
 from dancekit.training.checkpoint import save_checkpoint
 from dancekit.training.loop import Evaluation, LoopSettings, TrainingPlan, run_training
 from dancekit.video.datasets import FrameSet, split_mask
@@ -37,7 +38,7 @@ SPLITS = ("frame", "video")
 
 
 @dataclass(frozen=True)
-class VideoRecipe:
+class VideoRecipe(PlainFields):
     """How a frame classifier is trained (paper 4's recipe by default).
 
     Parameters
@@ -69,19 +70,10 @@ class VideoRecipe:
     source: str = ("paper 4 section 2: 80/20 split of frames, 10 epochs, AlexNet/ResNet18/SqueezeNet1_0 "
                    "(FastAI: Adam with a one-cycle schedule); from scratch, no ImageNet weights here")
 
-    def to_dict(self) -> dict:
-        """The recipe as a JSON-ready dict.
-
-        Returns
-        -------
-        dict
-        """
-        return asdict(self)
-
 
 @dataclass
-class RunResult:
-    """One architecture on one split: per-epoch history and the final validation predictions.
+class RunResult(PlainFields):
+    """One architecture on one split: per-epoch history and the final validation predictions (``result.json``).
 
     Parameters
     ----------
@@ -123,15 +115,6 @@ class RunResult:
     val_videos: int
     seconds: float
     extra: dict = field(default_factory=dict)
-
-    def to_dict(self) -> dict:
-        """The result as a JSON-ready dict (what ``result.json`` holds).
-
-        Returns
-        -------
-        dict
-        """
-        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict) -> "RunResult":
