@@ -13,7 +13,7 @@ import copy
 import signal
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -21,6 +21,7 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
+from dancekit.records import PlainFields
 from dancekit.training.checkpoint import CheckpointError, resume_checkpoint, save_checkpoint
 from dancekit.training.precision import autocast
 
@@ -206,7 +207,7 @@ class LoopSettings:
 
 
 @dataclass
-class LoopResult:
+class LoopResult(PlainFields):
     """What a run did: its history records, where it ended and how fast it went.
 
     Each history record holds ``step``, the losses averaged since the previous record, the
@@ -241,15 +242,6 @@ class LoopResult:
     samples_per_second: float
     resumed_from: int = 0
     stopped_early: bool = False
-
-    def to_dict(self) -> dict:
-        """The result as plain data (for JSON results and cards).
-
-        Returns
-        -------
-        dict
-        """
-        return asdict(self)
 
 
 class _StopFlag:

@@ -44,7 +44,7 @@ def step_model_frontend(motion_dim: int, meta: dict) -> dict:
     Parameters
     ----------
     motion_dim : int
-        Size of a motion feature frame.
+        Length of one motion feature frame, in floats (recorded for the generator).
     meta : dict
         The step dataset's settings (``normaliser``, ``mean_pose``).
 
