@@ -7,6 +7,7 @@ import json
 import sys
 
 from dancekit.cli_types import torch_device
+from dancekit.data.dedup_defaults import DEFAULT_THRESHOLD
 from dancekit.data.errors import DatasetLayoutError
 from dancekit.exit_codes import EXIT_AUDIO, EXIT_OK
 
@@ -63,7 +64,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     argparse.ArgumentParser
         The ``dedup`` parser, which runs :func:`cmd_dedup`.
     """
-    from dancekit.data.dedup import DEFAULT_THRESHOLD  # heavy (torch, librosa): the help text names the default
 
     p = subparsers.add_parser(
         "dedup", help="find test recordings that overlap the training set",

@@ -38,6 +38,7 @@ import torch
 from tqdm import tqdm
 
 from dancekit.audio import load
+from dancekit.data.dedup_defaults import DEFAULT_THRESHOLD
 from dancekit.data.errors import DatasetLayoutError
 from dancekit.data.recordings import is_audio_file
 from dancekit.errors import AudioError
@@ -47,7 +48,6 @@ from dancekit.features import FrontEndConfig, build_frontend
 #: The fingerprint front end: coarse on purpose (identity, not timbre, is what is compared).
 FINGERPRINT_FRONTEND = FrontEndConfig(kind="mel", sr=11025, n_fft=1024, hop_length=512, n_mels=32, fmin=30.0,
                                       fmax=5000.0, power=2.0, log="db")
-DEFAULT_THRESHOLD = 0.75
 
 
 @dataclass(frozen=True)
