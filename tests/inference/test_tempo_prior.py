@@ -49,3 +49,24 @@ def test_fusion_settles_a_slow_versus_viennese_waltz_doubt():
     assert CLASSES[int(np.argmax(fused))] == "Slow Waltz"
     assert fused.sum() == pytest.approx(1.0)
     assert fuse(network, CLASSES, None) is network
+
+
+def test_a_confident_octave_is_not_forgiven():
+    # a Viennese waltz measured at 168 BPM in 3/4, the scorer 90 % sure of that octave
+    sure = dict(zip(CLASSES, tempo_likelihoods(168, CLASSES, [(84.0, 0.1), (168.0, 0.9)])))
+    assert sure["Viennese Waltz"] > 2 * sure["Slow Waltz"]
+    # the same tempo without octave probabilities forgives the half tempo as before
+    assert _likely(168)["Slow Waltz"] > 0.2
+
+
+def test_an_unsure_octave_leaves_both_dances_open():
+    split = dict(zip(CLASSES, tempo_likelihoods(168, CLASSES, [(84.0, 0.5), (168.0, 0.5)])))
+    assert split["Slow Waltz"] > 0.5 and split["Viennese Waltz"] > 0.3
+
+
+def test_fusion_reads_the_octave_probabilities_of_the_rhythm_result():
+    network = np.array([0.55 if c == "Slow Waltz" else 0.33 if c == "Viennese Waltz" else 0.012 for c in CLASSES])
+    rhythm = RhythmResult(tempo_bpm=168.0, beats=np.zeros(0), beats_per_bar=3, meter_confidence=0.9,
+                          tempo_confidence=0.9, tempo_candidates=((84.0, 0.1), (168.0, 0.9)))
+    fused = dict(zip(CLASSES, fuse(network, CLASSES, rhythm)))
+    assert max(fused, key=fused.get) == "Viennese Waltz"

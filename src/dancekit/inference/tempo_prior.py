@@ -4,9 +4,12 @@ A CNN hears timbre and rhythm patterns in 5 s windows; it is easily unsure betwe
 sound alike but are played at different speeds (Slow vs Viennese Waltz, Rumba vs Cha Cha Cha).
 Real dance music keeps to narrow tempo bands, so the recording's tempo, measured over the whole
 recording, is independent evidence. The per-dance tempo densities come from the BPMs of 4180
-real Extended Ballroom tracks (``dancekit/synth/tempo_eb.json``). A beat tracker may report
-half or double the dancers' tempo, so each dance's likelihood also considers those octaves,
-with a lower weight. Fusion multiplies: ``p(d) ~ p_cnn(d) * L_tempo(d)**a * L_meter(d)**b``.
+real Extended Ballroom tracks (``dancekit/synth/tempo_eb.json``). When the rhythm analysis
+gives a probability per octave candidate (:mod:`dancekit.rhythm.octave_model`), a dance's
+likelihood is its density averaged over those candidates: a confident 168 BPM in 3/4 then
+speaks for a Viennese Waltz and barely for a Slow Waltz at half speed. Without them (an older
+result, or a tempo alone), half and double tempo are forgiven with a lower weight, as before.
+Fusion multiplies: ``p(d) ~ p_cnn(d) * L_tempo(d)**a * L_meter(d)**b``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ OCTAVES = ((1.0, 1.0), (0.5, 0.3), (2.0, 0.3))
 LOG_WIDTH = 0.04
 #: Likelihood floor: one wrong tempo estimate must not veto the network.
 FLOOR = 0.05
+#: Least probability any octave candidate keeps: the scorer is wrong on some songs, so no octave is ruled out.
+CANDIDATE_FLOOR = 0.05
 
 
 @lru_cache(maxsize=None)
@@ -44,7 +49,7 @@ def _density(label: str, bpm: float) -> float | None:
     return float(np.sum(weight * np.exp(-0.5 * ((np.log(bpm) - log_bpm) / LOG_WIDTH) ** 2)))
 
 
-def tempo_likelihoods(tempo_bpm: float, classes: list[str]) -> np.ndarray:
+def tempo_likelihoods(tempo_bpm: float, classes: list[str], candidates=()) -> np.ndarray:
     """Relative likelihood (FLOOR..1) of the tempo under each class; 1 for classes without data.
 
     Parameters
@@ -53,6 +58,9 @@ def tempo_likelihoods(tempo_bpm: float, classes: list[str]) -> np.ndarray:
         The measured tempo (0 or less: no evidence).
     classes : list of str
         Class names; dances of the competition table have tempo data.
+    candidates : sequence of (float, float), optional
+        ``(bpm, probability)`` per octave candidate; when given, they replace the fixed
+        half/double forgiveness (each keeps at least ``CANDIDATE_FLOOR``).
 
     Returns
     -------
@@ -61,8 +69,16 @@ def tempo_likelihoods(tempo_bpm: float, classes: list[str]) -> np.ndarray:
     """
     if not tempo_bpm or tempo_bpm <= 0:
         return np.ones(len(classes))
+    pairs = [(float(b), float(q)) for b, q in candidates if b > 0]
+    if pairs:
+        weights = np.maximum([q for _, q in pairs], CANDIDATE_FLOOR)
+        weights = weights / weights.sum()
     raw = []
     for label in classes:
+        if pairs:
+            values = [_density(label, b) for b, _ in pairs]
+            raw.append(None if values[0] is None else float(np.dot(weights, values)))
+            continue
         values = [_density(label, tempo_bpm * factor) for factor, _ in OCTAVES]
         raw.append(None if values[0] is None else max(w * v for (_, w), v in zip(OCTAVES, values)))
     known = [r for r in raw if r is not None]
@@ -121,6 +137,7 @@ def fuse(probabilities: np.ndarray, classes: list[str], rhythm, tempo_weight: fl
     """
     if rhythm is None:
         return np.asarray(probabilities)
-    fused = np.asarray(probabilities, dtype=float) * tempo_likelihoods(rhythm.tempo_bpm, classes) ** tempo_weight
+    tempo = tempo_likelihoods(rhythm.tempo_bpm, classes, rhythm.tempo_candidates)
+    fused = np.asarray(probabilities, dtype=float) * tempo ** tempo_weight
     fused = fused * meter_likelihoods(rhythm.beats_per_bar, rhythm.meter_confidence, classes) ** meter_weight
     return fused / fused.sum()

@@ -16,7 +16,7 @@ from dancekit.rhythm.meter import estimate_meter
 from dancekit.rhythm.onsets import HOP_LENGTH, SR, mel_db
 from dancekit.rhythm.onsets import onset_envelope as compute_onset_envelope
 from dancekit.rhythm.result import RhythmResult
-from dancekit.rhythm.tempo import estimate_tempo
+from dancekit.rhythm.octave_model import estimate_dancer_tempo
 
 
 def analyze(
@@ -63,7 +63,8 @@ def analyze(
         raise EmptyAudioError(f"need a 1-D onset envelope with at least 2 frames, got shape {env.shape}")
     if not np.all(np.isfinite(env)):
         raise AudioError("onset envelope contains NaN or infinite values")
-    tempo = estimate_tempo(env, sr, hop_length) if np.any(env > 0) else 0.0
+    estimate = estimate_dancer_tempo(env, sr, hop_length, S=S) if np.any(env > 0) else None
+    tempo = estimate.bpm if estimate else 0.0
     frames = track_beats(env, sr, hop_length, tempo)
     meter = estimate_meter(env, frames, S)
     return RhythmResult(
@@ -71,6 +72,8 @@ def analyze(
         beats=librosa.frames_to_time(frames, sr=sr, hop_length=hop_length),
         beats_per_bar=meter.beats_per_bar,
         meter_confidence=meter.confidence,
+        tempo_confidence=estimate.confidence if estimate else 0.0,
+        tempo_candidates=estimate.candidates if estimate else (),
     )
 
 

@@ -24,12 +24,19 @@ class RhythmResult:
         3 or 4 (a tracker cannot hear 2/4 apart from 4/4).
     meter_confidence : float
         In [0.5, 1]; a monotone score, not a calibrated probability.
+    tempo_confidence : float
+        Probability that ``tempo_bpm`` is the octave a dancer counts (1.0 when unknown).
+    tempo_candidates : tuple of (float, float)
+        ``(bpm, probability)`` of every octave weighed (empty when unknown); the dance prior
+        integrates over them.
     """
 
     tempo_bpm: float
     beats: np.ndarray = field(repr=False)
     beats_per_bar: int
     meter_confidence: float
+    tempo_confidence: float = 1.0
+    tempo_candidates: tuple = ()
 
     @property
     def bars_per_minute(self) -> float:
@@ -79,6 +86,8 @@ class RhythmResult:
             "beats": [round(float(t), 3) for t in self.beats],
             "beats_per_bar": int(self.beats_per_bar),
             "meter_confidence": round(float(self.meter_confidence), 3),
+            "tempo_confidence": round(float(self.tempo_confidence), 3),
+            "tempo_candidates": [[round(float(b), 2), round(float(q), 4)] for b, q in self.tempo_candidates],
             "bars_per_minute": round(float(self.bars_per_minute), 2),
             "matching_dances": [d.name for d in self.matching_dances()],
             "description": self.describe(),

@@ -104,8 +104,23 @@ def _unit_max(x: np.ndarray) -> np.ndarray:
     return x / peak if peak > 0 else x
 
 
-def _peak_near(curve: np.ndarray, bpm: float, rel_width: float = 0.025) -> float:
-    """Largest value of ``curve`` within ``rel_width`` of ``bpm`` (peaks are not exactly at k x f0)."""
+def peak_near(curve: np.ndarray, bpm: float, rel_width: float = 0.025) -> float:
+    """Largest value of ``curve`` within ``rel_width`` of ``bpm`` (peaks are not exactly at k x f0).
+
+    Parameters
+    ----------
+    curve : np.ndarray
+        A salience curve on ``BPM_GRID``.
+    bpm : float
+        Where to look.
+    rel_width : float
+        Relative half-width of the window.
+
+    Returns
+    -------
+    float
+        0.0 when ``bpm`` lies off the grid.
+    """
     mask = np.abs(np.log(BPM_GRID / bpm)) <= np.log1p(rel_width)
     return float(curve[mask].max()) if mask.any() else 0.0
 
@@ -133,15 +148,52 @@ def estimate_tempo(
     -------
     float
     """
-    sal = tempo_salience(onset_envelope, sr, hop_length)
+    return choose_octave_fixed(tempo_salience(onset_envelope, sr, hop_length), octave_prior, acf_power, dft_power)
+
+
+def family_peak(sal: TempoSalience) -> float:
+    """Peak of the product of the two saliences under a weak prior: which pulse, not which octave.
+
+    Parameters
+    ----------
+    sal : TempoSalience
+
+    Returns
+    -------
+    float
+        0.0 when the saliences share no periodicity.
+    """
     hybrid = sal.acf * sal.dft * log_normal_prior(BPM_GRID, *FAMILY_PRIOR)
-    if not np.any(hybrid > 0):
+    return float(BPM_GRID[np.argmax(hybrid)]) if np.any(hybrid > 0) else 0.0
+
+
+def choose_octave_fixed(
+    sal: TempoSalience,
+    octave_prior: tuple[float, float] = OCTAVE_PRIOR,
+    acf_power: float = OCTAVE_ACF_POWER,
+    dft_power: float = OCTAVE_DFT_POWER,
+) -> float:
+    """The family peak and the octave a fixed prior prefers (the choice before the trained scorer).
+
+    Parameters
+    ----------
+    sal : TempoSalience
+        Salience of the onset envelope.
+    octave_prior, acf_power, dft_power
+        As for :func:`estimate_tempo`.
+
+    Returns
+    -------
+    float
+        0.0 without periodicity.
+    """
+    family = family_peak(sal)
+    if family <= 0:
         return 0.0
-    family = float(BPM_GRID[np.argmax(hybrid)])
     candidates = [family * r for r in OCTAVE_RATIOS if MIN_BPM <= family * r <= MAX_BPM]
     scores = [
-        _peak_near(sal.acf, c) ** acf_power
-        * _peak_near(sal.dft, c) ** dft_power
+        peak_near(sal.acf, c) ** acf_power
+        * peak_near(sal.dft, c) ** dft_power
         * float(log_normal_prior(np.array(c), *octave_prior))
         for c in candidates
     ]
