@@ -31,7 +31,9 @@ def test_pattern_ignores_loudness_and_tempo():
     a = _pattern(100, (0.5,))
     np.testing.assert_allclose(_pattern(100, (0.5,), gain=0.2), a, atol=0.1)
     b = _pattern(125, (0.5,))
-    assert np.abs(a[:, :SUBDIVISIONS] - b[:, :SUBDIVISIONS]).max() < 0.15
+    # at quarter-beat resolution (finer steps meet the 23 ms frames) the profiles agree
+    quarters = lambda p: p[:, :SUBDIVISIONS].reshape(N_BANDS, 4, -1).sum(axis=2)  # noqa: E731
+    assert np.abs(quarters(a) - quarters(b)).max() < 0.1
 
 
 def test_too_few_beats_give_zeros_of_the_right_size():
