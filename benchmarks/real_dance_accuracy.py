@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dancekit.data.tang import model_tang_sides, tang_recordings
+from dancekit.data.real_dance_sets import UNSEEN_SIDES, real_dance_items
 from dancekit.fileio import atomic_write_text
 from dancekit.inference import Identifier
 from dancekit.paths import shared_data_dir
@@ -38,12 +38,8 @@ def main() -> None:
     if not root.is_dir():
         raise SystemExit(f"real data not found at {root} (set DANCEKIT_DATA)")
     identifier = Identifier(args.model)
-    recs = tang_recordings(root / "tang_dance")
-    side = model_tang_sides(identifier.model.card.training, recs)
-    wanted = {"unseen": {"val", "test"}, "all": {"train", "val", "test"}}.get(args.split, {args.split})
-    items = [(f"tang/{r.group}", r.path, r.label) for r in recs if side.get(r.group) in wanted]
-    items.append(("ballroom/Media-105901", root / "ballroom_sample" / "Waltz_Media-105901.flac", "Slow Waltz"))
-    items.append(("cc_music/sweet-waltz", next((root / "cc_music").glob("*sweet-waltz*")), "Slow Waltz"))
+    wanted = {"unseen": UNSEEN_SIDES, "all": {"train", "val", "test"}}.get(args.split, {args.split})
+    items = real_dance_items(identifier.model.card.training, root, wanted)
 
     rows = []
     for name, path, truth in items:
