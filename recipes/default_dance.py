@@ -26,7 +26,7 @@ from dancekit.errors import DancekitError
 from dancekit.evaluation.metrics import recording_report
 from dancekit.features import DANCE_CNN_MEL
 from dancekit.models import ModelCard, build_dance_cnn, save_model
-from dancekit.training.dance_data import dance_model_data
+from dancekit.training.dance_data import background_music, dance_model_data
 from dancekit.training.dance_model import EVAL_STRIDE, SEGMENT_FRAMES, DanceModelSettings, train_dance_model
 from dancekit.training.engine import predict
 from dancekit.training.spectrograms import compute_spectrograms
@@ -37,6 +37,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--corpus", type=Path, nargs="+", required=True)
     parser.add_argument("--other-real", type=Path, default=None, help="real non-ballroom music for the Other class")
     parser.add_argument("--tang", type=Path, default=None)
+    parser.add_argument("--randomise", action="store_true",
+                        help="domain randomisation of synthetic segments: random EQ and level, and real music under them")
+    parser.add_argument("--background", type=Path, default=None,
+                        help="real non-dance music (a folder, searched recursively) to mix under synthetic segments")
+    parser.add_argument("--mix-probability", type=float, default=0.5)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--arch", default="resnet18")
     parser.add_argument("--steps", type=int, default=4000)
@@ -68,11 +73,16 @@ def train(args: argparse.Namespace) -> dict:
                                         keep_on_device=True, workers=8) for name, items in specs.items()}
     print("spectrograms: " + ", ".join(f"{k} {len(v)}" for k, v in specs.items()) + f" ({time.time() - t0:.0f} s)",
           flush=True)
+    background = None
+    if args.background:
+        background = compute_spectrograms(background_music(args.background, data.classes[0]), "dance_cnn_mel",
+                                          data.classes, device, dtype=torch.float16, keep_on_device=True, workers=8)
     settings = DanceModelSettings(args.steps, args.batch, args.lr, args.real_fraction, args.eval_every,
-                                  args.eval_segments, args.seed, args.max_minutes)
+                                  args.eval_segments, args.seed, args.max_minutes, args.randomise,
+                                  args.mix_probability)
     network = build_dance_cnn(args.arch, len(data.classes))
     result = train_dance_model(network, specs["synth_train"], specs["synth_val"], specs.get("real_train"),
-                               specs.get("real_val"), settings, device)
+                               specs.get("real_val"), settings, device, background=background)
     for record in result.history:
         print(json.dumps(record), flush=True)
     metrics = {}
@@ -88,7 +98,8 @@ def train(args: argparse.Namespace) -> dict:
         training={"recipe": "recipes/default_dance.py", "settings": settings.to_dict(),
                   "data": {"corpora": [describe_data(p) for p in args.corpus],
                            "tang": describe_data(args.tang) if args.tang else None,
-                           "other_real": describe_data(args.other_real) if args.other_real else None},
+                           "other_real": describe_data(args.other_real) if args.other_real else None,
+                           "background": describe_data(args.background) if args.background else None},
                   "synthetic_recordings": {k: len(v) for k, v in data.synthetic.items()},
                   "real_recordings": {k: len(v) for k, v in data.real.items()},
                   "best_step": result.best_step, "best_step_score": list(result.best_score),

@@ -94,3 +94,17 @@ def test_one_command_trains_every_fold_and_the_model_to_ship(tmp_path):
     proc = subprocess.run(["bash", str(RECIPES / "default_dance.sh"), str(work), str(tmp_path / "absent")],
                           capture_output=True, text=True, env=env)
     assert proc.returncode == 2 and proc.stderr.strip().startswith("error: Tang folder not found")
+
+
+def test_domain_randomisation_with_real_music_under_the_grooves_trains_and_is_recorded(tmp_path):
+    corpus, model = _corpus(tmp_path / "corpus"), tmp_path / "randomised"
+    music = tmp_path / "music" / "pkg"
+    music.mkdir(parents=True)
+    sf.write(music / "song.wav", toy_recording(3, 8.0, seed=7), SR)
+    proc = _run(RECIPES / "default_dance.py", "--corpus", corpus, "--out", model, "--steps", 2, "--batch", 4,
+                "--eval-every", 1, "--eval-segments", 8, "--device", "cpu", "--randomise",
+                "--background", tmp_path / "music", "--mix-probability", 1.0)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    training = json.loads((model / "model.json").read_text())["training"]
+    assert training["settings"]["randomise"] is True and training["settings"]["mix_probability"] == 1.0
+    assert training["data"]["background"]["files"] == 1

@@ -78,6 +78,23 @@ def other_real_split(folder: str | Path) -> tuple[list[Path], list[Path]]:
     return files[0::2], files[1::2]
 
 
+def background_music(folder: str | Path, label: str) -> list[Recording]:
+    """Every audio file under ``folder`` as a recording to mix under synthetic songs (its label unused).
+
+    Parameters
+    ----------
+    folder : path
+        Real non-dance music, searched recursively.
+    label : str
+        A label of the model's classes (spectrogram sets need one; the mixer ignores it).
+
+    Returns
+    -------
+    list of Recording
+    """
+    return [Recording(p, label, p.stem) for p in sorted(Path(folder).rglob("*")) if is_audio_file(p)]
+
+
 def dance_model_data(corpora: Sequence[str | Path], tang: str | Path | None = None,
                      other_real: str | Path | None = None, tang_folds: int = 0,
                      tang_fold: int | None = None) -> DanceModelData:

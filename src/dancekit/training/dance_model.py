@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from dancekit.training.augment import spec_augment
+from dancekit.training.augment import domain_randomise, spec_augment
 from dancekit.training.engine import predict
 from dancekit.training.loop import Evaluation, LoopResult, LoopSettings, TrainingPlan, run_training
 from dancekit.training.segments import SegmentSampler
@@ -48,6 +48,11 @@ class DanceModelSettings:
         Seeds weights, batches and masks.
     max_minutes : float, optional
         Stop after this much training time; the best step so far is kept.
+    randomise : bool
+        Domain randomisation of the synthetic segments (real music under them, random EQ and level;
+        :func:`dancekit.training.augment.domain_randomise`).
+    mix_probability : float
+        Share of synthetic segments that get real music under them (when background music is given).
     """
 
     steps: int = 4000
@@ -58,6 +63,8 @@ class DanceModelSettings:
     eval_segments: int = 2000
     seed: int = 0
     max_minutes: float | None = None
+    randomise: bool = False
+    mix_probability: float = 0.5
 
     def to_dict(self) -> dict:
         """The settings as plain data (for the model card).
@@ -80,25 +87,35 @@ class MixedSegmentPlan(TrainingPlan):
         Real songs (validation: accuracy per recording, as inference answers).
     settings : DanceModelSettings
     device : torch.device
+    background : SpectrogramSet, optional
+        Real non-dance music whose crops go under synthetic segments (``settings.randomise``).
     """
 
     def __init__(self, synth_train: SpectrogramSet, synth_val: SpectrogramSet, real_train: SpectrogramSet | None,
-                 real_val: SpectrogramSet | None, settings: DanceModelSettings, device: torch.device):
-        seeds = np.random.SeedSequence(settings.seed).spawn(4)
+                 real_val: SpectrogramSet | None, settings: DanceModelSettings, device: torch.device,
+                 background: SpectrogramSet | None = None):
+        seeds = np.random.SeedSequence(settings.seed).spawn(6)
         self.synth = SegmentSampler(synth_train.spectrograms, synth_train.labels, SEGMENT_FRAMES, seed=seeds[0])
         self.real = (SegmentSampler(real_train.spectrograms, real_train.labels, SEGMENT_FRAMES, seed=seeds[1])
                      if real_train is not None and len(real_train) else None)
         self.synth_val = SegmentSampler(synth_val.spectrograms, synth_val.labels, SEGMENT_FRAMES, seed=seeds[2])
         self.masks = np.random.default_rng(seeds[3])
+        self.randomiser = np.random.default_rng(seeds[4])
+        self.background = (SegmentSampler(background.spectrograms, [0] * len(background), SEGMENT_FRAMES,
+                                          seed=seeds[5]) if background is not None and len(background) else None)
         self.real_val, self.settings, self.device = real_val, settings, device
         self.n_real = int(round(settings.batch_size * settings.real_fraction)) if self.real is not None else 0
         self.loss_fn = nn.NLLLoss()
 
     def _generators(self) -> list[np.random.Generator]:
-        return [s.rng for s in (self.synth, self.real, self.synth_val) if s is not None] + [self.masks]
+        samplers = (self.synth, self.real, self.synth_val, self.background)
+        return [s.rng for s in samplers if s is not None] + [self.masks, self.randomiser]
 
     def batch(self, step: int) -> tuple[torch.Tensor, torch.Tensor]:
         x, y = self.synth.batch(self.settings.batch_size - self.n_real)
+        if self.settings.randomise:
+            under = self.background.batch(len(x))[0] if self.background is not None else None
+            x = domain_randomise(x, self.randomiser, under, mix_probability=self.settings.mix_probability)
         if self.n_real:
             xr, yr = self.real.batch(self.n_real)
             x, y = torch.cat([x, xr]), torch.cat([y, yr])
@@ -134,7 +151,8 @@ class MixedSegmentPlan(TrainingPlan):
 def train_dance_model(network: nn.Module, synth_train: SpectrogramSet, synth_val: SpectrogramSet,
                       real_train: SpectrogramSet | None = None, real_val: SpectrogramSet | None = None,
                       settings: DanceModelSettings = DanceModelSettings(), device: str | torch.device = "cpu",
-                      checkpoint: str | Path | None = None, progress: bool = False) -> LoopResult:
+                      checkpoint: str | Path | None = None, progress: bool = False,
+                      background: SpectrogramSet | None = None) -> LoopResult:
     """Train ``network`` in place on synthetic (and real) songs; it ends holding the best step's weights.
 
     Parameters
@@ -151,6 +169,8 @@ def train_dance_model(network: nn.Module, synth_train: SpectrogramSet, synth_val
         Resumable progress (written at every validation).
     progress : bool
         Show a progress bar.
+    background : SpectrogramSet, optional
+        Real non-dance music mixed under synthetic segments when ``settings.randomise`` is on.
 
     Returns
     -------
@@ -163,7 +183,7 @@ def train_dance_model(network: nn.Module, synth_train: SpectrogramSet, synth_val
     optimiser = torch.optim.Adam(network.parameters(), lr=settings.learning_rate)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=settings.learning_rate,
                                                     total_steps=max(1, settings.steps), pct_start=0.1)
-    plan = MixedSegmentPlan(synth_train, synth_val, real_train, real_val, settings, device)
+    plan = MixedSegmentPlan(synth_train, synth_val, real_train, real_val, settings, device, background)
     loop = LoopSettings(steps=settings.steps, evaluate_every=settings.eval_every, amp=True, keep="best",
                         max_minutes=settings.max_minutes, progress="dance model" if progress else None)
     result = run_training(network, optimiser, plan, loop, scheduler, checkpoint, device,
