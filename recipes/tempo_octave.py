@@ -15,6 +15,7 @@ Evidence is cached per recording in WORK, so a rerun only fits.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import pickle
 from pathlib import Path
@@ -34,6 +35,7 @@ from dancekit.training.tempo_octave import (
     cross_validate_octave,
     evidence_table,
     fit_octave_model,
+    fit_temperature,
     octave_accuracy,
 )
 
@@ -84,7 +86,10 @@ def main() -> None:
                   [choose_octave_fixed(e.full) for e in gtzan_ev], [c.bpm for c in clips])}
     info = {"trained_on": {"synthetic_songs": len(always), "synthetic_weight": SYNTH_WEIGHT,
                            "gtzan_clips": len(held)}, "gtzan_crossval": report["gtzan_crossval"]}
-    model = fit_octave_model(always + held, info=info)
+    temperature = fit_temperature(folds)
+    info["temperature"] = {"value": temperature, "fitted_on": "the GTZAN clips' held-out fold scores"}
+    model = dataclasses.replace(fit_octave_model(always + held, info=info), temperature=temperature)
+    report["temperature"] = temperature
 
     if args.check_corpus:
         check = synth_recordings(args.check_corpus)

@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -32,10 +34,13 @@ def test_posterior_sums_to_one_and_follows_the_scores():
 
 
 def test_round_trip_and_refusal_of_other_features():
-    model = _prefers_fast(2.0)
+    model = dataclasses.replace(_prefers_fast(2.0), temperature=3.0)
     again = octave_model_from_dict(model.to_dict())
     feats = np.random.default_rng(0).standard_normal((4, F))
     np.testing.assert_allclose(again.scores(feats), model.scores(feats))
+    cands = TempoCandidates(np.array([60.0, 120.0, 240.0, 250.0]), feats, 120.0)
+    np.testing.assert_allclose(again.posterior(cands), model.posterior(cands))
+    assert again.temperature == 3.0
     data = model.to_dict()
     data["feature_names"] = data["feature_names"][:-1]
     with pytest.raises(ValueError, match="retrain"):

@@ -48,3 +48,14 @@ def test_no_usable_example_is_an_error():
     c = TempoCandidates(np.array([100.0]), np.zeros((1, F)), 100.0)
     with pytest.raises(ValueError, match="reference tempo"):
         fit_octave_model([OctaveExample(c, 150.0, "x", "x")])
+
+
+def test_temperature_softens_an_over_sure_scorer():
+    from dancekit.training.tempo_octave import OctaveFold, fit_temperature
+
+    # scores say "candidate 0" at +10 but it is right only 60 % of the time: probabilities must soften
+    folds = OctaveFold(scores=[np.array([10.0, 0.0])] * 10, right=[0] * 6 + [1] * 4)
+    t = fit_temperature(folds)
+    p = np.exp(10.0 / t) / (np.exp(10.0 / t) + 1)
+    assert t > 5 and abs(p - 0.6) < 0.05
+    assert fit_temperature(OctaveFold(scores=[np.array([1.0, 0.0])], right=[-1])) == 1.0

@@ -39,6 +39,9 @@ class OctaveModel:
         The features the weights expect, checked against ``FEATURE_NAMES``.
     info : dict
         How it was trained (data, split, figures), as written by the trainer.
+    temperature : float
+        Divides the scores before the softmax; fitted on held-out recordings so that the
+        probabilities are honest (a raw network is over-sure).
     """
 
     mean: np.ndarray
@@ -46,6 +49,7 @@ class OctaveModel:
     layers: list
     feature_names: tuple
     info: dict
+    temperature: float = 1.0
 
     def scores(self, features: np.ndarray) -> np.ndarray:
         """One score (logit) per candidate row.
@@ -81,7 +85,7 @@ class OctaveModel:
         """
         if len(candidates.bpm) == 0:
             return np.zeros(0)
-        s = self.scores(candidates.features)
+        s = self.scores(candidates.features) / self.temperature
         e = np.exp(s - s.max())
         return e / e.sum()
 
@@ -91,7 +95,7 @@ class OctaveModel:
             "feature_names": list(self.feature_names),
             "mean": self.mean.tolist(), "scale": self.scale.tolist(),
             "layers": [{"weight": w.tolist(), "bias": b.tolist()} for w, b in self.layers],
-            "info": self.info,
+            "info": self.info, "temperature": self.temperature,
         }
 
 
@@ -116,7 +120,8 @@ def octave_model_from_dict(data: dict) -> OctaveModel:
         raise ValueError("the octave model was trained on other tempo features; retrain it")
     layers = [(np.array(layer["weight"], dtype=np.float64), np.array(layer["bias"], dtype=np.float64))
               for layer in data["layers"]]
-    return OctaveModel(np.array(data["mean"]), np.array(data["scale"]), layers, names, data.get("info", {}))
+    return OctaveModel(np.array(data["mean"]), np.array(data["scale"]), layers, names, data.get("info", {}),
+                       float(data.get("temperature", 1.0)))
 
 
 @lru_cache(maxsize=1)

@@ -62,12 +62,18 @@ class OctaveFold:
     chosen_bpm : list of float
     reference_bpm : list of float
     confidence : list of float
+    scores : list of np.ndarray
+        The scorer's raw scores of each recording's candidates.
+    right : list of int
+        Index of the candidate matching the reference (-1 when none does).
     """
 
     names: list = field(default_factory=list)
     chosen_bpm: list = field(default_factory=list)
     reference_bpm: list = field(default_factory=list)
     confidence: list = field(default_factory=list)
+    scores: list = field(default_factory=list)
+    right: list = field(default_factory=list)
 
 
 def candidate_labels(candidates: TempoCandidates, reference_bpm: float) -> np.ndarray:
@@ -212,7 +218,39 @@ def cross_validate_octave(held: Sequence[OctaveExample], always: Sequence[Octave
             out.chosen_bpm.append(bpm)
             out.reference_bpm.append(ex.reference_bpm)
             out.confidence.append(conf)
+            labels = candidate_labels(ex.candidates, ex.reference_bpm)
+            out.scores.append(model.scores(ex.candidates.features) if len(labels) else np.zeros(0))
+            out.right.append(int(np.argmax(labels)) if labels.any() else -1)
     return out
+
+
+def fit_temperature(folds: OctaveFold, grid: np.ndarray = np.geomspace(0.25, 40.0, 200)) -> float:
+    """The temperature that makes held-out octave probabilities honest (least negative log-likelihood).
+
+    Parameters
+    ----------
+    folds : OctaveFold
+        Held-out scores, e.g. from :func:`cross_validate_octave`.
+    grid : np.ndarray
+        Temperatures tried.
+
+    Returns
+    -------
+    float
+        1.0 when no held-out recording has its reference among its candidates.
+    """
+    pairs = [(s, k) for s, k in zip(folds.scores, folds.right) if k >= 0 and len(s) > 1]
+    if not pairs:
+        return 1.0
+
+    def nll(t: float) -> float:
+        total = 0.0
+        for s, k in pairs:
+            z = s / t
+            total += float(np.log(np.exp(z - z.max()).sum()) + z.max() - z[k])
+        return total
+
+    return float(grid[int(np.argmin([nll(t) for t in grid]))])
 
 
 def recording_evidence(path, start_s: float = 0.0, stop_s: float | None = None):
