@@ -28,6 +28,8 @@ class Tempo(_Strict):
     beats: list[float]
     beats_per_bar: int
     meter_confidence: float
+    tempo_confidence: float
+    tempo_candidates: list[list[float]]
     bars_per_minute: float
     matching_dances: list[str]
     description: str
