@@ -25,6 +25,7 @@ import numpy as np
 from dancekit.data.rhythm_annotations import gtzan_rhythm_items
 from dancekit.data.synth_corpus import synth_recordings
 from dancekit.data.tang import tang_recordings
+from dancekit.errors import DancekitError
 from dancekit.fileio import atomic_write, atomic_write_text
 from dancekit.rhythm.tempo import choose_octave_fixed
 from dancekit.rhythm.tempo_candidates import candidates_from_evidence
@@ -56,7 +57,7 @@ def tempo_spread(label: str) -> tuple[float, float]:
     return lo / 1.04, hi * 1.04
 
 
-def main() -> None:
+def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--corpus", nargs="+", required=True)
     p.add_argument("--gtzan", required=True)
@@ -67,7 +68,10 @@ def main() -> None:
     p.add_argument("--out", help="where to write the fitted scorer (e.g. src/dancekit/rhythm/octave_model.json)")
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--folds", type=int, default=10)
-    args = p.parse_args()
+    return p.parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> None:
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
 
@@ -120,6 +124,14 @@ def main() -> None:
     print(json.dumps({k: v for k, v in report.items() if k != "tang"}, indent=1))
     if "tang" in report:
         print({k: v for k, v in report["tang"].items() if k != "songs"})
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    try:
+        run(args)
+    except (DancekitError, OSError, ValueError) as err:  # a bad corpus, GTZAN or Tang folder, or no usable tempo
+        raise SystemExit(f"error: {err}") from None
 
 
 if __name__ == "__main__":
