@@ -4,7 +4,7 @@
         [--other-real DIR] [--arch resnet18] [--steps 4000] [--batch 32] [--device cuda]
 
 With an "Other" label in a corpus (``dancekit synth --dances Other``) or real non-ballroom music
-(``--other-real``: the even-numbered half of its audio files trains), the model gets an 11th
+(``--other-real``: every audio file of that folder trains), the model gets an 11th
 class, "Other": not ballroom. Splits: ``dancekit.training.dance_data``; training:
 ``dancekit.training.dance_model`` (paper 1's recipe with mixed synthetic/real batches, kept at
 the best validation step). Test songs are only used for the final report, written with the

@@ -32,5 +32,5 @@ done
 for pid in "${pids[@]}"; do
   wait "$pid" || { echo "error: a training run failed; see $W/*.log" >&2; exit 1; }
 done
-python benchmarks/tang_crossval.py "$W"/f0 "$W"/f1 "$W"/f2 "$W"/f3 "$W"/f4 --tang "$TANG" --card "$W/ship" \
+python benchmarks/tang_crossval.py "$W"/f0 "$W"/f1 "$W"/f2 "$W"/f3 "$W"/f4 --tang "$TANG" --card "$W/ship" --device "${DEVICE:-cuda}" \
   --out "$W/tang_crossval.json"

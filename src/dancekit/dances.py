@@ -56,6 +56,8 @@ DANCES: tuple[Dance, ...] = (
 )
 
 DANCE_NAMES: tuple[str, ...] = tuple(d.name for d in DANCES)
+#: The class of a model that can say "not one of the dances" (music for other dances, or none).
+OTHER = "Other"
 
 
 def dance_by_name(name: str) -> Dance:

@@ -15,13 +15,11 @@ import csv
 from pathlib import Path
 from typing import Sequence
 
-from dancekit.dances import DANCE_NAMES
+from dancekit.dances import DANCE_NAMES, OTHER
 from dancekit.data.errors import DatasetLayoutError
 from dancekit.data.labels import DANCE_CNN, LabelSet
 from dancekit.data.recordings import Recording
 
-#: The reject class of a corpus rendered without ``--no-other`` (``dancekit.synth.grooves.OTHER_LABEL``).
-OTHER = "Other"
 #: Paper 1's ten dances plus the reject class, for corpora that include it.
 DANCE_CNN_OTHER = LabelSet("dance-cnn-other", (*DANCE_NAMES, OTHER))
 

@@ -37,6 +37,7 @@ from dancekit.inference.aggregate import IncrementalMean
 from dancekit.inference.limits import MAX_DURATION_S
 from dancekit.inference.result import NO_MUSIC, OK, SHORT, IdentifyResult
 from dancekit.inference.segments import SegmentCutter
+from dancekit.inference.calibration import Calibration
 from dancekit.inference.tempo_prior import fuse
 from dancekit.models import DEFAULT_MODELS
 from dancekit.models.files import LoadedModel, load_model
@@ -332,11 +333,13 @@ class Session:
         network = self.mean.mean if self.mean.count else np.full(n_classes, 1.0 / n_classes)
         fused = fuse(network, ident.classes, rhythm) if self.options.tempo_prior and rhythm is not None else network
         card = ident.model.card
+        calibration = Calibration.from_card(card)
         return IdentifyResult(
             source=self.name,
             classes=list(ident.classes),
-            probabilities=fused,
+            probabilities=calibration.apply(fused, ident.classes),
             network_probabilities=network,
+            sure_from=calibration.sure_from,
             segment_starts_s=ident.frames_to_seconds(self._starts),
             segment_probabilities=np.concatenate(self._probs) if self._probs else np.zeros((0, n_classes)),
             segment_length_s=ident.segment_seconds,

@@ -7,13 +7,12 @@ from typing import Any
 
 import numpy as np
 
+from dancekit.dances import OTHER
 from dancekit.inference.aggregate import top_k
+from dancekit.inference.calibration import SURE_FROM
 
 #: status values of a result
 OK, NO_MUSIC, SHORT = "ok", "no_music", "short"
-#: Below this top probability the answer is "not sure: A or B?"; what it costs and gains on real
-#: dance recordings is measured by benchmarks/reject_option.py (results/reject_option.json).
-SURE_FROM = 0.6
 
 
 @dataclass
@@ -46,6 +45,8 @@ class IdentifyResult:
         Notes for the reader.
     network_probabilities : np.ndarray or None
         ``[C]``, the mean of the segments' softmax alone.
+    sure_from : float
+        Top probability from which the answer is sure (the model card's calibration, else ``SURE_FROM``).
     """
 
     source: str
@@ -60,6 +61,7 @@ class IdentifyResult:
     model: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     network_probabilities: np.ndarray | None = None  # [C], mean of segment softmax alone
+    sure_from: float = SURE_FROM
 
     def _network(self) -> np.ndarray:
         return self.probabilities if self.network_probabilities is None else self.network_probabilities
@@ -78,8 +80,8 @@ class IdentifyResult:
 
     @property
     def sure(self) -> bool:
-        """False when the evidence is weak: the top probability is under ``SURE_FROM``."""
-        return self.confidence is not None and self.confidence >= SURE_FROM
+        """False when the evidence is weak: the top probability is under ``sure_from``."""
+        return self.confidence is not None and self.confidence >= self.sure_from
 
     def top(self, k: int = 2) -> list[tuple[str, float]]:
         """The ``k`` most probable classes with their probabilities, most probable first.
@@ -100,6 +102,9 @@ class IdentifyResult:
         if self.status == NO_MUSIC:
             return "no music detected"
         (first, p1), *rest = self.top(2)
+        if first == OTHER:
+            nearest = f"; nearest dance: {rest[0][0]} {rest[0][1]:.0%}" if rest else ""
+            return f"not one of the {len(self.classes) - 1} dances (Other {p1:.0%}{nearest})"
         if not self.sure and rest:
             return f"not sure: {first} ({p1:.0%}) or {rest[0][0]} ({rest[0][1]:.0%})?"
         text = f"{first} {p1:.0%}"

@@ -53,6 +53,9 @@ class ModelCard:
     training, metrics : dict
         How it was trained (data by name and hash, see ``dancekit.data.fingerprint.describe_data``)
         and what was measured.
+    calibration : dict
+        ``temperature`` and ``sure_from`` fitted on real held-out songs (see
+        :class:`dancekit.inference.calibration.Calibration`); empty: temperature 1, default threshold.
     sha256 : str
         Hash of ``model.safetensors``, checked on every load.
     version, dancekit_version : str
@@ -72,6 +75,7 @@ class ModelCard:
     summary: str = ""
     training: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
+    calibration: dict[str, Any] = field(default_factory=dict)
     sha256: str = ""
     version: str = "1"
     dancekit_version: str = ""

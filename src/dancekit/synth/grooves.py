@@ -42,6 +42,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dancekit.dances import OTHER
+
 
 @dataclass(frozen=True)
 class GrooveFamily:
@@ -212,7 +214,7 @@ class OtherStyle:
     families: tuple[GrooveFamily, ...]
 
 
-OTHER_LABEL = "Other"
+OTHER_LABEL = OTHER
 
 #: Styles of the "Other" class. Salsa and west coast swing tempi come from Extended Ballroom.
 OTHER_STYLES: tuple[OtherStyle, ...] = (

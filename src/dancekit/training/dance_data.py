@@ -3,7 +3,8 @@
 Every split is by song, so no song is on two sides: one synthetic song in ten (chosen by a hash
 of its number, so every dance has some) validates; the Tang songs follow
 :func:`dancekit.data.tang.tang_split` or a K-fold rotation; real non-ballroom music trains the
-"Other" class with its even-numbered files (sorted) and leaves the odd ones for evaluation.
+"Other" class with every file of the folder it is given (its training side: held-out music,
+split by track, is kept in another folder).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from dancekit.dances import DANCE_NAMES
+from dancekit.data.errors import DatasetLayoutError
 from dancekit.data.recordings import Recording, is_audio_file
 from dancekit.data.synth_corpus import OTHER as OTHER_LABEL, synth_recordings
 from dancekit.data.tang import tang_cross_split, tang_recordings, tang_split
@@ -61,8 +63,11 @@ def synthetic_side(recording: Recording) -> str:
     return "val" if zlib.crc32(recording.group.removeprefix("song-").encode()) % 10 == 0 else "train"
 
 
-def other_real_split(folder: str | Path) -> tuple[list[Path], list[Path]]:
-    """Real non-ballroom music: even-numbered files (sorted) train, odd ones are held out.
+def other_real_files(folder: str | Path) -> list[Path]:
+    """Every audio file under ``folder`` (sorted): real non-ballroom music that trains "Other".
+
+    The folder holds the training side only: held-out music stays elsewhere, split by track
+    (``recipes/other_music_excerpts.py --side train`` writes the Debian music's training side).
 
     Parameters
     ----------
@@ -71,11 +76,12 @@ def other_real_split(folder: str | Path) -> tuple[list[Path], list[Path]]:
 
     Returns
     -------
-    (list of Path, list of Path)
-        Training files, held-out files.
+    list of Path
     """
     files = sorted(p for p in Path(folder).rglob("*") if is_audio_file(p))
-    return files[0::2], files[1::2]
+    if not files:
+        raise DatasetLayoutError(f"no audio files under {folder}")
+    return files
 
 
 def background_music(folder: str | Path, label: str) -> list[Recording]:
@@ -117,18 +123,19 @@ def dance_model_data(corpora: Sequence[str | Path], tang: str | Path | None = No
     DanceModelData
     """
     synth = [r for corpus in corpora for r in synth_recordings(corpus)]
-    other_train = other_real_split(other_real)[0] if other_real else []
+    other_train = other_real_files(other_real) if other_real else []
     has_other = bool(other_train) or any(r.label == OTHER_LABEL for r in synth)
     classes = list(DANCE_NAMES) + ([OTHER_LABEL] if has_other else [])
     synthetic = {part: [r for r in synth if synthetic_side(r) == part] for part in ("train", "val")}
-    real, sides = {}, {}
+    recs = tang_recordings(tang) if tang else []
+    sides = {}
     if tang:
-        recs = tang_recordings(tang)
         sides = tang_split(recs) if not tang_folds else tang_cross_split(recs, tang_folds, tang_fold)
-        for part in PARTS:
-            items = [r for r in recs if sides[r.group] == part]
-            if part == "train":
-                items += [Recording(p, OTHER_LABEL, p.stem) for p in other_train]
-            if items:
-                real[part] = items
+    real = {}
+    for part in PARTS:
+        items = [r for r in recs if sides[r.group] == part]
+        if part == "train":
+            items += [Recording(p, OTHER_LABEL, p.stem) for p in other_train]
+        if items:
+            real[part] = items
     return DanceModelData(synthetic, real, classes, sides, list(other_train))

@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dancekit.dances import DANCES
 from dancekit.errors import AudioError
-from dancekit.inference.result import SURE_FROM
+from dancekit.inference.calibration import Calibration
 from dancekit.inference.timeline import class_colours
 from dancekit.models.files import builtin_models, read_card
 from dancekit.version import __version__
@@ -167,7 +167,7 @@ def _client_config(engine: Engine, settings: WebSettings, version: str) -> dict:
         "colours": {c: "#%02x%02x%02x" % tuple(round(255 * v) for v in rgb[i][:3]) for i, c in enumerate(ident.classes)},
         "competition": {d.name: {"bars_per_minute": list(d.bars_per_minute), "beats_per_bar": d.beats_per_bar,
                                  "bpm": list(d.bpm_range), "style": d.style} for d in DANCES},
-        "sure_from": SURE_FROM,
+        "sure_from": Calibration.from_card(card).sure_from,
         "limits": settings.public_limits(),
         "live": {"path": "/api/live", "sample_rate": ident.sample_rate, "formats": ["s16le", "f32le"],
                  "update_s": settings.live_update_s, "rhythm_window_s": settings.live_rhythm_window_s},
