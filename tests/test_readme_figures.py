@@ -127,3 +127,12 @@ def test_ballroom_training_data_is_its_card(readme):
     stated = figures(readme, r"trained from scratch on ([\d,]+) clips of synthetic ballroom music .*? "
                              r"plus (\d+) real songs")
     assert stated == (f"{sum(training['synthetic_recordings'].values()):,}", str(training["real_recordings"]["train"]))
+
+
+def test_calibration_figures(readme):
+    calibration = results("calibration")
+    temperature, ece, threshold = figures(
+        readme, r"its fitted temperature is ([\d.]+) and its ECE ([\d.]+), and ([\d.]+) remains the threshold")
+    assert float(temperature) == round(calibration["temperature"], 2)
+    assert float(ece) == round(calibration["sets"]["tang_crossval"]["raw"]["ece"], 2)
+    assert float(threshold) == calibration["sure_from"] == SURE_FROM

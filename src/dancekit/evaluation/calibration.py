@@ -16,8 +16,9 @@ from dancekit.inference.calibration import apply_temperature
 TEMPERATURE_GRID = np.geomspace(0.25, 8.0, 141)
 
 
-def negative_log_likelihood(probabilities: np.ndarray, truth: Sequence[int], temperature: float = 1.0) -> float:
-    """Mean negative log-probability of the true class after the temperature.
+def negative_log_likelihood(probabilities: np.ndarray, truth: Sequence[int], temperature: float = 1.0,
+                            weights: Sequence[float] | None = None) -> float:
+    """Mean (weighted) negative log-probability of the true class after the temperature.
 
     Parameters
     ----------
@@ -27,16 +28,19 @@ def negative_log_likelihood(probabilities: np.ndarray, truth: Sequence[int], tem
         Each recording's true class index.
     temperature : float
         Applied first (see :func:`dancekit.inference.calibration.apply_temperature`).
+    weights : sequence of float, optional
+        Per recording, e.g. so that dance songs and other music count equally (default: all 1).
 
     Returns
     -------
     float
     """
     p = apply_temperature(np.asarray(probabilities, dtype=float), temperature)
-    return float(-np.mean(np.log(np.maximum(p[np.arange(len(p)), np.asarray(truth)], 1e-12))))
+    return float(-np.average(np.log(np.maximum(p[np.arange(len(p)), np.asarray(truth)], 1e-12)), weights=weights))
 
 
-def fit_temperature(probabilities: np.ndarray, truth: Sequence[int], grid: np.ndarray = TEMPERATURE_GRID) -> float:
+def fit_temperature(probabilities: np.ndarray, truth: Sequence[int], grid: np.ndarray = TEMPERATURE_GRID,
+                    weights: Sequence[float] | None = None) -> float:
     """The temperature of least negative log-likelihood on held-out recordings.
 
     Parameters
@@ -47,6 +51,8 @@ def fit_temperature(probabilities: np.ndarray, truth: Sequence[int], grid: np.nd
         True class indices.
     grid : np.ndarray
         Temperatures tried.
+    weights : sequence of float, optional
+        Per recording (see :func:`negative_log_likelihood`).
 
     Returns
     -------
@@ -54,7 +60,7 @@ def fit_temperature(probabilities: np.ndarray, truth: Sequence[int], grid: np.nd
     """
     if not len(probabilities):
         raise ValueError("no recordings to fit a temperature on")
-    return float(grid[int(np.argmin([negative_log_likelihood(probabilities, truth, t) for t in grid]))])
+    return float(grid[int(np.argmin([negative_log_likelihood(probabilities, truth, t, weights) for t in grid]))])
 
 
 def reliability_bins(confidence: Sequence[float], correct: Sequence[bool], n_bins: int = 10) -> list[dict]:
@@ -101,12 +107,13 @@ def expected_calibration_error(confidence: Sequence[float], correct: Sequence[bo
 
 
 #: Log-biases tried for one class when fitting it with the temperature.
-LOG_BIAS_GRID = np.linspace(-5.0, 2.0, 57)
+LOG_BIAS_GRID = np.linspace(-6.0, 6.0, 97)
 
 
 def fit_class_bias_and_temperature(probabilities: np.ndarray, truth: Sequence[int], index: int,
                                    biases: np.ndarray = LOG_BIAS_GRID,
-                                   temperatures: np.ndarray = TEMPERATURE_GRID) -> tuple[float, float]:
+                                   temperatures: np.ndarray = TEMPERATURE_GRID,
+                                   weights: Sequence[float] | None = None) -> tuple[float, float]:
     """One class's log-bias and the temperature, jointly, of least negative log-likelihood.
 
     For a model whose reject class ("Other") learnt real music while the dances were mostly synthetic:
@@ -122,6 +129,8 @@ def fit_class_bias_and_temperature(probabilities: np.ndarray, truth: Sequence[in
         The class that gets the bias.
     biases, temperatures : np.ndarray
         Values tried.
+    weights : sequence of float, optional
+        Per recording (see :func:`negative_log_likelihood`).
 
     Returns
     -------
@@ -136,6 +145,6 @@ def fit_class_bias_and_temperature(probabilities: np.ndarray, truth: Sequence[in
         q = p.copy()
         q[:, index] *= np.exp(bias)
         q /= q.sum(axis=1, keepdims=True)
-        t = fit_temperature(q, truth, temperatures)
-        best = min(best, (negative_log_likelihood(q, truth, t), float(bias), t))
+        t = fit_temperature(q, truth, temperatures, weights)
+        best = min(best, (negative_log_likelihood(q, truth, t, weights), float(bias), t))
     return best[1], best[2]
