@@ -8,7 +8,8 @@ With an "Other" label in a corpus (``dancekit synth --dances Other``) or real no
 class, "Other": not ballroom. Splits: ``dancekit.training.dance_data``; training:
 ``dancekit.training.dance_model`` (paper 1's recipe with mixed synthetic/real batches, kept at
 the best validation step). Test songs are only used for the final report, written with the
-model card.
+model card. Several GPUs: ``torchrun --nproc-per-node N recipes/default_dance.py ... --batch B``
+trains with DistributedDataParallel, each GPU on B/N of every batch (``dancekit.training.distributed``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from dancekit.features import DANCE_CNN_MEL
 from dancekit.models import ModelCard, build_dance_cnn, save_model
 from dancekit.training.dance_data import background_music, dance_model_data
 from dancekit.training.dance_model import EVAL_STRIDE, SEGMENT_FRAMES, DanceModelSettings, train_dance_model
+from dancekit.training.distributed import start_from_environment
 from dancekit.training.engine import predict
 from dancekit.training.spectrograms import compute_spectrograms
 
@@ -64,7 +66,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def train(args: argparse.Namespace) -> dict:
     """Read and split the recordings, train, report every side, save the model with its card."""
-    device = torch.device(args.device)
+    group, device = start_from_environment(args.device)  # under torchrun: one process per GPU, DDP
     t0 = time.time()
     data = dance_model_data(args.corpus, args.tang, args.other_real, args.tang_folds, args.tang_fold)
     specs = {f"synth_{part}": items for part, items in data.synthetic.items()}
@@ -106,7 +108,8 @@ def train(args: argparse.Namespace) -> dict:
                   "tang_sides": data.tang_sides, "other_real_train": [p.name for p in data.other_real_train],
                   "history": result.history},
         metrics=metrics)
-    save_model(network.cpu(), card, args.out, weights_dtype=torch.float16 if args.half else None)
+    if group.is_first:
+        save_model(network.cpu(), card, args.out, weights_dtype=torch.float16 if args.half else None)
     return metrics
 
 

@@ -23,6 +23,7 @@ from tqdm import tqdm
 
 from dancekit.records import PlainFields
 from dancekit.training.checkpoint import CheckpointError, resume_checkpoint, save_checkpoint
+from dancekit.training.distributed import agree_max, current_group, shard, wrap_for_training
 from dancekit.training.precision import autocast
 
 KEEP = ("best", "last")
@@ -376,6 +377,8 @@ def run_training(network: nn.Module, optimiser: torch.optim.Optimizer, plan: Tra
     LoopResult
     """
     device = torch.device(device)
+    group = current_group()  # under torchrun: each process trains on its slice of every batch
+    trained_through = wrap_for_training(network, device, group)
     run = _Run(network, optimiser, scheduler, plan, settings, device, dict(signature or {}))
     saved = resume_checkpoint(checkpoint) if checkpoint else None
     if saved is not None:
@@ -388,12 +391,12 @@ def run_training(network: nn.Module, optimiser: torch.optim.Optimizer, plan: Tra
 
     def save() -> None:
         nonlocal last_save
-        if checkpoint:
+        if checkpoint and group.is_first:
             last_save = time.monotonic()
             save_checkpoint(checkpoint, run.state())
 
     bar = None
-    if settings.progress is not None:
+    if settings.progress is not None and group.is_first:
         bar = tqdm(total=settings.steps, initial=run.step, desc=settings.progress, unit=settings.unit,
                    dynamic_ncols=True)
     interrupted = False
@@ -403,9 +406,9 @@ def run_training(network: nn.Module, optimiser: torch.optim.Optimizer, plan: Tra
                and not _over_budget(settings, run.busy)
                and (settings.stop_at is None or run.step < settings.stop_at)):
             started = time.perf_counter()
-            batch = plan.batch(run.step)
+            batch = shard(plan.batch(run.step), group)
             with autocast(device, settings.amp):
-                loss, figures = plan.loss(network, batch, run.step)
+                loss, figures = plan.loss(trained_through, batch, run.step)
             optimiser.zero_grad(set_to_none=True)
             loss.backward()
             if settings.grad_clip:
@@ -415,17 +418,21 @@ def run_training(network: nn.Module, optimiser: torch.optim.Optimizer, plan: Tra
             if scheduler is not None and settings.schedule_on == "step":
                 scheduler.step()
             run.step += 1
-            run.seen += plan.batch_size(batch)
+            run.seen += plan.batch_size(batch) * group.world
             lr = optimiser.param_groups[0]["lr"]
             for name, value in {"loss": loss.item(), **figures}.items():
                 logs.setdefault(name, []).append(float(value))
             spent = time.perf_counter() - started
+            if group.world > 1:  # every process must stop at the same update
+                spent = agree_max(run.busy + spent, group) - run.busy
             run.train_seconds += spent
             # a run ended by its time budget between evaluations judges its last weights too
             evaluate = (run.step % settings.evaluate_every == 0 or run.step == settings.steps
                         or _over_budget(settings, run.busy + spent))
             metrics = run.evaluate().metrics if evaluate else {}
             run.busy += time.perf_counter() - started
+            if group.world > 1:
+                run.busy = agree_max(run.busy, group)
             record = None
             if run.step % record_every == 0 or evaluate:
                 record = {"step": run.step, **{k: sum(v) / len(v) for k, v in logs.items()}, **metrics,
