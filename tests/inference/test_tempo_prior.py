@@ -70,3 +70,15 @@ def test_fusion_reads_the_octave_probabilities_of_the_rhythm_result():
                           tempo_confidence=0.9, tempo_candidates=((84.0, 0.1), (168.0, 0.9)))
     fused = dict(zip(CLASSES, fuse(network, CLASSES, rhythm)))
     assert max(fused, key=fused.get) == "Viennese Waltz"
+
+
+def test_other_is_neutral_under_tempo_and_meter_so_an_unusual_tempo_does_not_drift_to_it():
+    from dancekit.inference.tempo_prior import meter_likelihoods, tempo_likelihoods
+
+    classes = ["Slow Waltz", "Viennese Waltz", "Tango", "Other"]
+    tempo = tempo_likelihoods(87.0, classes)
+    assert tempo[0] == 1.0 and tempo[3] < tempo[0]
+    assert tempo[3] == pytest.approx(np.mean(tempo[:3]))
+    meter = meter_likelihoods(3, 0.9, classes)
+    assert meter[3] == pytest.approx(np.mean(meter[:3])) and meter[3] < meter[0]
+    assert list(meter_likelihoods(3, 0.9, ["Other", "Blues"])) == [1.0, 1.0]

@@ -50,7 +50,7 @@ def _density(label: str, bpm: float) -> float | None:
 
 
 def tempo_likelihoods(tempo_bpm: float, classes: list[str], candidates=()) -> np.ndarray:
-    """Relative likelihood (FLOOR..1) of the tempo under each class; 1 for classes without data.
+    """Relative likelihood (FLOOR..1) of the tempo under each class; the dances' mean for classes without data.
 
     Parameters
     ----------
@@ -83,7 +83,18 @@ def tempo_likelihoods(tempo_bpm: float, classes: list[str], candidates=()) -> np
         raw.append(None if values[0] is None else max(w * v for (_, w), v in zip(OCTAVES, values)))
     known = [r for r in raw if r is not None]
     top = max(known) if known and max(known) > 0 else 1.0
-    return np.array([1.0 if r is None else FLOOR + (1 - FLOOR) * r / top for r in raw])
+    return _neutral_for_unknown([None if r is None else FLOOR + (1 - FLOOR) * r / top for r in raw])
+
+
+def _neutral_for_unknown(values: list[float | None]) -> np.ndarray:
+    """Classes without data (e.g. "Other") get the dances' mean: neither favoured nor hurt on average.
+
+    Were they given the top likelihood, every song whose tempo or meter is unusual for its dance
+    would drift to "Other".
+    """
+    known = [v for v in values if v is not None]
+    neutral = float(np.mean(known)) if known else 1.0
+    return np.array([neutral if v is None else v for v in values])
 
 
 def meter_likelihoods(beats_per_bar: int, confidence: float, classes: list[str]) -> np.ndarray:
@@ -96,12 +107,12 @@ def meter_likelihoods(beats_per_bar: int, confidence: float, classes: list[str])
     confidence : float
         Its confidence, in [0.5, 1].
     classes : list of str
-        Class names (1 for classes that are not dances).
+        Class names (classes that are not dances get the dances' mean).
 
     Returns
     -------
     np.ndarray
-        ``[C]`` likelihoods, at least ``FLOOR``.
+        ``[C]`` likelihoods, at least ``FLOOR``; 1 everywhere when no class is a dance.
     """
     sure = min(max(float(confidence), 0.5), 1.0)
     out = []
@@ -109,10 +120,10 @@ def meter_likelihoods(beats_per_bar: int, confidence: float, classes: list[str])
         try:
             triple = dance_by_name(label).beats_per_bar == 3
         except KeyError:
-            out.append(1.0)
+            out.append(None)
             continue
-        out.append(sure if triple == (beats_per_bar == 3) else 1.0 - sure)
-    return np.maximum(np.array(out), FLOOR)
+        out.append(max(sure if triple == (beats_per_bar == 3) else 1.0 - sure, FLOOR))
+    return _neutral_for_unknown(out)
 
 
 def fuse(probabilities: np.ndarray, classes: list[str], rhythm, tempo_weight: float = 1.0,
