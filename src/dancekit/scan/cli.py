@@ -134,16 +134,15 @@ def _scan(args: argparse.Namespace, files: list[str], out: Path, skipped: str | 
         _say(f"note: {skipped}")
     options = ScanOptions(stride=args.stride, tempo_prior=not args.no_tempo_prior,
                           max_duration=args.max_minutes * 60, workers=args.workers, retry_errors=args.retry_errors)
-    identifier = Identifier(args.model, device=args.device, batch_size=args.batch)
-    identifier.stride_frames(args.stride)
-    key = ModelKey.for_identifier(identifier, options.stride, options.rhythm, options.tempo_prior)
-    source = LocalWorkers(identifier, options, note=_say)
 
     def bar(total: int):
         return tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True, leave=False,
                     disable=None if total > 1 else True)
 
-    with ScanStore(out / DATABASE) as store:
+    with ScanStore(out / DATABASE) as store:  # a bad database file is refused before the model loads
+        identifier = Identifier(args.model, device=args.device, batch_size=args.batch)
+        key = ModelKey.for_identifier(identifier, options.stride, options.rhythm, options.tempo_prior)
+        source = LocalWorkers(identifier, options, note=_say)
         try:
             summary = scan_files(files, store, source, key, retry_errors=args.retry_errors, note=_say, progress=bar)
         finally:  # after Ctrl-C too: the tables show everything answered so far

@@ -50,12 +50,32 @@ class Decoded:
     message: str = ""
 
 
+#: How often a decode worker checks that the scan that started it is still there (seconds).
+ORPHAN_CHECK_SECONDS = 0.5
+
+
 def worker_init() -> None:
     """Start a decode worker: Ctrl-C is the parent's to handle (it stops the pool), not each worker's
-    (which would print a traceback per process)."""
+    (which would print a traceback per process); and a worker whose scan was killed ends too.
+
+    A killed scan cannot stop its pool, and a pool worker never sees its task queue close (it holds
+    both ends), so it would wait for work forever, holding the terminal's output open. A daemon thread
+    ends the process once its parent changes (the orphan is adopted).
+    """
     import signal
+    import threading
+    import time
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(ORPHAN_CHECK_SECONDS)
+        os._exit(0)
+
+    if os.name == "posix":
+        threading.Thread(target=watch, daemon=True, name="orphan-watch").start()
 
 
 def file_hash(path: str | os.PathLike) -> str:

@@ -107,9 +107,9 @@ class ScanSummary:
 
 
 def _pool_context():
-    # fork would copy a process holding torch's thread pools; forkserver starts workers from a clean one.
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    # fork would copy a process holding torch's thread pools, and a forkserver outlives a killed scan;
+    # spawned workers are the scan's own children, which end with it (see decoding.worker_init).
+    return multiprocessing.get_context("spawn")
 
 
 class _InlineExecutor:

@@ -63,6 +63,7 @@ class ScanStore:
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
+        self._db = None
         try:
             self._db = sqlite3.connect(self.path, timeout=30)
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -71,8 +72,10 @@ class ScanStore:
                 self._db.executescript(_SCHEMA)
             version = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
         except sqlite3.DatabaseError as err:
+            self.close()
             raise StoreError(f"cannot use {self.path} as a scan database: {err}") from None
         if version != SCHEMA_VERSION:
+            self.close()
             raise StoreError(f"{self.path} holds scan tables of version {version}; this dancekit reads "
                              f"version {SCHEMA_VERSION} (scan into a new file)")
 
@@ -84,7 +87,9 @@ class ScanStore:
 
     def close(self) -> None:
         """Close the database (everything is committed already)."""
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
     def cached_hash(self, path: str, size: int, mtime_ns: int) -> str | None:
         """The hash recorded for ``path`` if its size and modification time are still those recorded.
