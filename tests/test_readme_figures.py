@@ -127,3 +127,11 @@ def test_ballroom_training_data_is_its_card(readme):
     stated = figures(readme, r"trained from scratch on ([\d,]+) clips of synthetic ballroom music .*? "
                              r"plus (\d+) real songs")
     assert stated == (f"{sum(training['synthetic_recordings'].values()):,}", str(training["real_recordings"]["train"]))
+
+
+def test_scan_speed_figures_are_the_benchmarks(readme):
+    runs = {run["way"]: run for run in results("scan_speed")["runs"]}
+    stated = figures(readme, r"the scan answers ([\d.]+) files/s with one decode process \(([\d.]+) without it\) "
+                             r"where a loop of `identify` answers ([\d.]+)")
+    assert stated == tuple(f"{runs[way]['files_per_s']:.2f}" for way in
+                           ("scan, 1 decode processes", "scan, 0 decode processes", "identify loop"))

@@ -8,18 +8,16 @@ import pytest
 from dancekit.inference import Identifier
 from dancekit.scan.discovery import discover
 from dancekit.scan.engine import LocalWorkers, ScanOptions, scan_files
-from dancekit.scan.rows import ModelKey
 from dancekit.scan.store import ScanStore
 
 
 def _scan(identifier, files, db, workers=0, **kw):
     options = ScanOptions(workers=workers)
-    key = ModelKey.for_identifier(identifier, None, True, True)
+    source = LocalWorkers(identifier, options)
     notes = []
     with ScanStore(db) as store:
-        summary = scan_files(files, store, LocalWorkers(identifier, options, notes.append), key,
-                             note=notes.append, **kw)
-        rows = store.rows(files, key)
+        summary = scan_files(files, store, source, note=notes.append, **kw)
+        rows = store.rows(files, source.key)
     return summary, rows, notes
 
 

@@ -41,10 +41,10 @@ def test_playlists_list_sure_answers_best_first_with_paths_relative_to_the_playl
     assert sorted(p.name for p in written) == sorted(["Tango.m3u8", "Other_ a_b.m3u8", "competition.m3u8"])
     tango = (tmp_path / "lists" / "Tango.m3u8").read_text().splitlines()
     assert tango[0] == "#EXTM3U" and tango[2::2] == ["../music/t2.flac", "../music/t1.mp3"]
-    assert tango[1] == "#EXTINF:95,t2 [Tango 90%]"
+    assert tango[1] == "#EXTINF:95,music/t2 [Tango 90%]"
     competition = (tmp_path / "lists" / "competition.m3u8").read_text().splitlines()
     assert competition[1] == "# Slow Waltz: no sure answer at 28-30 bars/min"
-    assert competition[2:4] == ["#EXTINF:95,t1 [Tango 70%]", "../music/t1.mp3"]
+    assert competition[2:4] == ["#EXTINF:95,music/t1 [Tango 70%]", "../music/t1.mp3"]
     assert len([line for line in competition if line.startswith("# ")]) == 9
     assert playlist_name("Cha Cha Cha") == "Cha Cha Cha.m3u8"
 

@@ -65,6 +65,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                    help="answer from the network alone, without weighing in tempo and meter")
     p.add_argument("--max-minutes", type=positive_float, default=MAX_DURATION_S / 60, metavar="MIN",
                    help="refuse recordings longer than this (default 240)")
+    p.add_argument("--ray", metavar="ADDRESS",
+                   help="run on a Ray cluster: auto (the cluster of this machine), ray://HOST:10001, or local "
+                        "(start one here); the files and --model must be at the same paths on every node")
+    p.add_argument("--ray-actors", type=positive_int, default=None, metavar="N",
+                   help="with --ray: model copies on the cluster (default: one per CPU, or per GPU with --device cuda)")
     p.add_argument("--retry-errors", action="store_true", help="decode again the files that failed in an earlier scan")
     p.add_argument("--playlists", metavar="DIR",
                    help="write one M3U playlist per dance (sure answers, best first) and competition.m3u8 "
@@ -100,6 +105,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
         return _undo(args)
     if not args.paths:
         raise UsageError("give at least one PATH to scan (or --undo-tags LOG)")
+    if args.ray_actors and not args.ray:
+        raise UsageError("--ray-actors is for a scan on a Ray cluster: add --ray ADDRESS")
     if args.dry_run and not args.write_tags:
         raise UsageError("--dry-run shows what --write-tags or --undo-tags would change: add one of them")
     from dancekit.scan.discovery import discover
@@ -124,10 +131,8 @@ def _say(line: str) -> None:
 def _scan(args: argparse.Namespace, files: list[str], out: Path, skipped: str | None) -> int:
     from tqdm import tqdm
 
-    from dancekit.inference import Identifier
-    from dancekit.scan.engine import LocalWorkers, ScanOptions, scan_files
+    from dancekit.scan.engine import ScanOptions, scan_files
     from dancekit.scan.export import write_csv, write_jsonl
-    from dancekit.scan.rows import ModelKey
     from dancekit.scan.store import ScanStore
 
     if skipped:
@@ -140,15 +145,15 @@ def _scan(args: argparse.Namespace, files: list[str], out: Path, skipped: str | 
                     disable=None if total > 1 else True)
 
     with ScanStore(out / DATABASE) as store:  # a bad database file is refused before the model loads
-        identifier = Identifier(args.model, device=args.device, batch_size=args.batch)
-        key = ModelKey.for_identifier(identifier, options.stride, options.rhythm, options.tempo_prior)
-        source = LocalWorkers(identifier, options, note=_say)
+        source = _source(args, options)
         try:
-            summary = scan_files(files, store, source, key, retry_errors=args.retry_errors, note=_say, progress=bar)
+            summary = scan_files(files, store, source, retry_errors=args.retry_errors, note=_say, progress=bar)
         finally:  # after Ctrl-C too: the tables show everything answered so far
-            rows = store.rows(files, key)
+            rows = store.rows(files, source.key)
             write_csv(out / CSV, rows)
             write_jsonl(out / JSONL, rows)
+            if hasattr(source, "close"):
+                source.close()
         status = EXIT_AUDIO if summary.errors else EXIT_OK
         if args.write_tags:
             status = max(status, _write_tags(rows, out / UNDO_LOG, args, store))
@@ -162,6 +167,19 @@ def _scan(args: argparse.Namespace, files: list[str], out: Path, skipped: str | 
          f"{summary.seconds:.0f} s{rate}), {summary.reused} from earlier scans, {len(summary.not_audio)} not audio, "
          f"{len(summary.errors)} failed; results in {out / CSV}, {out / JSONL} and {out / DATABASE}")
     return status
+
+
+def _source(args: argparse.Namespace, options):
+    """Where answers come from: this machine (a decode pool and one model) or a Ray cluster's actors."""
+    if args.ray:
+        from dancekit.scan.cluster import RayWorkers
+
+        return RayWorkers(args.ray, args.model, args.device, options, args.batch, actors=args.ray_actors, note=_say)
+    from dancekit.inference import Identifier
+    from dancekit.scan.engine import LocalWorkers
+
+    identifier = Identifier(args.model, device=args.device, batch_size=args.batch)
+    return LocalWorkers(identifier, options, note=_say)
 
 
 def _keeper(store):

@@ -142,6 +142,12 @@ class LocalWorkers:
         self.options = options
         self.note = note or (lambda line: None)
 
+    @property
+    def key(self) -> ModelKey:
+        """The model and options these answers are given with."""
+        o = self.options
+        return ModelKey.for_identifier(self.identifier, o.stride, o.rhythm, o.tempo_prior)
+
     def _executor(self):
         if self.options.workers == 0:
             return _InlineExecutor()
@@ -265,7 +271,7 @@ def plan(paths: list[str], store: ScanStore, key: ModelKey, retry_errors: bool =
     return todo, reused
 
 
-def scan_files(paths: list[str], store: ScanStore, source, key: ModelKey, *, retry_errors: bool = False,
+def scan_files(paths: list[str], store: ScanStore, source, *, retry_errors: bool = False,
                note: Callable[[str], None] | None = None, progress: Callable[[int], Any] | None = None) -> ScanSummary:
     """Give every file of ``paths`` an answer in ``store``, computing only the missing ones.
 
@@ -276,9 +282,7 @@ def scan_files(paths: list[str], store: ScanStore, source, key: ModelKey, *, ret
     store : ScanStore
         Where answers are read from and committed to, one by one.
     source : LocalWorkers or RayWorkers
-        What computes the answers (its ``outcomes(paths, known)``).
-    key : ModelKey
-        The model and options, as ``source`` uses them.
+        What computes the answers: its ``key`` (:class:`ModelKey`) and ``outcomes(paths, known)``.
     retry_errors : bool
         Decode again the files that failed in an earlier scan.
     note : callable, optional
@@ -292,6 +296,7 @@ def scan_files(paths: list[str], store: ScanStore, source, key: ModelKey, *, ret
         Counts, failures and timing. An interrupt (Ctrl-C) propagates; what was committed stays.
     """
     note = note or (lambda line: None)
+    key = source.key
     started = time.perf_counter()
     summary = ScanSummary(files=list(paths))
 

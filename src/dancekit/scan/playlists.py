@@ -44,7 +44,8 @@ def _entry(row: dict, folder: Path) -> str:
     except ValueError:  # another drive (Windows): only an absolute path reaches it
         shown = path
     seconds = int(round(row["duration_s"] or -1))
-    title = f"{Path(path).stem} [{row['dance']} {row['confidence']:.0%}"
+    name = Path(path)
+    title = f"{name.parent.name}/{name.stem} [{row['dance']} {row['confidence']:.0%}"
     title += f", {row['bars_per_minute']:.0f} bars/min]" if row.get("bars_per_minute") else "]"
     return f"#EXTINF:{seconds},{title}\n{shown}\n"
 
