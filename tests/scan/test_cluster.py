@@ -58,3 +58,16 @@ def test_a_cluster_scan_gives_the_local_answers_and_resumes_like_one(local_clust
         assert (got["path"], got["status"], got["dance"]) == (want["path"], want["status"], want["dance"])
         assert got["confidence"] == pytest.approx(want["confidence"], abs=1e-4)
         assert got["bpm"] == pytest.approx(want["bpm"], abs=0.01)
+
+
+@pytest.mark.slow
+def test_the_command_line_scans_on_the_cluster(local_cluster, toy_model, tmp_path, capsys):
+    from dancekit.cli import main
+
+    write_library(tmp_path / "library", 4)
+    argv = ["scan", str(tmp_path / "library"), "--out", str(tmp_path / "out"), "--model", str(toy_model.path),
+            "--ray", "local", "--ray-actors", "2"]
+    assert main(argv) == 0
+    assert "4 files: 4 identified now" in capsys.readouterr().err
+    assert len((tmp_path / "out" / "scan.csv").read_text().splitlines()) == 5
+    assert main(argv) == 0 and "4 files: 0 identified now" in capsys.readouterr().err

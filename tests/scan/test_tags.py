@@ -75,6 +75,16 @@ def test_dry_run_writes_nothing_and_tags_set_by_hand_are_kept(copies, tmp_path):
     assert again.changed == [] and again.unchanged == 1
 
 
+def test_a_file_changed_since_its_scan_is_not_tagged(copies, tmp_path):
+    from dancekit.scan.decoding import file_hash
+
+    path = copies["ogg"]
+    row = {**_row(path), "file_hash": "0" * 64}
+    summary = tag_rows([row], tmp_path / "undo.jsonl")
+    assert summary.changed == [] and "changed since it was scanned" in summary.failed[0]
+    assert tag_rows([{**row, "file_hash": file_hash(path)}], tmp_path / "undo.jsonl").failed == []
+
+
 def test_only_sure_answers_are_tagged():
     assert wanted_tags(_row("x", sure=False)) == {}
     assert wanted_tags({**_row("x"), "status": "no_music"}) == {}

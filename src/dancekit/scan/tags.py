@@ -188,7 +188,7 @@ def _same_audio(a: str, b: str) -> bool:
 
 
 def safe_retag(path: str | os.PathLike, values: dict, log: str | os.PathLike | None = None,
-               before: dict | None = None) -> tuple[str, str]:
+               before: dict | None = None, expect_hash: str | None = None) -> tuple[str, str]:
     """Give ``path`` the tags ``values`` through a verified copy, recording the change in ``log``.
 
     Parameters
@@ -201,6 +201,8 @@ def safe_retag(path: str | os.PathLike, values: dict, log: str | os.PathLike | N
         The undo log (JSON lines) to append to before the file is replaced.
     before : dict, optional
         The tags as they are (read here when not given), for the log.
+    expect_hash : str, optional
+        The sha256 the file must still have (that of the bytes the answer was given for).
 
     Returns
     -------
@@ -214,6 +216,8 @@ def safe_retag(path: str | os.PathLike, values: dict, log: str | os.PathLike | N
         the file is untouched.
     """
     path = os.fspath(path)
+    if expect_hash is not None and file_hash(path) != expect_hash:
+        raise TagError(f"not tagged {path}: it changed since it was scanned")
     before = read_tags(path) if before is None else before
     tmp = os.path.join(os.path.dirname(path) or ".", f".{os.path.basename(path)}.dancekit-tags.tmp")
     try:
@@ -382,7 +386,7 @@ def tag_rows(rows: list[dict], log: str | os.PathLike, dry_run: bool = False, re
                 summary.unchanged += 1
                 continue
             if not dry_run:
-                before, after = safe_retag(row["path"], values, log, change.before)
+                before, after = safe_retag(row["path"], values, log, change.before, row.get("file_hash"))
                 if retagged is not None:
                     retagged(row["path"], before, after)
         except TagError as err:
