@@ -1,22 +1,8 @@
 """Scan fixtures: a small generated library of toy dances (WAV), and the ffmpeg CLI for tagged formats."""
 
-from pathlib import Path
-
 import pytest
-import soundfile as sf
 
-from toy_audio import SR, toy_recording
-
-
-def write_library(folder: Path, count: int, seconds: float = 8.0) -> list[Path]:
-    """``count`` toy recordings as WAV files in two sub-folders; returns their paths."""
-    paths = []
-    for i in range(count):
-        path = folder / ("waltz" if i % 2 == 0 else "jive") / f"song{i:03d}.wav"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        sf.write(path, toy_recording(i % 2, seconds, seed=100 + i), SR)
-        paths.append(path)
-    return paths
+from toy_audio import write_library
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import write_library
+from toy_audio import write_library
 from dancekit.cli import main
 from dancekit.exit_codes import EXIT_AUDIO, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from dancekit.scan.tags import read_tags

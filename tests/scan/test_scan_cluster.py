@@ -3,7 +3,7 @@ same resuming as a local scan. Skipped where ``ray`` is not installed (``pip ins
 
 import pytest
 
-from conftest import write_library
+from toy_audio import write_library
 from dancekit.inference import Identifier
 from dancekit.scan.discovery import discover
 from dancekit.scan.engine import LocalWorkers, ScanOptions, scan_files
