@@ -1,6 +1,8 @@
 """Shared fixtures: the location of the real reference data, skipped cleanly when absent."""
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,20 @@ def shared_data() -> Path:
     if not root.is_dir():
         pytest.skip(f"real reference data not found at {root} (set DANCEKIT_DATA)")
     return root
+
+
+@pytest.fixture(scope="session")
+def ffmpeg():
+    """Run the ffmpeg CLI quietly; returns a function ``ffmpeg(out_path, *args) -> out_path``."""
+    exe = shutil.which("ffmpeg")
+    if exe is None:
+        pytest.skip("ffmpeg CLI not installed (apt-get install ffmpeg)")
+
+    def run(out: Path, *args: str) -> Path:
+        subprocess.run([exe, "-nostdin", "-loglevel", "error", "-y", *args, str(out)], check=True)
+        return out
+
+    return run
 
 
 @pytest.fixture(scope="session")

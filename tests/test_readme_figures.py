@@ -136,3 +136,11 @@ def test_calibration_figures(readme):
     assert float(temperature) == round(calibration["temperature"], 2)
     assert float(ece) == round(calibration["sets"]["tang_crossval"]["raw"]["ece"], 2)
     assert float(threshold) == calibration["sure_from"] == SURE_FROM
+
+
+def test_scan_speed_figures_are_the_benchmarks(readme):
+    runs = {run["way"]: run for run in results("scan_speed")["runs"]}
+    stated = figures(readme, r"the scan answers ([\d.]+) files/s with one decode process \(([\d.]+) without it\) "
+                             r"where a loop of `identify` answers ([\d.]+)")
+    assert stated == tuple(f"{runs[way]['files_per_s']:.2f}" for way in
+                           ("scan, 1 decode processes", "scan, 0 decode processes", "identify loop"))

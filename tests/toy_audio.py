@@ -7,7 +7,10 @@ backbeat.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import soundfile as sf
 import torch
 
 from dancekit.features import DANCE_CNN_MEL, build_frontend
@@ -61,3 +64,14 @@ def train_toy_model(folder):
                      classes=CLASSES, frontend=DANCE_CNN_MEL.to_dict(), summary="trained inside a test")
     save_model(network, card, folder)
     return load_model(folder)
+
+
+def write_library(folder: Path, count: int, seconds: float = 8.0) -> list[Path]:
+    """``count`` toy recordings as WAV files in two sub-folders; returns their paths."""
+    paths = []
+    for i in range(count):
+        path = folder / ("waltz" if i % 2 == 0 else "jive") / f"song{i:03d}.wav"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sf.write(path, toy_recording(i % 2, seconds, seed=100 + i), SR)
+        paths.append(path)
+    return paths

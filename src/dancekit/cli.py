@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_generate_parser(sub)
     add_video_parser(sub)
     add_serve_parser(sub)
+    from dancekit.scan.cli import add_parser as add_scan_parser
+
+    add_scan_parser(sub)
     return parser
 
 

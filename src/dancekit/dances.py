@@ -59,6 +59,10 @@ DANCE_NAMES: tuple[str, ...] = tuple(d.name for d in DANCES)
 #: The class of a model that can say "not one of the dances" (music for other dances, or none).
 OTHER = "Other"
 
+#: The order dances are danced in at a competition: the Standard five, then the Latin five.
+COMPETITION_ORDER: tuple[str, ...] = ("Slow Waltz", "Tango", "Viennese Waltz", "Slow Foxtrot", "Quickstep",
+                                      "Samba", "Cha Cha Cha", "Rumba", "Paso Doble", "Jive")
+
 
 def dance_by_name(name: str) -> Dance:
     """Look a dance up by display name or key, case- and space-insensitively.

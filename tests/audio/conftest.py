@@ -1,26 +1,8 @@
 """Audio fixtures made at test time: soundfile writes PCM, the ffmpeg CLI encodes everything else."""
 
-import shutil
-import subprocess
-from pathlib import Path
-
 import numpy as np
 import pytest
 import soundfile as sf
-
-
-@pytest.fixture(scope="session")
-def ffmpeg():
-    """Run the ffmpeg CLI quietly; returns a function ``ffmpeg(out_path, *args) -> out_path``."""
-    exe = shutil.which("ffmpeg")
-    if exe is None:
-        pytest.skip("ffmpeg CLI not installed (apt-get install ffmpeg)")
-
-    def run(out: Path, *args: str) -> Path:
-        subprocess.run([exe, "-nostdin", "-loglevel", "error", "-y", *args, str(out)], check=True)
-        return out
-
-    return run
 
 
 @pytest.fixture(scope="session")

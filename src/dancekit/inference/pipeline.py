@@ -169,7 +169,7 @@ class Identifier:
         return np.concatenate(out)
 
     def session(self, name: str = "<live>", live: bool = True, *, stride: int | None = None,
-                rhythm: bool = True, tempo_prior: bool = True) -> "Session":
+                rhythm: bool = True, tempo_prior: bool = True, collect: bool = False) -> "Session":
         """An incremental session: push audio chunks, read the running result.
 
         Parameters
@@ -181,13 +181,15 @@ class Identifier:
             batch, which is faster for files and gives the same probabilities.
         stride, rhythm, tempo_prior
             The :class:`IdentifyOptions` of this recording.
+        collect : bool
+            Leave the network to the caller (see :class:`Session`).
 
         Returns
         -------
         Session
             A session of this identifier.
         """
-        return Session(self, name, live, IdentifyOptions(stride, rhythm, tempo_prior))
+        return Session(self, name, live, IdentifyOptions(stride, rhythm, tempo_prior), collect=collect)
 
     def identify(self, source: Source, sample_rate: int | None = None, name: str | None = None, *,
                  stride: int | None = None, rhythm: bool = True, tempo_prior: bool = True,
@@ -240,13 +242,17 @@ class Session:
         Classify each segment as soon as it is complete (else in full batches).
     options : IdentifyOptions
         Stride, tempo and tempo prior of this recording.
+    collect : bool
+        Never classify: segments wait for :meth:`take_segments`, and their probabilities come back
+        through :meth:`add_probabilities` (a caller that batches several recordings' segments).
     """
 
     def __init__(self, identifier: Identifier, name: str, live: bool = True,
-                 options: IdentifyOptions = IdentifyOptions()):
+                 options: IdentifyOptions = IdentifyOptions(), *, collect: bool = False):
         self.identifier = identifier
         self.name = name
         self.live = live
+        self.collect = collect
         self.options = options
         self.stride = identifier.stride_frames(options.stride)
         self._pending: list[tuple[torch.Tensor, list[int]]] = []
@@ -301,14 +307,61 @@ class Session:
         IdentifyResult
             The recording's answer; status ``short`` or ``no_music`` with a warning when it applies.
         """
+        self.finish()
+        self._classify_pending()
+        return self._final_answer()
+
+    def finish(self) -> None:
+        """No more audio: the front end's last frames and the tail segment join the waiting segments.
+
+        :meth:`result` calls it; a caller batching segments elsewhere calls it first, then
+        :meth:`take_segments`. Calling it twice does nothing more.
+        """
         if not self._finished:
             self._take_frames(self.frames.flush())
             self._finished = True
             short, starts = self.cutter.finish()
             if short is not None:
                 self._pending.append((short, starts))
-            self._classify_pending()
-        return self._final_answer()
+
+    def take_segments(self) -> tuple[torch.Tensor | None, list[int]]:
+        """Hand over the segments waiting to be classified (still ones are left out, as always).
+
+        Returns
+        -------
+        segments : torch.Tensor or None
+            ``[k, bins, frames]``, or None when none is waiting.
+        starts : list of int
+            Each segment's first frame; give both back to :meth:`add_probabilities` with their
+            probabilities.
+        """
+        if not self._pending:
+            return None, []
+        segments = torch.cat([s for s, _ in self._pending])
+        starts = [t for _, group in self._pending for t in group]
+        self._pending = []
+        moving = changes_in_time(segments)
+        if not bool(moving.all()):
+            self.still_segments += int((~moving).sum())
+            segments = segments[moving]
+            starts = [t for t, keep in zip(starts, moving.tolist()) if keep]
+            if not starts:
+                return None, []
+        return segments, starts
+
+    def add_probabilities(self, probabilities: np.ndarray, starts: list[int]) -> None:
+        """Count the probabilities of segments taken by :meth:`take_segments`, in the order taken.
+
+        Parameters
+        ----------
+        probabilities : np.ndarray
+            ``[k, C]`` softmax of those segments.
+        starts : list of int
+            Their first frames, as :meth:`take_segments` gave them.
+        """
+        self.mean.update(probabilities)
+        self._starts.extend(starts)
+        self._probs.append(probabilities)
 
     def answer(self, status: str = OK, rhythm: RhythmResult | None = None,
                warnings: list[str] | None = None) -> IdentifyResult:
@@ -360,27 +413,16 @@ class Session:
         if segments is not None:
             self._pending.append((segments, starts))
         waiting = sum(len(s) for s, _ in self._pending)
-        if waiting and (self.live or waiting >= self.identifier.batch_size):
+        if waiting and not self.collect and (self.live or waiting >= self.identifier.batch_size):
             return self._classify_pending()
         return np.zeros((0, len(self.identifier.classes)))
 
     def _classify_pending(self) -> np.ndarray:
-        if not self._pending:
+        segments, starts = self.take_segments()
+        if segments is None:
             return np.zeros((0, len(self.identifier.classes)))
-        segments = torch.cat([s for s, _ in self._pending])
-        starts = [t for _, group in self._pending for t in group]
-        self._pending = []
-        moving = changes_in_time(segments)
-        if not bool(moving.all()):
-            self.still_segments += int((~moving).sum())
-            segments = segments[moving]
-            starts = [t for t, keep in zip(starts, moving.tolist()) if keep]
-            if not starts:
-                return np.zeros((0, len(self.identifier.classes)))
         probs = self.identifier.segments_to_probabilities(segments)
-        self.mean.update(probs)
-        self._starts.extend(starts)
-        self._probs.append(probs)
+        self.add_probabilities(probs, starts)
         return probs
 
     def _keep_for_rhythm(self, frames: torch.Tensor) -> None:
