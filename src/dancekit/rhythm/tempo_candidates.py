@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import librosa
 import numpy as np
 
+from dancekit.features.mel_filters import mel_frequencies
+from dancekit.rhythm.flux import onset_strength_multi
+from dancekit.rhythm.peaks import onset_frames
 from dancekit.rhythm.tempo import (
     BPM_GRID,
     MAX_BPM,
@@ -76,10 +78,10 @@ def band_envelopes(S: np.ndarray, sr: int, hop_length: int) -> np.ndarray:
     np.ndarray
         ``(len(BANDS_HZ), frames)``.
     """
-    centres = librosa.mel_frequencies(n_mels=S.shape[0] + 2, fmin=0.0, fmax=sr / 2)[1:-1]
+    centres = mel_frequencies(n_mels=S.shape[0] + 2, fmin=0.0, fmax=sr / 2)[1:-1]
     edges = [int(np.searchsorted(centres, lo)) for lo, _ in BANDS_HZ] + [S.shape[0]]
     edges = sorted(set(min(e, S.shape[0]) for e in edges))
-    return librosa.onset.onset_strength_multi(S=S, sr=sr, hop_length=hop_length, channels=edges)
+    return onset_strength_multi(S, hop_length=hop_length, channels=edges)
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ def candidate_evidence(onset_envelope: np.ndarray, sr: int, hop_length: int,
         envs = band_envelopes(S, sr, hop_length)
         if len(envs) == 3:
             bands = [tempo_salience(e, sr, hop_length) for e in envs]
-    onsets = librosa.onset.onset_detect(onset_envelope=onset_envelope, sr=sr, hop_length=hop_length)
+    onsets = onset_frames(onset_envelope, sr=sr, hop_length=hop_length)
     seconds = len(onset_envelope) * hop_length / sr
     return CandidateEvidence(full, *bands, max(len(onsets), 1) / max(seconds, 1e-3))
 
