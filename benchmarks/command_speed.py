@@ -5,7 +5,8 @@ Times whole processes, as a user waits for them: ``dancekit --help``, ``dancekit
 reference process (``benchmarks/naive_identify.py``: librosa load and mel, torchvision DenseNet161,
 mean softmax), each run ``--repeats`` times after one warm-up, the commands interleaved round by
 round so that other work on the machine weighs on all of them alike; then ``Identifier.identify``
-of the same song inside this process (the model loaded, one warm-up call). Prints a table of
+of the same song inside this process (the model loaded, one warm-up call; OpenMP threads set to
+sleep as the command line sets them, ``dancekit.runtime``). Prints a table of
 medians beside the targets and writes benchmarks/results/command_speed.json.
 
 The commands run as ``python -m dancekit`` (what the ``dancekit`` script runs, without a shell
@@ -124,6 +125,9 @@ def main() -> None:
     before = machine()
     with tempfile.TemporaryDirectory(prefix="dancekit-pycache-") as cache:
         times = time_commands(args.song, args.repeats, child_environment(Path(cache)))
+    from dancekit.runtime import prefer_sleeping_threads
+
+    prefer_sleeping_threads()  # as the command line does, before torch loads
     import torch
 
     torch.set_num_threads(args.threads)
@@ -149,7 +153,8 @@ def main() -> None:
         "repeats": args.repeats, "torch": torch.__version__, "machine_before": before, "machine_after": machine(),
         "commands": rows,
         "identify_speedup_vs_reference": speedup, "min_speedup": MIN_SPEEDUP,
-        "in_process": {**inside, "threads": args.threads, "target_s": IN_PROCESS_TARGET_S},
+        "in_process": {**inside, "threads": args.threads, "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
+                       "target_s": IN_PROCESS_TARGET_S},
     }
     from dancekit.fileio import atomic_write_text
 

@@ -43,7 +43,7 @@ def test_help_and_models_load_neither_torch_nor_numpy():
 
 
 def test_identify_loads_no_library_it_does_not_use(tmp_path):
-    """torchvision (torch._dynamo), librosa and numba, scipy.signal: ~4 s of a 2-core start, all unused."""
+    """torchvision and torch._dynamo, sympy, librosa and numba, scipy.signal: ~5 s of a 2-core start, all unused."""
     import numpy as np
     import soundfile as sf
 
@@ -51,5 +51,6 @@ def test_identify_loads_no_library_it_does_not_use(tmp_path):
     sf.write(tmp_path / "clicks.wav", (0.3 * np.sin(2 * np.pi * 440 * t) * (t % 0.5 < 0.05)).astype(np.float32), 22050)
     loaded = _modules_loaded(["identify", str(tmp_path / "clicks.wav")])
     assert "torch" in loaded  # the network does need torch
-    unused = {"torchvision", "librosa", "numba", "scipy.signal", "scipy.stats", "sklearn", "matplotlib"}
+    unused = {"torchvision", "torch._dynamo", "sympy", "librosa", "numba", "scipy.signal", "scipy.stats", "sklearn",
+              "matplotlib"}
     assert not unused & loaded, unused & loaded

@@ -15,7 +15,6 @@ import copy
 
 import torch
 from torch import nn
-from torch.nn.utils import skip_init
 
 from dancekit.models.resnet import BasicBlock, ResNet18
 
@@ -53,7 +52,7 @@ def _fold_pair(parent: nn.Module, conv_name: str, bn_name: str) -> None:
     conv, bn = parent._modules[conv_name], parent._modules[bn_name]
     if not isinstance(conv, nn.Conv2d) or not isinstance(bn, nn.BatchNorm2d) or not bn.track_running_stats:
         return
-    parent._modules[conv_name] = fold_conv_bn(conv, bn)
+    _fold_into(conv, bn)  # the network is already a copy
     parent._modules[bn_name] = nn.Identity()
 
 
@@ -72,12 +71,20 @@ def fold_conv_bn(conv: nn.Conv2d, bn: nn.BatchNorm2d) -> nn.Conv2d:
     nn.Conv2d
         A new convolution with a bias; ``conv`` and ``bn`` are unchanged.
     """
-    scale = (bn.weight if bn.affine else torch.ones_like(bn.running_var)) / torch.sqrt(bn.running_var + bn.eps)
-    shift = (bn.bias if bn.affine else torch.zeros_like(bn.running_mean)) - bn.running_mean * scale
-    fused = skip_init(nn.Conv2d, conv.in_channels, conv.out_channels, conv.kernel_size, stride=conv.stride,
-                      padding=conv.padding, dilation=conv.dilation, groups=conv.groups, bias=True,
-                      padding_mode=conv.padding_mode, device=conv.weight.device, dtype=conv.weight.dtype)
-    with torch.no_grad():
-        fused.weight.copy_(conv.weight * scale.reshape(-1, 1, 1, 1))
-        fused.bias.copy_(shift + (conv.bias * scale if conv.bias is not None else 0.0))
+    fused = copy.deepcopy(conv)
+    _fold_into(fused, bn)
     return fused
+
+
+def _fold_into(conv: nn.Conv2d, bn: nn.BatchNorm2d) -> None:
+    """Give ``conv`` the weights and bias of ``bn(conv(x))``, in place.
+
+    The layer is kept and its parameters replaced: building a new one draws random weights first,
+    and ``torch.nn.utils.skip_init`` avoids that through meta tensors that import sympy (0.8 s).
+    """
+    with torch.no_grad():
+        scale = (bn.weight if bn.affine else torch.ones_like(bn.running_var)) / torch.sqrt(bn.running_var + bn.eps)
+        shift = (bn.bias if bn.affine else torch.zeros_like(bn.running_mean)) - bn.running_mean * scale
+        bias = shift + (conv.bias * scale if conv.bias is not None else 0.0)
+        conv.weight = nn.Parameter(conv.weight * scale.reshape(-1, 1, 1, 1))
+        conv.bias = nn.Parameter(bias)

@@ -26,12 +26,8 @@ def beat_frames(onset_envelope: np.ndarray, sr: float, hop_length: int, bpm: flo
 
     Parameters
     ----------
-    onset_envelope : np.ndarray
-        ``(frames,)`` onset strength.
-    sr : float
-        Sample rate of the audio, in Hz.
-    hop_length : int
-        Samples between frames.
+    onset_envelope, sr, hop_length
+        The envelope and its frame grid, as for :func:`dancekit.rhythm.peaks.onset_frames`.
     bpm : float
         The tempo to track (> 0).
     tightness : float

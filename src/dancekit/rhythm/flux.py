@@ -57,10 +57,8 @@ def onset_strength(S: np.ndarray, hop_length: int = 512) -> np.ndarray:
 
     Parameters
     ----------
-    S : np.ndarray
-        dB spectrogram ``(bins, frames)``.
-    hop_length : int
-        Samples between frames.
+    S, hop_length
+        As for :func:`onset_strength_multi`.
 
     Returns
     -------

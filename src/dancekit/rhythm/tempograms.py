@@ -33,6 +33,11 @@ def hann_window(n: int) -> np.ndarray:
     return w[:-1]
 
 
+def _check_window(win_length: int) -> None:
+    if win_length < 1:
+        raise ValueError("win_length must be a positive integer")
+
+
 def _frames(x: np.ndarray, length: int) -> np.ndarray:
     """Every window of ``length`` consecutive values, hop 1: ``(length, len(x) - length + 1)``."""
     return np.lib.stride_tricks.sliding_window_view(x, length).T
@@ -69,8 +74,7 @@ def autocorrelation_tempogram(onset_envelope: np.ndarray, win_length: int = 384)
     np.ndarray
         ``(win_length, frames)``; row ``k`` is lag ``k``, each column scaled to a maximum of 1.
     """
-    if win_length < 1:
-        raise ValueError("win_length must be a positive integer")
+    _check_window(win_length)
     n = onset_envelope.shape[-1]
     half = int(win_length // 2)
     padded = np.pad(onset_envelope, [(half, half)], mode="linear_ramp", end_values=[0, 0])
@@ -104,8 +108,7 @@ def fourier_tempogram(onset_envelope: np.ndarray, win_length: int = 384) -> np.n
     np.ndarray
         Complex ``(1 + win_length // 2, frames + 1)``.
     """
-    if win_length < 1:
-        raise ValueError("win_length must be a positive integer")
+    _check_window(win_length)
     y = np.asarray(onset_envelope)
     half = win_length // 2
     padded = np.pad(y, [(half, half)], mode="constant")
@@ -125,10 +128,8 @@ def tempo_frequencies(n_bins: int, sr: float = 22050, hop_length: int = 512) -> 
     ----------
     n_bins : int
         Number of lags.
-    sr : float
-        Sample rate of the audio, in Hz.
-    hop_length : int
-        Samples between frames.
+    sr, hop_length
+        The frame grid: the audio's sample rate (Hz) and the samples between frames.
 
     Returns
     -------
