@@ -127,3 +127,17 @@ def test_ballroom_training_data_is_its_card(readme):
     stated = figures(readme, r"trained from scratch on ([\d,]+) clips of synthetic ballroom music .*? "
                              r"plus (\d+) real songs")
     assert stated == (f"{sum(training['synthetic_recordings'].values()):,}", str(training["real_recordings"]["train"]))
+
+
+def test_command_speed_figures_are_the_benchmarks(readme):
+    data = results("command_speed")
+    for row in data["commands"]:
+        name = re.escape(row["command"].split(" (")[0])
+        stated = figures(readme, rf"\| `?{name}`? \| ([\d.]+) s \| ([\d.]+) s \|")
+        assert stated == (f"{row['median_s']:.2f}", f"{row['min_s']:.2f}"), row["command"]
+    inside = data["in_process"]
+    stated = figures(readme, r"`dancekit identify` answered ([\d.]+)x sooner than the reference process; inside a "
+                             r"process, with the model loaded, identifying the song took ([\d.]+) s \(([\d.]+) s without "
+                             r"tempo")
+    assert stated == (f"{data['identify_speedup_vs_reference']:.1f}", f"{inside['identify_median_s']:.2f}",
+                      f"{inside['identify_without_tempo_median_s']:.2f}")

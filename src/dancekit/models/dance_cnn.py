@@ -16,7 +16,7 @@ from typing import Callable
 import torch
 from torch import nn
 
-from dancekit.models import resnet
+from dancekit.models.resnet import resnet18
 
 
 class SegmentStandardize(nn.Module):
@@ -132,7 +132,7 @@ def _small_cnn(num_classes: int, width: int = 16) -> nn.Module:
 
 BACKBONES: dict[str, Callable[..., nn.Module]] = {
     "densenet161": _densenet161,
-    "resnet18": lambda num_classes: _resnet(resnet.resnet18, num_classes),
+    "resnet18": lambda num_classes: _resnet(resnet18, num_classes),
     "resnext50_32x4d": lambda num_classes: _resnet(_torchvision_models().resnext50_32x4d, num_classes),
     "vgg16": _vgg16,
     "small_cnn": _small_cnn,
