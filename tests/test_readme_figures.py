@@ -144,3 +144,17 @@ def test_scan_speed_figures_are_the_benchmarks(readme):
                              r"where a loop of `identify` answers ([\d.]+)")
     assert stated == tuple(f"{runs[way]['files_per_s']:.2f}" for way in
                            ("scan, 1 decode processes", "scan, 0 decode processes", "identify loop"))
+
+
+def test_command_speed_figures_are_the_benchmarks(readme):
+    data = results("command_speed")
+    for row in data["commands"]:
+        name = re.escape(row["command"].split(" (")[0])
+        stated = figures(readme, rf"\| `?{name}`? \| ([\d.]+) s \| ([\d.]+) s \|")
+        assert stated == (f"{row['median_s']:.2f}", f"{row['min_s']:.2f}"), row["command"]
+    inside = data["in_process"]
+    stated = figures(readme, r"`dancekit identify` answered ([\d.]+)x sooner than the reference process; inside a "
+                             r"process, with the model loaded, identifying the song took ([\d.]+) s \(([\d.]+) s without "
+                             r"tempo")
+    assert stated == (f"{data['identify_speedup_vs_reference']:.1f}", f"{inside['identify_median_s']:.2f}",
+                      f"{inside['identify_without_tempo_median_s']:.2f}")

@@ -32,6 +32,7 @@ from dancekit.exit_codes import (  # noqa: F401  EXIT_MODEL, EXIT_USAGE: importa
     EXIT_USAGE,
 )
 from dancekit.inference.limits import MAX_DURATION_S
+from dancekit.runtime import prefer_sleeping_threads
 from dancekit.version import __version__
 
 
@@ -260,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         A code of :mod:`dancekit.exit_codes`; a dancekit error gives its own, anything else
         ``EXIT_INTERNAL`` (with a traceback only under ``--debug``).
     """
+    prefer_sleeping_threads()  # before anything loads torch
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

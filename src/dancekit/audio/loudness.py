@@ -101,9 +101,9 @@ def music_band_filter(sr: int) -> np.ndarray:
     np.ndarray
         scipy ``sos`` array.
     """
-    from scipy.signal import butter  # heavy: imported only when filtering (~0.3 s); lazy.load is not thread-safe on 3.11
+    from dancekit.audio.highpass import butter_highpass_sos  # scipy.signal's numbers without its import cost
 
-    return butter(4, MUSIC_LOW_HZ, btype="highpass", fs=sr, output="sos")
+    return butter_highpass_sos(4, MUSIC_LOW_HZ, sr)
 
 
 def music_band(x: np.ndarray, sr: int) -> np.ndarray:
@@ -120,9 +120,10 @@ def music_band(x: np.ndarray, sr: int) -> np.ndarray:
     -------
     np.ndarray
     """
-    from scipy.signal import sosfilt  # heavy: imported only when filtering, as in music_band_filter
+    from dancekit.audio.highpass import sosfilt
 
-    return sosfilt(music_band_filter(sr), np.asarray(x, dtype=np.float64).reshape(-1)).astype(np.float32)
+    sos = music_band_filter(sr)
+    return sosfilt(sos, np.asarray(x, dtype=np.float64).reshape(-1), np.zeros((len(sos), 2)))[0].astype(np.float32)
 
 
 def active_fraction(

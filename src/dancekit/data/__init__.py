@@ -4,47 +4,11 @@ Adapters (each returns ``Recording`` objects; a wrong layout is a one-line ``Dat
 ``gtzan_recordings``, ``ballroom_recordings``, ``extended_ballroom_recordings``, ``tang_recordings``,
 ``folder_recordings``. Label sets and mappings live in ``dancekit.data.labels``; splits in
 ``dancekit.data.splits``; the train/test overlap check in ``dancekit.data.dedup``.
+
+The names are declared once, in ``__init__.pyi``, and load on first use (``lazy_loader``): the
+command line's parsers import this package's ``cli`` module, which must not pull in numpy or scipy.
 """
 
-from dancekit.data.ballroom import ballroom_recordings
-from dancekit.data.errors import DatasetLayoutError, DatasetWarning, SplitError, SplitLeakError, UnknownLabelError
-from dancekit.data.extended_ballroom import extended_ballroom_recordings
-from dancekit.data.folders import folder_recordings
-from dancekit.data.gtzan import gtzan_recordings
-from dancekit.data.labels import (BALLROOM, DANCE_CNN, EXTENDED_BALLROOM, EXTENDED_BALLROOM_TO_DANCE_CNN,
-                                  GTZAN_GENRES, LabelMapping, LabelSet, label_set)
-from dancekit.data.recordings import Recording, label_counts
-from dancekit.data.splits import Fold, check_no_leak, extended_ballroom_folds, gtzan_split, stratified_folds
-from dancekit.data.tang import TANG_DANCES, tang_cross_split, tang_fold, tang_recordings, tang_split
+import lazy_loader as lazy
 
-__all__ = [
-    "BALLROOM",
-    "DANCE_CNN",
-    "DatasetLayoutError",
-    "DatasetWarning",
-    "EXTENDED_BALLROOM",
-    "EXTENDED_BALLROOM_TO_DANCE_CNN",
-    "Fold",
-    "GTZAN_GENRES",
-    "LabelMapping",
-    "LabelSet",
-    "Recording",
-    "SplitError",
-    "SplitLeakError",
-    "TANG_DANCES",
-    "UnknownLabelError",
-    "ballroom_recordings",
-    "check_no_leak",
-    "extended_ballroom_folds",
-    "extended_ballroom_recordings",
-    "folder_recordings",
-    "gtzan_recordings",
-    "gtzan_split",
-    "label_counts",
-    "label_set",
-    "stratified_folds",
-    "tang_cross_split",
-    "tang_fold",
-    "tang_recordings",
-    "tang_split",
-]
+__getattr__, __dir__, __all__ = lazy.attach_stub(__name__, __file__)

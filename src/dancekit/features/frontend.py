@@ -9,13 +9,13 @@ bounded and the float64 intermediate stays cache-sized; everything after the FFT
 
 from __future__ import annotations
 
-import librosa
 import numpy as np
 import torch
 from torch import nn
 
 from dancekit.errors import AudioError, EmptyAudioError
 from dancekit.features.config import FrontEndConfig
+from dancekit.features.mel_filters import mel_filter_bank
 
 PRECISIONS = {"float64": torch.float64, "float32": torch.float32}
 _COMPLEX_OUT = torch.complex64
@@ -50,7 +50,7 @@ class SpectrogramFrontEnd(nn.Module):
         window = torch.hann_window(config.n_fft, periodic=True, dtype=torch.float64)
         self.register_buffer("window", window, persistent=False)
         if config.kind == "mel":
-            basis = librosa.filters.mel(
+            basis = mel_filter_bank(  # librosa.filters.mel's numbers, without importing librosa (numba)
                 sr=config.sr,
                 n_fft=config.n_fft,
                 n_mels=config.n_mels,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import sosfilt, sosfilt_zi
 
+from dancekit.audio.highpass import sosfilt
 from dancekit.audio.loudness import (
     DEFAULT_FRAME_LENGTH,
     DEFAULT_MIN_ACTIVE_FRACTION,
@@ -38,7 +38,7 @@ class ActivityMeter:
                  min_active_fraction: float = DEFAULT_MIN_ACTIVE_FRACTION, frame_length: int = DEFAULT_FRAME_LENGTH,
                  sr: int | None = None):
         self._sos = music_band_filter(sr) if sr is not None else None
-        self._zi = None if self._sos is None else sosfilt_zi(self._sos) * 0.0  # starts at rest, as sosfilt does
+        self._zi = None if self._sos is None else np.zeros((len(self._sos), 2))  # starts at rest, as sosfilt does
         self.threshold_dbfs = threshold_dbfs
         self.min_active_fraction = min_active_fraction
         self.frame_length = frame_length

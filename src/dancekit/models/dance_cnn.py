@@ -2,8 +2,11 @@
 
 Paper 1 (Table VI) compares DenseNet161, ResNet-18, ResNeXt-50 32x4d and VGG16 on 224x224
 mel segments. The torchvision definitions are used as they are; only the first convolution
-(1 input channel instead of RGB) and the classifier (N classes) change. ``small_cnn`` is a
-fast few-layer network for tests and quick experiments.
+(1 input channel instead of RGB) and the classifier (N classes) change. ResNet-18, the shipped
+backbone, is :mod:`dancekit.models.resnet`'s copy of torchvision's (same weights, names and
+output), so that loading the ballroom model does not import torchvision (~1.5 s); torchvision is
+imported only to build the other backbones. ``small_cnn`` is a fast few-layer network for tests
+and quick experiments.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from typing import Callable
 
 import torch
 from torch import nn
-from torchvision import models as tvm
+
+from dancekit.models.resnet import resnet18
 
 
 class SegmentStandardize(nn.Module):
@@ -95,7 +99,14 @@ def _resnet(factory: Callable[..., nn.Module], num_classes: int) -> nn.Module:
     return net
 
 
+def _torchvision_models():
+    from torchvision import models as tvm  # heavy (~1.5 s, torch._dynamo): only for the backbones that need it
+
+    return tvm
+
+
 def _densenet161(num_classes: int) -> nn.Module:
+    tvm = _torchvision_models()
     # Paper 1, III: dense blocks 6/12/36/24, 96 initial features, growth rate 48.
     net = tvm.DenseNet(growth_rate=48, block_config=(6, 12, 36, 24), num_init_features=96, num_classes=num_classes)
     net.features.conv0 = _one_channel_conv(net.features.conv0)
@@ -103,7 +114,7 @@ def _densenet161(num_classes: int) -> nn.Module:
 
 
 def _vgg16(num_classes: int) -> nn.Module:
-    net = tvm.vgg16(weights=None, num_classes=num_classes)
+    net = _torchvision_models().vgg16(weights=None, num_classes=num_classes)
     net.features[0] = _one_channel_conv(net.features[0])
     return net
 
@@ -121,8 +132,8 @@ def _small_cnn(num_classes: int, width: int = 16) -> nn.Module:
 
 BACKBONES: dict[str, Callable[..., nn.Module]] = {
     "densenet161": _densenet161,
-    "resnet18": lambda num_classes: _resnet(tvm.resnet18, num_classes),
-    "resnext50_32x4d": lambda num_classes: _resnet(tvm.resnext50_32x4d, num_classes),
+    "resnet18": lambda num_classes: _resnet(resnet18, num_classes),
+    "resnext50_32x4d": lambda num_classes: _resnet(_torchvision_models().resnext50_32x4d, num_classes),
     "vgg16": _vgg16,
     "small_cnn": _small_cnn,
 }

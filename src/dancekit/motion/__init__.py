@@ -1,22 +1,9 @@
-"""Dance motion: clips of joint positions, skeletons and rotations, BVH, motion beats, rendering."""
+"""Dance motion: clips of joint positions, skeletons and rotations, BVH, motion beats, rendering.
 
-from dancekit.motion.clip import MotionClip
-from dancekit.motion.features import FEATURE_DIM, MotionNormalizer, features_to_motion, motion_to_features
-from dancekit.motion.rotations import RotationClip, positions_to_rotations, rotations_to_positions
-from dancekit.motion.skeleton import TANG_SKELETON, Skeleton
-from dancekit.motion.tang import load_tang_motion, tang_motion_folders
+The names are declared once, in ``__init__.pyi``, and load on first use (``lazy_loader``): the
+command line's parsers import this package's ``cli`` module, which must not pull in numpy or scipy.
+"""
 
-__all__ = [
-    "FEATURE_DIM",
-    "MotionClip",
-    "MotionNormalizer",
-    "RotationClip",
-    "Skeleton",
-    "TANG_SKELETON",
-    "features_to_motion",
-    "load_tang_motion",
-    "motion_to_features",
-    "positions_to_rotations",
-    "rotations_to_positions",
-    "tang_motion_folders",
-]
+import lazy_loader as lazy
+
+__getattr__, __dir__, __all__ = lazy.attach_stub(__name__, __file__)

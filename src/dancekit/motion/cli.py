@@ -8,7 +8,6 @@ from pathlib import Path
 
 from dancekit.cli_types import UsageError, check_output_file, non_negative_int, positive_float, torch_device
 from dancekit.exit_codes import EXIT_OK
-from dancekit.motion.bvh import write_bvh
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -87,6 +86,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from dancekit.models.dance_rnn import load_dance_rnn
+    from dancekit.motion.bvh import write_bvh  # numpy, scipy.spatial: only when the command runs
     from dancekit.motion.generate import generate_steps, resolve_dance
 
     if not Path(args.song).exists():

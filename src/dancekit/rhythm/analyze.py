@@ -6,7 +6,6 @@ audio, a ready dB mel spectrogram (identification keeps its frames), or an onset
 
 from __future__ import annotations
 
-import librosa
 import numpy as np
 
 from dancekit.audio.samples import from_array
@@ -69,7 +68,7 @@ def analyze(
     meter = estimate_meter(env, frames, S)
     return RhythmResult(
         tempo_bpm=tempo,
-        beats=librosa.frames_to_time(frames, sr=sr, hop_length=hop_length),
+        beats=(np.asanyarray(frames) * hop_length).astype(int) / float(sr),  # librosa.frames_to_time
         beats_per_bar=meter.beats_per_bar,
         meter_confidence=meter.confidence,
         tempo_confidence=estimate.confidence if estimate else 0.0,

@@ -1,4 +1,4 @@
-"""Beat positions at a known tempo: librosa's dynamic-programming tracker (Ellis 2007).
+"""Beat positions at a known tempo: librosa's dynamic-programming tracker (Ellis 2007), in numpy.
 
 The tracker is given the tempo from :mod:`dancekit.rhythm.tempo` instead of estimating
 its own, so beats and the reported BPM agree and inherit its octave decision.
@@ -6,8 +6,9 @@ its own, so beats and the reported BPM agree and inherit its octave decision.
 
 from __future__ import annotations
 
-import librosa
 import numpy as np
+
+from dancekit.rhythm.beat_dp import beat_frames
 
 #: librosa's default; 30 (looser) and 400 (stricter) both scored lower beat F-measure on gtzan_mini.
 TIGHTNESS = 100.0
@@ -34,7 +35,5 @@ def track_beats(onset_envelope: np.ndarray, sr: int, hop_length: int, tempo_bpm:
     """
     if tempo_bpm <= 0 or not np.any(onset_envelope > 0):
         return np.zeros(0, dtype=int)
-    _, frames = librosa.beat.beat_track(
-        onset_envelope=onset_envelope, sr=sr, hop_length=hop_length, bpm=tempo_bpm, tightness=TIGHTNESS
-    )
+    frames = beat_frames(onset_envelope, sr=sr, hop_length=hop_length, bpm=tempo_bpm, tightness=TIGHTNESS)
     return np.asarray(frames, dtype=int)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import librosa
 import numpy as np
 
 #: Samples taken across each inter-beat interval of the onset envelope.
@@ -85,8 +84,20 @@ def beat_mel_spectra(mel_db: np.ndarray, beat_frames: np.ndarray) -> np.ndarray:
     """
     groups = np.array_split(np.asarray(mel_db, dtype=float), min(MEL_GROUPS, len(mel_db)), axis=0)
     pooled = np.stack([g.mean(axis=0) for g in groups])
-    synced = librosa.util.sync(pooled, beat_frames, aggregate=np.mean, pad=True)
+    synced = _mean_between_beats(pooled, beat_frames)
     return synced[:, 1:-1]  # drop the partial segments before the first and after the last beat
+
+
+def _mean_between_beats(data: np.ndarray, beat_frames: np.ndarray) -> np.ndarray:
+    """Column means of ``data`` between successive beats, with the parts before the first and after
+    the last beat: ``librosa.util.sync(data, beat_frames, aggregate=np.mean, pad=True)``."""
+    if np.any(np.asarray(beat_frames) < 0):
+        raise ValueError("negative beat frame")
+    bounds = np.unique(np.concatenate(([0, data.shape[-1]], np.clip(beat_frames, 0, data.shape[-1])))).astype(int)
+    out = np.empty((data.shape[0], len(bounds) - 1), dtype=data.dtype)
+    for i, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:])):
+        out[:, i] = np.mean(data[:, start:stop], axis=-1)
+    return out
 
 
 def bar_position_f_statistic(features: np.ndarray, beats_per_bar: int) -> float:

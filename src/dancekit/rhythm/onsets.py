@@ -12,13 +12,13 @@ from __future__ import annotations
 import dataclasses
 from functools import lru_cache
 
-import librosa
 import numpy as np
 import torch
 
 from dancekit.errors import EmptyAudioError
 from dancekit.features.config import DANCE_CNN_MEL, FrontEndConfig
 from dancekit.features.frontend import SpectrogramFrontEnd, build_frontend
+from dancekit.rhythm.flux import onset_strength
 
 #: The spectrogram rhythm reads: sr 22050, n_fft 2048, hop 512, 224 mels to Nyquist, power dB (ref 1, no clip).
 RHYTHM_MEL = DANCE_CNN_MEL
@@ -96,4 +96,4 @@ def onset_envelope(
         raise EmptyAudioError(f"need a 2-D mel spectrogram with at least 2 frames, got shape {S.shape}")
     if top_db is not None:
         S = np.maximum(S, S.max() - top_db)
-    return librosa.onset.onset_strength(S=S, sr=sr, hop_length=hop_length)
+    return onset_strength(S, hop_length=hop_length)  # librosa.onset.onset_strength(S=S) without librosa

@@ -13,8 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import librosa
 import numpy as np
+
+from dancekit.rhythm.tempograms import (
+    autocorrelation_tempogram,
+    fourier_tempo_frequencies,
+    fourier_tempogram,
+    tempo_frequencies,
+)
 
 #: Tempo axis (BPM) every salience curve is resampled onto: log-spaced, ~0.3 % steps.
 BPM_GRID = np.geomspace(30.0, 300.0, 800)
@@ -86,12 +92,10 @@ def tempo_salience(onset_envelope: np.ndarray, sr: int, hop_length: int) -> Temp
     TempoSalience
     """
     win = min(WIN_LENGTH, len(onset_envelope))
-    acf = librosa.feature.tempogram(onset_envelope=onset_envelope, sr=sr, hop_length=hop_length, win_length=win)
-    acf_bpm = librosa.tempo_frequencies(win, sr=sr, hop_length=hop_length)
-    dft = np.abs(
-        librosa.feature.fourier_tempogram(onset_envelope=onset_envelope, sr=sr, hop_length=hop_length, win_length=win)
-    )
-    dft_bpm = librosa.fourier_tempo_frequencies(sr=sr, win_length=win, hop_length=hop_length)
+    acf = autocorrelation_tempogram(onset_envelope, win_length=win)
+    acf_bpm = tempo_frequencies(win, sr=sr, hop_length=hop_length)
+    dft = np.abs(fourier_tempogram(onset_envelope, win_length=win))
+    dft_bpm = fourier_tempo_frequencies(sr=sr, win_length=win, hop_length=hop_length)
     # Lag 0 (infinite BPM) and frequency 0 carry no tempo information.
     a = np.interp(BPM_GRID, acf_bpm[1:][::-1], acf.mean(axis=1)[1:][::-1])
     d = np.interp(BPM_GRID, dft_bpm[1:], dft.mean(axis=1)[1:])

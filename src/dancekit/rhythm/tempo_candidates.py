@@ -10,11 +10,14 @@ module turns the onset frames into a small table, one row per candidate (family 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import librosa
 import numpy as np
 
+from dancekit.features.mel_filters import mel_frequencies
+from dancekit.rhythm.flux import onset_strength_multi
+from dancekit.rhythm.peaks import onset_frames
 from dancekit.rhythm.tempo import (
     BPM_GRID,
     MAX_BPM,
@@ -76,10 +79,10 @@ def band_envelopes(S: np.ndarray, sr: int, hop_length: int) -> np.ndarray:
     np.ndarray
         ``(len(BANDS_HZ), frames)``.
     """
-    centres = librosa.mel_frequencies(n_mels=S.shape[0] + 2, fmin=0.0, fmax=sr / 2)[1:-1]
+    centres = mel_frequencies(n_mels=S.shape[0] + 2, fmin=0.0, fmax=sr / 2)[1:-1]
     edges = [int(np.searchsorted(centres, lo)) for lo, _ in BANDS_HZ] + [S.shape[0]]
     edges = sorted(set(min(e, S.shape[0]) for e in edges))
-    return librosa.onset.onset_strength_multi(S=S, sr=sr, hop_length=hop_length, channels=edges)
+    return onset_strength_multi(S, hop_length=hop_length, channels=edges)
 
 
 @dataclass(frozen=True)
@@ -118,15 +121,26 @@ def candidate_evidence(onset_envelope: np.ndarray, sr: int, hop_length: int,
     -------
     CandidateEvidence
     """
-    full = tempo_salience(onset_envelope, sr, hop_length)
-    bands = [full] * 3
+    envelopes = [onset_envelope]
     if S is not None and S.shape[0] >= 8:
         envs = band_envelopes(S, sr, hop_length)
         if len(envs) == 3:
-            bands = [tempo_salience(e, sr, hop_length) for e in envs]
-    onsets = librosa.onset.onset_detect(onset_envelope=onset_envelope, sr=sr, hop_length=hop_length)
+            envelopes += list(envs)
+    saliences = _saliences(envelopes, sr, hop_length)
+    full = saliences[0]
+    bands = saliences[1:] if len(saliences) == 4 else [full] * 3
+    onsets = onset_frames(onset_envelope, sr=sr, hop_length=hop_length)
     seconds = len(onset_envelope) * hop_length / sr
     return CandidateEvidence(full, *bands, max(len(onsets), 1) / max(seconds, 1e-3))
+
+
+def _saliences(envelopes: list[np.ndarray], sr: int, hop_length: int) -> list[TempoSalience]:
+    """``tempo_salience`` of each envelope, two at a time: numpy's FFTs release the GIL, so a free
+    second core halves the wait (each result is the one a single thread computes)."""
+    if len(envelopes) == 1:
+        return [tempo_salience(envelopes[0], sr, hop_length)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(lambda env: tempo_salience(env, sr, hop_length), envelopes))
 
 
 def candidates_from_evidence(evidence: CandidateEvidence) -> TempoCandidates:

@@ -14,7 +14,6 @@ import sys
 
 from dancekit.cli_types import positive_float, positive_int, torch_device
 from dancekit.exit_codes import EXIT_OK
-from dancekit.video.frames import VideoError
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -91,6 +90,7 @@ def cmd_video(args: argparse.Namespace) -> int:
     """
     from dancekit.video.classify import VideoClassifier  # heavy: torch, only when the command runs
     from dancekit.video.filtering import FilterSettings  # loads Pillow and scipy.fft
+    from dancekit.video.frames import VideoError  # numpy: only when the command runs
 
     classifier = VideoClassifier(args.model, fps=args.fps, device=args.device,
                                  filter_settings=None if args.no_filter else FilterSettings())
