@@ -60,6 +60,9 @@ def test_fid_of_a_set_with_itself_is_zero_and_grows_with_a_shift():
     ref, other = normalise_features(x, x * 3)
     assert np.allclose(ref.mean(axis=0), 0) and np.allclose(ref.std(axis=0), 1)
     assert frechet_distance(ref, other) > 1.0
+    constant = np.c_[x, np.zeros(len(x))]  # a relation the reference never shows
+    ref, other = normalise_features(constant, np.c_[x, np.full(len(x), 0.5)])
+    assert frechet_distance(other, ref) == pytest.approx(0.25, rel=1e-3)
 
 
 def test_diversity_of_identical_samples_is_zero():

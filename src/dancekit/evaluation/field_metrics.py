@@ -257,11 +257,15 @@ def normalise_features(reference: np.ndarray, *others: np.ndarray) -> list[np.nd
     Returns
     -------
     list of ndarray
-        The reference, then each other set, normalised (std + 1e-10 in the denominator, as the reference code).
+        The reference, then each other set, normalised. One departure from Bailando's ``std + 1e-10``: a
+        dimension constant in the reference (a boolean relation its dancers never or always show, common
+        with few samples) is divided by 1, not by 1e-10, so a set that differs there adds its plain
+        difference instead of ~1e20.
     """
     reference = np.asarray(reference, dtype=np.float64)
     mean, std = reference.mean(axis=0), reference.std(axis=0)
-    return [(np.asarray(x, dtype=np.float64) - mean) / (std + 1e-10) for x in (reference, *others)]
+    std = np.where(std > 1e-8, std, 1.0)
+    return [(np.asarray(x, dtype=np.float64) - mean) / std for x in (reference, *others)]
 
 
 def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
@@ -286,7 +290,7 @@ def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
         covmean = linalg.sqrtm((s_a + offset) @ (s_b + offset))
     covmean = np.real(covmean)
     diff = mu_a - mu_b
-    return float(diff @ diff + np.trace(s_a) + np.trace(s_b) - 2 * np.trace(covmean))
+    return max(float(diff @ diff + np.trace(s_a) + np.trace(s_b) - 2 * np.trace(covmean)), 0.0)  # no -1e-12
 
 
 def diversity(features: np.ndarray) -> float:
@@ -414,3 +418,69 @@ def windows(n_frames: int, length: int, hop: int | None = None) -> list[tuple[in
     """
     hop = hop or length
     return [(s, s + length) for s in range(0, n_frames - length + 1, hop)]
+
+
+def clip_field_measures(world_cm: np.ndarray, fps: float, start_s: float, music_beats, window_s: float = 5.0) -> dict:
+    """Every per-clip measure of one Tang-layout clip: BAS, PFC and the per-window features.
+
+    Parameters
+    ----------
+    world_cm : ndarray
+        ``[T, 23, 3]`` world joint positions in cm, y up (``MotionClip.world_joints()``), at 30 fps for
+        the published frame counts to mean what they mean here.
+    fps : float
+        Frame rate.
+    start_s : float
+        Song time of frame 0 (music beats are on the song clock).
+    music_beats : array_like
+        Music beats (s, song clock) inside the clip.
+    window_s : float
+        Length of the windows whose features (and PFC) are taken; whole windows only, no overlap.
+
+    Returns
+    -------
+    dict
+        ``bas`` (3 frames at 30 fps, smoothing 5 frames), ``bas_60fps`` (the same frame counts at
+        Bailando's 60 fps: sigma 0.05 s, smoothing 2.5 frames here), ``kinematic_beats`` (count),
+        ``pfc`` (mean over windows), ``windows`` (count), ``kinetic`` ``[W, 69]`` and ``geometric``
+        ``[W, 32]`` feature arrays.
+    """
+    world = np.asarray(world_cm, dtype=np.float64)
+    dance = start_s + kinematic_beats(world, fps)
+    half = start_s + kinematic_beats(world, fps, BAS_SMOOTH_FRAMES * fps / 60.0)
+    named = tang_field_joints(world)
+    metres = named["all"]
+    kinetic, geometric, pfc = [], [], []
+    for first, stop in windows(len(world), int(round(window_s * fps))):
+        part = {k: v[first:stop] for k, v in named.items()}
+        kinetic.append(kinetic_features(metres[first:stop], fps))
+        geometric.append(geometric_features(part, fps))
+        pfc.append(physical_foot_contact(metres[first:stop, list(TANG_PFC_FEET)],
+                                         metres[first:stop, TANG_PFC_ROOT], fps))
+    return {"bas": beat_align_score(music_beats, dance), "bas_60fps": beat_align_score(music_beats, half, 3 / 60),
+            "kinematic_beats": len(dance), "pfc": float(np.mean(pfc)) if pfc else None, "windows": len(pfc),
+            "kinetic": np.array(kinetic).reshape(-1, 3 * world.shape[1]), "geometric": np.array(geometric).reshape(-1, 32)}
+
+
+def feature_set_scores(reference_k: np.ndarray, reference_g: np.ndarray, kinetic: np.ndarray,
+                       geometric: np.ndarray) -> dict:
+    """FID_k, FID_g, Diversity_k and Diversity_g of one set of windows against the reference windows.
+
+    Both sets are normalised by the reference's mean and standard deviation first (Bailando).
+
+    Parameters
+    ----------
+    reference_k, reference_g : ndarray
+        ``[N, Dk]`` kinetic and ``[N, Dg]`` geometric features of the reference (real dancers).
+    kinetic, geometric : ndarray
+        ``[M, Dk]`` and ``[M, Dg]`` features of the set scored.
+
+    Returns
+    -------
+    dict
+        ``fid_k``, ``fid_g``, ``div_k``, ``div_g``, ``samples``.
+    """
+    ref_k, set_k = normalise_features(reference_k, kinetic)
+    ref_g, set_g = normalise_features(reference_g, geometric)
+    return {"fid_k": frechet_distance(set_k, ref_k), "fid_g": frechet_distance(set_g, ref_g),
+            "div_k": diversity(set_k), "div_g": diversity(set_g), "samples": len(set_k)}
