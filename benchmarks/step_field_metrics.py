@@ -61,7 +61,7 @@ def summary_of(rows: list[dict], ref_k: np.ndarray, ref_g: np.ndarray) -> dict:
     kin = np.concatenate([r["_kinetic"] for r in rows])
     geo = np.concatenate([r["_geometric"] for r in rows])
     out = {"songs": len(rows), **feature_set_scores(ref_k, ref_g, kin, geo)}
-    for key in ("bas", "bas_60fps", "pfc", "f_score", "f_chance"):
+    for key in ("bas", "bas_chance", "bas_60fps", "pfc", "f_score", "f_chance"):
         out[key] = float(np.mean([r[key] for r in rows if r[key] is not None]))
     out["bar_depth_passed"] = int(sum(r["bar_depth_passed"] for r in rows))
     out["kinematic_beats_per_min"] = float(np.mean([60 * r["kinematic_beats"] / r["seconds"] for r in rows]))
@@ -133,7 +133,9 @@ def table(result: dict) -> str:
     get = {**s, **result["published_aistpp"]}
     lines = ["| measure | " + " | ".join(cols) + " |", "|---|" + "---|" * len(cols)]
     for key, name, fmt in [("bas", "Beat Align Score (Bailando; sigma 3 frames at 30 fps)", ".4f"),
+                           ("bas_chance", "... its chance level (kinematic beats shifted in time)", ".4f"),
                            ("bas_60fps", "... at Bailando's 60 fps time scale (sigma 50 ms)", ".4f"),
+                           ("kinematic_beats_per_min", "kinematic beats / min", ".0f"),
                            ("fid_k", "FID_k (vs held-out dancers' windows)", ".2f"),
                            ("fid_g", "FID_g", ".2f"), ("div_k", "Diversity_k", ".2f"), ("div_g", "Diversity_g", ".2f"),
                            ("pfc", "Physical Foot Contact (EDGE, lower is better)", ".3f"),
@@ -156,7 +158,7 @@ def main() -> None:
     parser.add_argument("--tang", type=Path, default=None, help="Tang folder (default: the shared data's tang_dance)")
     parser.add_argument("--seconds", type=float, default=60.0, help="first seconds of each danced span")
     parser.add_argument("--window", type=float, default=5.0, help="feature window (s)")
-    parser.add_argument("--null", type=int, default=100, help="null grids of the bar-depth test")
+    parser.add_argument("--null", type=int, default=200, help="null grids of the bar-depth test")
     parser.add_argument("--limit", type=int, default=None, help="at most this many songs per side (a quick look)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()

@@ -110,3 +110,14 @@ def test_windows():
     assert windows(10, 4) == [(0, 4), (4, 8)]
     assert windows(10, 4, 3) == [(0, 4), (3, 7), (6, 10)]
     assert windows(3, 4) == []
+
+
+def test_bas_chance_is_below_a_locked_score_and_rises_with_beat_density():
+    from dancekit.evaluation.field_metrics import beat_align_chance
+    music = np.arange(0.0, 60.0, 0.6)
+    rng = np.random.default_rng(0)
+    sparse = music[::4] + 0.0
+    assert beat_align_chance(music, music, 0.0, 60.0, rng) < beat_align_score(music, music)
+    dense = np.arange(0.0, 60.0, 0.13)
+    assert beat_align_chance(music, dense, 0.0, 60.0, rng) > beat_align_chance(music, sparse, 0.0, 60.0, rng)
+    assert beat_align_chance(music, [], 0.0, 60.0, rng) == 0.0

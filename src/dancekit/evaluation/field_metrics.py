@@ -360,6 +360,40 @@ def beat_align_score(music_beats, dance_beats, sigma_s: float = BAS_SIGMA_FRAMES
     return float(np.mean(np.exp(-(d**2) / (2 * sigma_s**2))))
 
 
+def beat_align_chance(music_beats, dance_beats, start_s: float, stop_s: float, rng: np.random.Generator,
+                      shifts: int = 8, sigma_s: float = BAS_SIGMA_FRAMES / BAS_FPS) -> float:
+    """BAS of the same dance beats shifted in time (circularly, by 1 s or more): what their density alone scores.
+
+    BAS averages over music beats, so more kinematic beats (shaking included) raise it whatever their
+    timing; this is the floor a BAS must clear, as :func:`dancekit.evaluation.motion_metrics.chance_f_score`
+    is for the F-score.
+
+    Parameters
+    ----------
+    music_beats, dance_beats : array_like
+        Beat times (s, one clock).
+    start_s, stop_s : float
+        The span the dance beats are shifted around in.
+    rng : numpy.random.Generator
+        Draws the shifts.
+    shifts : int
+        How many shifted copies are averaged.
+    sigma_s : float
+        As in :func:`beat_align_score`.
+
+    Returns
+    -------
+    float
+        0 for a span of 2 s or less or no beats.
+    """
+    span, dance = stop_s - start_s, np.asarray(dance_beats, dtype=np.float64)
+    if span <= 2.0 or len(dance) == 0:
+        return 0.0
+    offsets = rng.uniform(1.0, span - 1.0, shifts)
+    return float(np.mean([beat_align_score(music_beats, start_s + (dance - start_s + o) % span, sigma_s)
+                          for o in offsets]))
+
+
 def physical_foot_contact(feet: np.ndarray, root: np.ndarray, fps: float, up: int = 1) -> float:
     """EDGE's Physical Foot Contact score of one clip (lower is better), times 10,000 as published.
 
@@ -440,7 +474,8 @@ def clip_field_measures(world_cm: np.ndarray, fps: float, start_s: float, music_
     Returns
     -------
     dict
-        ``bas`` (3 frames at 30 fps, smoothing 5 frames), ``bas_60fps`` (the same frame counts at
+        ``bas`` (3 frames at 30 fps, smoothing 5 frames), ``bas_chance`` (:func:`beat_align_chance`,
+        8 shifts seeded by the clip length), ``bas_60fps`` (the same frame counts at
         Bailando's 60 fps: sigma 0.05 s, smoothing 2.5 frames here), ``kinematic_beats`` (count),
         ``pfc`` (mean over windows), ``windows`` (count), ``kinetic`` ``[W, 69]`` and ``geometric``
         ``[W, 32]`` feature arrays.
@@ -457,7 +492,10 @@ def clip_field_measures(world_cm: np.ndarray, fps: float, start_s: float, music_
         geometric.append(geometric_features(part, fps))
         pfc.append(physical_foot_contact(metres[first:stop, list(TANG_PFC_FEET)],
                                          metres[first:stop, TANG_PFC_ROOT], fps))
-    return {"bas": beat_align_score(music_beats, dance), "bas_60fps": beat_align_score(music_beats, half, 3 / 60),
+    stop_s = start_s + len(world) / fps
+    chance = beat_align_chance(music_beats, dance, start_s, stop_s, np.random.default_rng(len(world)))
+    return {"bas": beat_align_score(music_beats, dance), "bas_chance": chance,
+            "bas_60fps": beat_align_score(music_beats, half, 3 / 60),
             "kinematic_beats": len(dance), "pfc": float(np.mean(pfc)) if pfc else None, "windows": len(pfc),
             "kinetic": np.array(kinetic).reshape(-1, 3 * world.shape[1]), "geometric": np.array(geometric).reshape(-1, 32)}
 
