@@ -121,3 +121,12 @@ def test_bas_chance_is_below_a_locked_score_and_rises_with_beat_density():
     dense = np.arange(0.0, 60.0, 0.13)
     assert beat_align_chance(music, dense, 0.0, 60.0, rng) > beat_align_chance(music, sparse, 0.0, 60.0, rng)
     assert beat_align_chance(music, [], 0.0, 60.0, rng) == 0.0
+
+
+def test_a_raised_right_hand_is_above_the_neck():
+    world = np.zeros((20, 23, 3))
+    world[:, 2] = (0, 100, 0)  # pelvis
+    world[:, 3], world[:, 12] = (-15, 145, 0), (15, 145, 0)  # shoulders: the neck sits between them
+    world[:, 6], world[:, 15] = (-20, 180, 0), (20, 110, 0)  # right wrist raised, left hanging
+    f = geometric_features(tang_field_joints(world), FPS)
+    assert f[2] == 1.0 and f[3] == 0.0  # "hand above the neck" (0.2 humerus), right and left
