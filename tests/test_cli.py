@@ -259,6 +259,7 @@ def test_a_long_identification_stops_at_ctrl_c(toy_model, tmp_path):
     import time
 
     import numpy as np
+    from interruptible import default_sigint
 
     noise = (np.random.default_rng(0).standard_normal(SR) * 0.1).astype(np.float32)
     path = tmp_path / "long.wav"
@@ -266,7 +267,8 @@ def test_a_long_identification_stops_at_ctrl_c(toy_model, tmp_path):
         for _ in range(40 * 60):  # 40 minutes of noise, a segment every 4 frames: far longer than the test waits
             f.write(noise)
     proc = subprocess.Popen([sys.executable, "-m", "dancekit", "identify", str(path), "--model", str(toy_model.path),
-                             "--stride", "4"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             "--stride", "4"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=default_sigint)
     time.sleep(10)
     assert proc.poll() is None, "finished before it could be interrupted"
     sent = time.monotonic()

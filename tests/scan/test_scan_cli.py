@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from interruptible import default_sigint
 from toy_audio import write_library
 from dancekit.cli import main
 from dancekit.exit_codes import EXIT_AUDIO, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
@@ -72,7 +73,7 @@ def test_ctrl_c_stops_with_130_and_keeps_what_was_answered(toy_model, tmp_path):
     library, out = tmp_path / "library", tmp_path / "out"
     write_library(library, 24)
     proc = subprocess.Popen(_scan_command(library, out, toy_model.path), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, preexec_fn=default_sigint)
     _, stderr = _stop_after(proc, out / "scan.sqlite", 2, signal.SIGINT)
     assert proc.returncode == EXIT_INTERRUPTED
     assert "interrupted" in stderr and "Traceback" not in stderr
