@@ -31,7 +31,8 @@ def test_answers_equal_identify_on_each_file_and_batches_mix_files(toy_model, li
     identifier.segments_to_probabilities = lambda segs: sizes.append(len(segs)) or forward(segs)
     summary, rows, notes = _scan(identifier, files, tmp_path / "s.sqlite", workers=workers)
     assert summary.analysed == len(files) == 6 and summary.errors == [] and notes == []
-    assert max(sizes) > 2  # an 8 s file has 2 segments: a pass of more holds several files
+    if workers == 0:  # decoded in order, all ready at once; with a decode process it depends on timing
+        assert max(sizes) > 2  # an 8 s file has 2 segments: a pass of more holds several files
     reference = Identifier(toy_model)
     for row in rows:
         expected = reference.identify(row["path"])
