@@ -76,7 +76,7 @@ def test_dry_run_writes_nothing_and_tags_set_by_hand_are_kept(copies, tmp_path):
 
 
 def test_a_file_changed_since_its_scan_is_not_tagged(copies, tmp_path):
-    from dancekit.scan.decoding import file_hash
+    from dancekit.data.fingerprint import file_sha256 as file_hash
 
     path = copies["ogg"]
     row = {**_row(path), "file_hash": "0" * 64}

@@ -7,16 +7,15 @@ bad file must not stop the pool.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 
 import numpy as np
 
+from dancekit.data.fingerprint import file_sha256
+
 #: Statuses of a :class:`Decoded` file that could not be decoded.
 NOT_AUDIO, ERROR = "not_audio", "error"
-#: Bytes read at a time while hashing.
-_HASH_BLOCK = 1 << 20
 
 
 @dataclass
@@ -78,26 +77,6 @@ def worker_init() -> None:
         threading.Thread(target=watch, daemon=True, name="orphan-watch").start()
 
 
-def file_hash(path: str | os.PathLike) -> str:
-    """The ``sha256`` of a file's bytes, read in 1 MiB blocks.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        The file.
-
-    Returns
-    -------
-    str
-        64 hex digits.
-    """
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(_HASH_BLOCK):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def hash_and_stat(path: str | os.PathLike) -> Decoded:
     """Size, modification time and hash of a file, without decoding it.
 
@@ -114,7 +93,7 @@ def hash_and_stat(path: str | os.PathLike) -> Decoded:
     name = os.fspath(path)
     try:
         st = os.stat(name)
-        digest = file_hash(name)
+        digest = file_sha256(name)
     except OSError as err:
         return Decoded(name, status=ERROR, message=f"could not read {name}: {err.strerror or err}")
     return Decoded(name, size=st.st_size, mtime_ns=st.st_mtime_ns, file_hash=digest)

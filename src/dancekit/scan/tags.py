@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dancekit.errors import DancekitError
-from dancekit.scan.decoding import file_hash
+from dancekit.data.fingerprint import file_sha256
 
 #: The two tags, by neutral name.
 BPM, DANCE = "bpm", "dance"
@@ -216,7 +216,7 @@ def safe_retag(path: str | os.PathLike, values: dict, log: str | os.PathLike | N
         the file is untouched.
     """
     path = os.fspath(path)
-    if expect_hash is not None and file_hash(path) != expect_hash:
+    if expect_hash is not None and file_sha256(path) != expect_hash:
         raise TagError(f"not tagged {path}: it changed since it was scanned")
     before = read_tags(path) if before is None else before
     tmp = os.path.join(os.path.dirname(path) or ".", f".{os.path.basename(path)}.dancekit-tags.tmp")
@@ -225,7 +225,7 @@ def safe_retag(path: str | os.PathLike, values: dict, log: str | os.PathLike | N
         _set_tags(tmp, values)
         if not _same_audio(path, tmp):
             raise TagError(f"not tagged {path}: the tagged copy did not decode to the same audio")
-        hash_before, hash_after = file_hash(path), file_hash(tmp)
+        hash_before, hash_after = file_sha256(path), file_sha256(tmp)
         if log is not None:
             entry = {"path": os.path.abspath(path), "hash_before": hash_before, "hash_after": hash_after,
                      "before": {k: before.get(k) for k in values}, "after": values,
@@ -307,7 +307,7 @@ def undo(log: str | os.PathLike, dry_run: bool = False) -> UndoReport:
     for entry in reversed(read_log(log)):
         path = entry["path"]
         try:
-            now = file_hash(path)
+            now = file_sha256(path)
         except OSError as err:
             report.skipped.append(f"{path}: {err.strerror or err}")
             continue
