@@ -29,3 +29,25 @@ def swaying_rotations(n_frames: int = 60, fps: float = 30.0, seed: int = 0, turn
 def swaying_clip(n_frames: int = 60, fps: float = 30.0, seed: int = 0, **kw):
     """The joint positions of :func:`swaying_rotations` as a MotionClip (23 Tang joints)."""
     return rotations_to_positions(swaying_rotations(n_frames, fps, seed, **kw))
+
+
+def bvhio_view(path, frames=None):
+    """What an independent BVH reader (bvhio, as Blender's importer reads the same fields) sees in a file.
+
+    Returns ``(frame_time, frame_count, names, bone_lengths [J], world positions [len(frames), J, 3])``
+    with every joint in file order; ``frames`` defaults to all of them.
+    """
+    import pytest
+
+    bvhio = pytest.importorskip("bvhio")
+    container = bvhio.readAsBvh(str(path))
+    root = bvhio.readAsHierarchy(str(path))
+    joints = [j for j, _, _ in root.layout()]
+    root.loadRestPose(recursive=True)
+    lengths = np.array([0.0] + [np.linalg.norm([j.Position.x, j.Position.y, j.Position.z]) for j in joints[1:]])
+    frames = range(container.FrameCount) if frames is None else frames
+    world = []
+    for frame in frames:
+        root.loadPose(frame, recursive=True)
+        world.append([[j.PositionWorld.x, j.PositionWorld.y, j.PositionWorld.z] for j in joints])
+    return container.FrameTime, container.FrameCount, [j.Name for j in joints], lengths, np.array(world)

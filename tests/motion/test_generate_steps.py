@@ -44,10 +44,13 @@ def test_dance_names_are_forgiving_and_unknown_ones_are_clear():
     assert resolve_dance("waltz", DANCES) == 2 and resolve_dance("Slow Waltz", DANCES) == 2
     assert resolve_dance("cha-cha", DANCES) == 0 and resolve_dance("CHACHA", DANCES) == 0
     assert resolve_dance("RUMBA", DANCES) == 1 and resolve_dance("tango", DANCES) == 3
-    with pytest.raises(StepGenerationError, match="Cha Cha Cha, Rumba, Slow Waltz, Tango"):
+    with pytest.raises(StepGenerationError, match='knows Cha Cha Cha, Rumba, Slow Waltz and Tango .*"jive" is not one'):
         resolve_dance("jive", DANCES)
-    with pytest.raises(StepGenerationError, match="unknown dance"):
+    with pytest.raises(StepGenerationError, match='"moonwalk" is not a dance name; the step model knows Cha Cha Cha'):
         resolve_dance("moonwalk", DANCES)
+    assert resolve_dance("Hustle", ["Hustle"]) == 0  # a custom model's own dance
+    with pytest.raises(StepGenerationError, match="not dance-conditioned"):
+        resolve_dance("waltz", [])
 
 
 def test_chunked_generation_equals_one_pass_from_the_mean_pose(model_dir):
@@ -112,7 +115,8 @@ def test_cli_errors_are_one_line_with_exit_codes(model_dir, tmp_path, capsys):
     sf.write(wav, song(seconds=1.0), 16000)
     assert cli_main(["generate", str(wav), "--dance", "jive", "--model", str(model_dir), "-o", str(tmp_path / "x.bvh")]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("error: unknown dance 'jive'") and "\n" not in err
+    assert err == ('error: the step model knows Cha Cha Cha, Rumba, Slow Waltz and Tango (the dances it has '
+                   'motion capture of); "jive" is not one of them')
     assert cli_main(["generate", str(tmp_path / "missing.mp3"), "--model", str(model_dir)]) == 3
     assert "not found" in capsys.readouterr().err
     assert cli_main(["generate", str(wav), "--model", str(tmp_path / "no_model")]) == 4
@@ -120,7 +124,9 @@ def test_cli_errors_are_one_line_with_exit_codes(model_dir, tmp_path, capsys):
     assert not (tmp_path / "x.bvh").exists()
 
 
-def test_cli_writes_a_bvh(tmp_path, capsys):
+@pytest.fixture
+def pose_model(tmp_path):
+    """A tiny untrained generator of the Tang motion vector (with a normaliser), saved as ``tmp_path / "m"``."""
     from dancekit.motion.features import FEATURE_DIM, MotionNormalizer
 
     torch.manual_seed(0)
@@ -128,8 +134,30 @@ def test_cli_writes_a_bvh(tmp_path, capsys):
     normaliser = MotionNormalizer.fit(np.random.default_rng(0).standard_normal((50, FEATURE_DIM)).astype(np.float32))
     frontend = {"kind": "step_audio", "motion": {"mean_pose": [0.0] * FEATURE_DIM, "normaliser": normaliser.to_dict()}}
     save_model(net, make_card("tiny", net, frontend), tmp_path / "m")
+    return tmp_path / "m"
+
+
+def test_cli_writes_a_bvh(tmp_path, capsys, pose_model):
     wav = tmp_path / "song.wav"
     sf.write(wav, song(seconds=1.0), 16000)
     out = tmp_path / "steps.bvh"
     assert cli_main(["generate", str(wav), "--dance", "Waltz", "--model", str(tmp_path / "m"), "-o", str(out)]) == 0
     assert out.read_text().startswith("HIERARCHY") and "Frames: 30" in out.read_text()
+
+
+def test_cli_video_carries_the_song(tmp_path, capsys, pose_model):
+    """The MP4 of ``--video`` has the music muxed in: an AAC stream as long as the steps."""
+    import av
+
+    wav = tmp_path / "song.wav"
+    sf.write(wav, song(seconds=3.0), 16000)
+    video = tmp_path / "steps.mp4"
+    assert cli_main(["generate", str(wav), "--dance", "tango", "--model", str(tmp_path / "m"),
+                     "-o", str(tmp_path / "s.bvh"), "--video", str(video), "--seconds", "2"]) == 0
+    with av.open(str(video)) as container:
+        kinds = sorted(s.type for s in container.streams)
+        sound = np.concatenate([f.to_ndarray().ravel() for f in container.decode(audio=0)])
+        rate = container.streams.audio[0].sample_rate
+    assert kinds == ["audio", "video"]
+    assert abs(len(sound) / rate - 2.0) < 0.05
+    assert np.sqrt(np.mean(sound ** 2)) > 0.05  # the song, not silence

@@ -90,3 +90,22 @@ def test_broken_files_are_a_clear_error(tmp_path, text, message):
         read_bvh(tmp_path / "bad.bvh")
     with pytest.raises(BvhError, match="cannot read"):
         read_bvh(tmp_path / "missing.bvh")
+
+
+def test_blender_reads_our_scale_axes_and_frame_rate(tmp_path):
+    """What Blender's importer needs: centimetres, +Y up with the floor at y = 0, 1/fps per frame."""
+    from motion_fixtures import bvhio_view
+
+    clip = swaying_clip(40, fps=25.0).grounded()
+    path = write_bvh(tmp_path / "dance.bvh", clip)
+    frame_time, count, names, lengths, world = bvhio_view(path)
+    assert frame_time == pytest.approx(1 / 25.0, abs=1e-8) and count == 40 == len(world)
+    assert names == list(TANG_SKELETON.names)
+    np.testing.assert_allclose(lengths, np.linalg.norm(TANG_SKELETON.offsets, axis=1), atol=1e-5)  # cm
+    head, feet = TANG_SKELETON.index("head"), [TANG_SKELETON.index(n) for n in ("left_toe", "right_toe")]
+    assert (world[:, head, 1] - world[:, feet, 1].max(axis=1) > 50).all()  # y up, in every frame
+    assert np.median(world[:, head, 1]) > 130  # an adult's head in cm (1.3 would be metres)
+    assert abs(np.percentile(world[..., 1].min(axis=1), 5)) < 1.0  # feet on the floor at y = 0
+    rebuilt = rotations_to_positions(read_bvh(path)[0]).world_joints()
+    ours = TANG_SKELETON.joint_positions(rebuilt)
+    assert np.abs(world - ours).max() < 1e-3  # their forward kinematics = ours

@@ -38,3 +38,23 @@ def test_shipped_model_dances_to_a_held_out_real_song(shared_data, tmp_path):
     write_bvh(tmp_path / "steps.bvh", generated)
     again, _ = read_bvh(tmp_path / "steps.bvh")
     assert again.quats.shape[0] == len(generated)
+
+
+def test_shipped_model_bvh_stands_on_blenders_floor(shared_data, tmp_path):
+    """Read back by another parser: 30 fps, our bone lengths in cm, +Y up, the feet on y = 0 (not floating)."""
+    from motion_fixtures import bvhio_view
+
+    from dancekit.motion import TANG_SKELETON
+    from dancekit.motion.bvh import write_bvh
+    from dancekit.motion.generate import generate_steps
+
+    song = shared_data / "tang_dance" / "DANCE_W_1" / "audio.mp3"
+    generated = generate_steps(song, dance="waltz", seconds=10.0)
+    frame_time, count, names, lengths, world = bvhio_view(write_bvh(tmp_path / "steps.bvh", generated))
+    assert frame_time == pytest.approx(1 / 30) and count == len(generated) == 300
+    np.testing.assert_allclose(lengths, np.linalg.norm(TANG_SKELETON.offsets, axis=1), atol=1e-5)
+    lowest = world[..., 1].min(axis=1)
+    assert abs(np.percentile(lowest, 5)) < 1.0 and np.median(lowest) < 8.0  # standing on the floor (was 18 cm up)
+    head = world[:, names.index("head"), 1]
+    assert 140 < np.median(head) < 200  # a dancer's head height in cm
+    assert np.abs(world - TANG_SKELETON.joint_positions(generated.world_joints())).max() < 1.0

@@ -35,6 +35,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, help="step-generator folder or built-in name (default: the built-in one)")
     p.add_argument("--seed", type=non_negative_int, default=None,
                    help="vary the starting pose (a whole number >= 0; same seed, same steps)")
+    p.add_argument("--seed-pose", default=None, metavar="BVH",
+                   help="start from the first frame of this BVH (one written by dancekit generate, or any "
+                        "file on the same skeleton); the steps continue from where it stands")
     p.add_argument("--seconds", type=positive_float, default=None, metavar="S",
                    help="only the first S seconds of the song")
     p.add_argument("--device", type=torch_device, default="cpu",
@@ -74,7 +77,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     ----------
     args : argparse.Namespace
         The parsed ``generate`` arguments (``song``, ``dance``, ``output``, ``video``, ``model``,
-        ``seed``, ``seconds``, ``device``).
+        ``seed``, ``seed_pose``, ``seconds``, ``device``).
 
     Returns
     -------
@@ -98,6 +101,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if args.video:
         check_output_file(args.video, "--video")
     model = load_dance_rnn(args.model, args.device)
+    start_pose = None
+    if args.seed_pose:
+        from dancekit.motion.seed_pose import read_seed_pose
+
+        start_pose = read_seed_pose(args.seed_pose)
     dances = list(model.card.classes)
     dance = args.dance
     if dance is not None and not dances:
@@ -116,7 +124,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     try:
         clip = generate_steps(args.song, model, dance, args.seconds, seed=args.seed, progress=progress,
-                              device=args.device)
+                              device=args.device, start_pose=start_pose)
     finally:
         bar.close()
     try:

@@ -4,7 +4,10 @@ The model runs frame by frame with its LSTM states carried over, so a song is ge
 chunk (progress can be reported, memory stays flat) and a live stream of audio can be followed as
 it arrives (:class:`StepGenerator`); both give the same frames as one pass over the whole song.
 The first decoder input is the training set's mean pose from the model card (the paper used a
-zero vector); ``seed`` perturbs it slightly, so one song can be danced in several ways.
+zero vector); ``seed`` perturbs it slightly, so one song can be danced in several ways. A
+``start_pose`` (e.g. the first frame of a BVH, :mod:`dancekit.motion.seed_pose`) replaces the mean
+pose, and the first :data:`SEED_BLEND_FRAMES` output frames ease from it into the generated motion,
+so the dance visibly starts where the given one stands.
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ from dancekit.exit_codes import EXIT_USAGE
 from dancekit.features.step_audio import FPS, SAMPLE_RATE, StepAudioStream, frames_for_samples
 from dancekit.models.dance_rnn import load_dance_rnn
 from dancekit.models.files import LoadedModel
-from dancekit.motion.features import MotionNormalizer, features_to_motion, keep_root_upright
+from dancekit.motion.features import ROOT_DIMS, MotionNormalizer, features_to_motion, keep_root_upright
 
 #: Standard deviation (normalised units) of the seed's perturbation of the starting pose.
 SEED_JITTER = 0.05
+#: Output frames (0.5 s at 30 fps) over which a given start pose eases into the generated motion.
+SEED_BLEND_FRAMES = 15
 
 
 class StepGenerationError(DancekitError):
@@ -59,11 +64,23 @@ def resolve_dance(name: str | None, dances: list[str]) -> int | None:
     try:
         wanted = dance_by_name(name).name
     except KeyError:
-        wanted = name
-    if wanted not in dances:
-        known = ", ".join(dances) if dances else "none (it is not dance-conditioned)"
-        raise StepGenerationError(f"unknown dance {name!r} for this model; it dances: {known}")
-    return dances.index(wanted)
+        wanted = None
+    if wanted in dances:
+        return dances.index(wanted)
+    if wanted is None and name in dances:  # a custom model's own dance name
+        return dances.index(name)
+    if not dances:
+        raise StepGenerationError(f"this step model is not dance-conditioned; it cannot be asked for {name!r}")
+    known = _spoken_list(dances)
+    if wanted is None:
+        raise StepGenerationError(f'"{name}" is not a dance name; the step model knows {known}')
+    raise StepGenerationError(f'the step model knows {known} (the dances it has motion capture of); '
+                              f'"{name}" is not one of them')
+
+
+def _spoken_list(names: list[str]) -> str:
+    """``a, b and c``: how a one-line error names several things."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _default_dance(dances: list[str]) -> str:
@@ -89,14 +106,18 @@ class StepGenerator:
         Perturbs the starting pose, so one song can be danced in several ways; None = the mean pose.
     device : str
         Where the network runs.
+    start_pose : SeedPose or np.ndarray [shape=(D,)], optional
+        The pose to start from instead of the mean pose (denormalised motion vector, see
+        :func:`dancekit.motion.seed_pose.read_seed_pose`); the first output frames ease from it.
 
     Raises
     ------
     StepGenerationError
-        The model does not dance ``dance``.
+        The model does not dance ``dance``, or ``start_pose`` does not fit the model.
     """
 
-    def __init__(self, model=None, dance: str | None = None, seed: int | None = None, device: str = "cpu"):
+    def __init__(self, model=None, dance: str | None = None, seed: int | None = None, device: str = "cpu",
+                 start_pose=None):
         self.model = _loaded(model, device)
         self.network = self.model.network
         self.device = next(self.network.parameters()).device
@@ -109,10 +130,14 @@ class StepGenerator:
         mean_pose = card.frontend.get("motion", {}).get("mean_pose")
         if mean_pose is not None:
             start[:] = np.asarray(mean_pose, dtype=np.float32)
+        self.start_pose = None if start_pose is None else _normalised_start(start_pose, card, start)
+        if self.start_pose is not None:
+            start[:] = self.start_pose
         if seed is not None:
             start += SEED_JITTER * np.random.default_rng(seed).standard_normal(len(start)).astype(np.float32)
         self.state = self.network.init_state(torch.as_tensor(start, device=self.device)[None])
         self.audio = StepAudioStream()
+        self.frames_out = 0
 
     def push(self, samples) -> np.ndarray:
         """Motion features ``[n, D]`` (normalised) for the frames completed by these samples.
@@ -137,7 +162,33 @@ class StepGenerator:
         if len(features) == 0:
             return np.zeros((0, self.network.config.motion_dim), dtype=np.float32)
         motion, self.state = self.network.step(features[None].to(self.device), self.state, self.dance_index)
-        return motion[0].float().cpu().numpy()
+        out = motion[0].float().cpu().numpy()
+        first, self.frames_out = self.frames_out, self.frames_out + len(out)
+        if self.start_pose is not None and first < SEED_BLEND_FRAMES:
+            out = _ease_from(self.start_pose, out, first)
+        return out
+
+
+def _normalised_start(pose, card, mean: np.ndarray) -> np.ndarray:
+    """A denormalised start pose in the network's units, its quaternions on the mean pose's side."""
+    features = np.asarray(getattr(pose, "features", pose), dtype=np.float64).ravel()
+    normaliser = card.frontend.get("motion", {}).get("normaliser")
+    if len(features) != len(mean) or normaliser is None:
+        raise StepGenerationError(f"a start pose of {len(features)} values does not fit model {card.name} "
+                                  f"({len(mean)}-value poses{'' if normaliser else ', no normaliser in its card'})")
+    normaliser = MotionNormalizer.from_dict(normaliser)
+    mean_raw = normaliser.inverse(mean)
+    quats = features[ROOT_DIMS:].reshape(-1, 4)
+    flip = np.sum(quats * mean_raw[ROOT_DIMS:].reshape(-1, 4), axis=1) < 0  # q and -q: one rotation
+    quats[flip] *= -1
+    return normaliser.transform(features)
+
+
+def _ease_from(start: np.ndarray, frames: np.ndarray, first: int) -> np.ndarray:
+    """Blend output frames ``first...`` from ``start`` into ``frames`` (weight of ``start``: 1 -> 0, smooth)."""
+    k = np.arange(first, first + len(frames))
+    w = np.where(k < SEED_BLEND_FRAMES, 0.5 + 0.5 * np.cos(np.pi * k / SEED_BLEND_FRAMES), 0.0)[:, None]
+    return (w * start + (1 - w) * frames).astype(np.float32)
 
 
 def load_step_audio(source, seconds: float | None = None, sample_rate: int | None = None) -> np.ndarray:
@@ -180,8 +231,8 @@ def load_step_audio(source, seconds: float | None = None, sample_rate: int | Non
 
 def generate_features(source, model=None, dance: str | None = None, seconds: float | None = None, *,
                       sample_rate: int | None = None, seed: int | None = None, chunk_seconds: float = 10.0,
-                      progress: Callable[[int, int], None] | None = None, device: str = "cpu"
-                      ) -> tuple[np.ndarray, StepGenerator]:
+                      progress: Callable[[int, int], None] | None = None, device: str = "cpu",
+                      start_pose=None) -> tuple[np.ndarray, StepGenerator]:
     """Normalised motion features ``[T, D]`` at 30 fps for a song, generated chunk by chunk.
 
     ``progress(frames_done, frames_total)`` is called after every chunk.
@@ -206,6 +257,8 @@ def generate_features(source, model=None, dance: str | None = None, seconds: flo
         ``progress(frames_done, frames_total)``.
     device : str
         Where the network runs.
+    start_pose : SeedPose or np.ndarray, optional
+        See :class:`StepGenerator`.
 
     Returns
     -------
@@ -213,7 +266,7 @@ def generate_features(source, model=None, dance: str | None = None, seconds: flo
         The features ``[T, D]`` (normalised) and the generator (its model card, its dance).
     """
     y = load_step_audio(source, seconds, sample_rate)
-    generator = StepGenerator(model, dance, seed, device)
+    generator = StepGenerator(model, dance, seed, device, start_pose)
     total = frames_for_samples(len(y))
     step = max(1, int(chunk_seconds * SAMPLE_RATE))
     parts, done = [], 0
@@ -246,17 +299,24 @@ def generate_steps(source, model=None, dance: str | None = None, seconds: float 
     seconds : float, optional
         Only the first this many seconds of the song.
     **kwargs
-        ``sample_rate``, ``seed``, ``chunk_seconds``, ``progress``, ``device``.
+        ``sample_rate``, ``seed``, ``chunk_seconds``, ``progress``, ``device``, ``start_pose`` (a
+        :class:`~dancekit.motion.seed_pose.SeedPose` also places the dance where it stands).
 
     Returns
     -------
     MotionClip
-        Joint positions at 30 fps; ``meta`` holds ``dance``, ``model`` and ``source``.
+        Joint positions at 30 fps, the floor at y = 0 (:meth:`MotionClip.grounded`); ``meta`` holds
+        ``dance``, ``model`` and ``source``.
     """
     features, generator = generate_features(source, model, dance, seconds, **kwargs)
     card = generator.model.card
     normaliser = MotionNormalizer.from_dict(card.frontend["motion"]["normaliser"])
-    clip = features_to_motion(keep_root_upright(normaliser.inverse(features)), FPS)
+    # the pelvis height the network gives does not always match the legs it draws (18 cm too high on
+    # a real song): the floor is put where the feet are, so a BVH stands on y = 0 in Blender
+    clip = features_to_motion(keep_root_upright(normaliser.inverse(features)), FPS).grounded()
+    where = getattr(kwargs.get("start_pose"), "root_xz", None)
+    if where is not None:
+        clip.root[:, [0, 2]] += np.asarray(where, dtype=np.float32)
     clip.meta.update({"dance": generator.dance, "model": card.name,
                       "source": str(source) if isinstance(source, (str, os.PathLike)) else None})
     return clip
