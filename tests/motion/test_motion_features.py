@@ -74,3 +74,30 @@ def test_keep_root_upright_leaves_real_motion_alone_and_rights_a_headstand(share
     flipped[:, 3:7] = [0.0, 1.0, 0.0, 0.0]  # 180 degrees about x: head down
     world = features_to_motion(keep_root_upright(flipped), 30.0).world_joints()
     assert (world[:, 0, 1] > world[:, 2, 1]).mean() > 0.95  # head above pelvis (tilted at most 60 degrees)
+
+
+def _pelvis_heading_deg(features):
+    from dancekit.motion.features import _heading, features_to_rotations
+
+    return np.degrees(np.unwrap(_heading(features_to_rotations(features, 30.0).quats[:, 0])))
+
+
+def test_limit_turn_rate_spreads_a_one_frame_spin_and_keeps_real_turns(shared_data):
+    from dancekit.motion import load_tang_motion
+    from dancekit.motion import quaternions as Q
+    from dancekit.motion.features import limit_turn_rate
+
+    clip = load_tang_motion(shared_data / "tang_dance" / "DANCE_W_3").resampled(30.0)
+    features = motion_to_features(clip)
+    np.testing.assert_array_equal(limit_turn_rate(features), features)  # a dancer never turns 30 deg a frame
+    spun = features.copy()
+    half = np.radians(120.0) / 2  # the second half turned 120 degrees about the vertical at frame 100
+    yaw = np.array([np.cos(half), 0.0, np.sin(half), 0.0])
+    spun[100:, 3:7] = Q.multiply(yaw, spun[100:, 3:7].astype(np.float64))
+    limited = limit_turn_rate(spun, 30.0)
+    turns = np.abs(np.diff(_pelvis_heading_deg(limited)))
+    assert np.abs(np.diff(_pelvis_heading_deg(spun))).max() > 100 and turns.max() < 31
+    np.testing.assert_allclose(limited[:100], spun[:100])  # before the spin: untouched
+    assert np.abs(np.sum(limited[110:, 3:7] * spun[110:, 3:7], axis=1)).min() > 1 - 1e-5  # caught up after 4 frames
+    tilt = lambda f: np.degrees(np.arccos(np.clip(np.abs(f[:, 3] ** 2 - f[:, 4] ** 2 + f[:, 5] ** 2 - f[:, 6] ** 2), 0, 1)))
+    np.testing.assert_allclose(tilt(limited), tilt(spun), atol=0.01)  # the pelvis leans as before (degrees)

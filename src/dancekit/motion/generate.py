@@ -25,7 +25,8 @@ from dancekit.exit_codes import EXIT_USAGE
 from dancekit.features.step_audio import FPS, SAMPLE_RATE, StepAudioStream, frames_for_samples
 from dancekit.models.dance_rnn import load_dance_rnn
 from dancekit.models.files import LoadedModel
-from dancekit.motion.features import ROOT_DIMS, MotionNormalizer, features_to_motion, keep_root_upright
+from dancekit.motion.features import (ROOT_DIMS, MotionNormalizer, features_to_motion, keep_root_upright,
+                                      limit_turn_rate)
 
 #: Standard deviation (normalised units) of the seed's perturbation of the starting pose.
 SEED_JITTER = 0.05
@@ -309,14 +310,40 @@ def generate_steps(source, model=None, dance: str | None = None, seconds: float 
         ``dance``, ``model`` and ``source``.
     """
     features, generator = generate_features(source, model, dance, seconds, **kwargs)
-    card = generator.model.card
+    clip = features_to_steps(features, generator.model.card, kwargs.get("start_pose"))
+    clip.meta.update({"dance": generator.dance, "model": generator.model.card.name,
+                      "source": str(source) if isinstance(source, (str, os.PathLike)) else None})
+    return clip
+
+
+def features_to_steps(features: np.ndarray, card, start_pose=None, cleaned: bool = True):
+    """A generator's normalised output ``[T, D]`` as joint positions at 30 fps, standing on y = 0.
+
+    Parameters
+    ----------
+    features : np.ndarray [shape=(T, D)]
+        What :func:`generate_features` returns.
+    card : ModelCard
+        The generator's card (its motion normaliser).
+    start_pose : SeedPose, optional
+        Places the first frame where this pose stands.
+    cleaned : bool
+        Upright pelvis (:func:`keep_root_upright`), turns no faster than the dancers'
+        (:func:`limit_turn_rate`) and the floor where the feet are; False gives version 2's output
+        (upright pelvis only), for comparison.
+
+    Returns
+    -------
+    MotionClip
+    """
     normaliser = MotionNormalizer.from_dict(card.frontend["motion"]["normaliser"])
+    raw = keep_root_upright(normaliser.inverse(features))
+    if not cleaned:
+        return features_to_motion(raw, FPS)
     # the pelvis height the network gives does not always match the legs it draws (18 cm too high on
     # a real song): the floor is put where the feet are, so a BVH stands on y = 0 in Blender
-    clip = features_to_motion(keep_root_upright(normaliser.inverse(features)), FPS).grounded()
-    where = getattr(kwargs.get("start_pose"), "root_xz", None)
+    clip = features_to_motion(limit_turn_rate(raw), FPS).grounded()
+    where = getattr(start_pose, "root_xz", None)
     if where is not None:
         clip.root[:, [0, 2]] += np.asarray(where, dtype=np.float32)
-    clip.meta.update({"dance": generator.dance, "model": card.name,
-                      "source": str(source) if isinstance(source, (str, os.PathLike)) else None})
     return clip
