@@ -47,7 +47,17 @@ class ReadyModel:
 
 
 def is_loaded_model(model) -> bool:
-    """Whether ``model`` is a :class:`~dancekit.models.files.LoadedModel`, without importing torch to ask."""
+    """Whether ``model`` is a :class:`~dancekit.models.files.LoadedModel`, without importing torch to ask.
+
+    Parameters
+    ----------
+    model : object
+        Anything a caller passed as a model.
+
+    Returns
+    -------
+    bool
+    """
     files = sys.modules.get("dancekit.models.files")  # not imported: nothing can be one yet
     return files is not None and isinstance(model, files.LoadedModel)
 

@@ -50,7 +50,17 @@ def compiled_path(sha256: str) -> Path:
 
 
 def segment_shape(card) -> tuple[int, int]:
-    """``(bins, frames)`` of the segments the card's network reads."""
+    """``(bins, frames)`` of the segments the card's network reads.
+
+    Parameters
+    ----------
+    card : ModelCard
+        A spectrogram classifier's card.
+
+    Returns
+    -------
+    tuple of int
+    """
     return FrontEndConfig.from_dict(card.frontend).n_bins, int(card.segment_frames)
 
 
