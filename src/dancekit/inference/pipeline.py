@@ -12,6 +12,10 @@ whole 224-frame segments are classified as soon as they exist, and an incrementa
 keeps the recording's probabilities. Memory stays bounded, so a 2-hour set costs no more
 than a 3-minute song, and the live result is the offline result of the audio heard so far.
 
+Everything between the stages is a numpy array, and the network is a backend
+(:mod:`dancekit.inference.backends`): on a CPU the compiled ONNX graph and the numpy front end, so
+that identifying a song never imports torch; torch on GPUs. Both give the same answers.
+
 An :class:`Identifier` is a model and its front end, nothing else: the post-processing switches
 (stride, tempo, tempo prior) are options of each call, so one Identifier per model serves every
 caller (the command line, the web app, the benchmarks).
