@@ -54,6 +54,23 @@ def test_without_a_graph_to_be_had_auto_falls_back_to_torch(toy_model, monkeypat
         Identifier(toy_model.path, backend="onnx")
 
 
+def test_a_network_that_failed_to_compile_is_not_tried_again_on_every_start(toy_model, monkeypatch):
+    import dancekit.inference.loading as loading
+    from dancekit.models.compiled import failure_path
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("compiled again")
+
+    compiled_path(toy_model.card.sha256).unlink(missing_ok=True)
+    failure_path(toy_model.card.sha256).parent.mkdir(parents=True, exist_ok=True)
+    failure_path(toy_model.card.sha256).write_text("cannot export to ONNX: unsupported operator\n")
+    monkeypatch.setattr(loading, "compile_model", must_not_run)
+    try:
+        assert isinstance(Identifier(toy_model.path).backend, TorchNetwork)
+    finally:
+        failure_path(toy_model.card.sha256).unlink()
+
+
 def test_without_onnxruntime_auto_uses_torch(toy_model, monkeypatch):
     import dancekit.inference.loading as loading
 

@@ -6,7 +6,7 @@ import torch
 
 from dancekit.errors import ModelError
 from dancekit.inference.backends import OnnxNetwork, softmax
-from dancekit.models.compiled import GRAPH_FORMAT, compile_model, compiled_path, segment_shape
+from dancekit.models.compiled import GRAPH_FORMAT, compile_model, compiled_path, failure_path, segment_shape
 
 pytest.importorskip("onnxruntime", reason="onnxruntime not installed")
 
@@ -46,3 +46,8 @@ def test_a_network_the_exporter_cannot_trace_is_a_model_error(toy_model, monkeyp
     monkeypatch.setattr(torch.onnx, "export", fail)
     with pytest.raises(ModelError, match="cannot export to ONNX: unsupported operator$"):
         compile_model(toy_model, force=True)
+    note = failure_path(toy_model.card.sha256)
+    assert note.read_text() == "cannot export to ONNX: unsupported operator\n"
+    monkeypatch.undo()
+    compile_model(toy_model, force=True)  # a later success takes the note away
+    assert not note.exists()

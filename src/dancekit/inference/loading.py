@@ -17,7 +17,7 @@ from typing import Any
 from dancekit.errors import ModelError
 from dancekit.inference.backends import OnnxNetwork, TorchNetwork
 from dancekit.models.card import ModelCard, read_card, resolve_model, verify_weights
-from dancekit.models.compiled import compile_model, compiled_path
+from dancekit.models.compiled import compile_model, compiled_path, failure_path
 from dancekit.models.registry import DEFAULT_MODELS, DANCE, check_task
 
 #: ``auto``: the ONNX graph on a CPU when onnxruntime is installed, else torch; ``torch``; ``onnx`` (CPU only).
@@ -97,33 +97,41 @@ def open_model(model=None, device: str = "cpu", batch_size: int = 16, backend: s
     wants_graph = backend == "onnx" or (backend == "auto" and device == "cpu" and loaded is None
                                         and find_spec("onnxruntime") is not None)
     if wants_graph:
-        check_task(card)
-        if loaded is None:
-            verify_weights(directory, card)  # the graph is named by this hash: it must be the file's
-        graph = compiled_path(card.sha256)
-        if graph.is_file():
-            network = _open_graph(graph, batch_size)
-            if network is not None:
-                return ReadyModel(card, directory, network, loaded)
-        if loaded is None:
-            from dancekit.models.files import load_model  # torch: only to make the graph
-
-            loaded = load_model(directory, "cpu")
-        try:
-            network = _open_graph(compile_model(loaded, force=True), batch_size)
-        except ModelError:
-            if backend == "onnx":
-                raise
-            network = None
+        network, loaded = _graph_network(card, directory, loaded, batch_size, insist=backend == "onnx")
         if network is not None:
             return ReadyModel(card, directory, network, loaded)
-        if backend == "onnx":
-            raise ModelError(f"model {card.name}: ONNX Runtime cannot open its compiled graph {graph}")
     if loaded is None:
         from dancekit.models.files import load_model  # torch
 
         loaded = load_model(directory, device)
     return ReadyModel(card, directory, TorchNetwork(loaded.network, device, batch_size), loaded)
+
+
+def _graph_network(card, directory: Path, loaded, batch_size: int, insist: bool):
+    """The compiled graph in a session (compiled now if missing or damaged), and the torch model if loaded.
+
+    Without ``insist`` a graph that cannot be had gives None (torch runs the network), and a network
+    that failed to compile before is not tried again; with it, that is a ``ModelError``.
+    """
+    check_task(card)
+    if loaded is None:
+        verify_weights(directory, card)  # the graph is named by this hash: it must be the file's
+    graph = compiled_path(card.sha256)
+    network = _open_graph(graph, batch_size) if graph.is_file() else None
+    if network is not None or (not insist and failure_path(card.sha256).is_file()):
+        return network, loaded
+    if loaded is None:
+        from dancekit.models.files import load_model  # torch: only to make the graph
+
+        loaded = load_model(directory, "cpu")
+    try:
+        network = _open_graph(compile_model(loaded, force=True), batch_size)
+    except ModelError:
+        if insist:
+            raise
+    if network is None and insist:
+        raise ModelError(f"model {card.name}: ONNX Runtime cannot open its compiled graph {graph}")
+    return network, loaded
 
 
 def _open_graph(path: str | os.PathLike, batch_size: int) -> OnnxNetwork | None:

@@ -21,7 +21,7 @@ import numpy as np
 
 from dancekit.errors import ModelError
 from dancekit.features.config import FrontEndConfig
-from dancekit.fileio import atomic_write, make_folder
+from dancekit.fileio import atomic_write, atomic_write_text, make_folder
 from dancekit.paths import cache_dir
 
 #: Raised whenever the export changes what a graph computes: older graphs are then ignored.
@@ -47,6 +47,22 @@ def compiled_path(sha256: str) -> Path:
     if not sha256 or not all(c in "0123456789abcdef" for c in sha256):
         raise ModelError(f"cannot name a compiled graph for weights hash {sha256!r}")
     return cache_dir() / "onnx" / f"{sha256}.v{GRAPH_FORMAT}.onnx"
+
+
+def failure_path(sha256: str) -> Path:
+    """The note left where the network of these weights could not be compiled: ``identify`` then runs
+    torch without trying again on every start (``dancekit models --compile`` still tries).
+
+    Parameters
+    ----------
+    sha256 : str
+        The weights' hash.
+
+    Returns
+    -------
+    Path
+    """
+    return compiled_path(sha256).with_suffix(".failed")
 
 
 def segment_shape(card) -> tuple[int, int]:
@@ -107,13 +123,24 @@ def compile_model(model, force: bool = False) -> Path:
                 torch.onnx.export(network, (example,), tmp, dynamo=False, input_names=["segments"],
                                   output_names=["logits"], dynamic_axes={"segments": {0: "batch"}, "logits": {0: "batch"}},
                                   opset_version=OPSET, do_constant_folding=True)
-        except ImportError as err:
+        except ImportError as err:  # not the network's fault: no failure note
             raise ModelError(f"model {loaded.card.name}: compiling needs the onnx package ({err})") from None
         except Exception as err:  # the exporter raises many types; the first line says what failed
-            raise ModelError(f"model {loaded.card.name}: cannot export to ONNX: {str(err).splitlines()[0]}") from None
-        check_graph(tmp, network, bins, frames, loaded.card.name)
+            raise _failed(loaded.card, f"cannot export to ONNX: {str(err).splitlines()[0]}") from None
+        try:
+            check_graph(tmp, network, bins, frames, loaded.card.name)
+        except ModelError as err:
+            raise _failed(loaded.card, str(err).split(": ", 1)[1]) from None
 
-    return atomic_write(target, export)
+    graph = atomic_write(target, export)
+    failure_path(loaded.card.sha256).unlink(missing_ok=True)
+    return graph
+
+
+def _failed(card, reason: str) -> ModelError:
+    """Leave the failure note (see :func:`failure_path`) and return the error to raise."""
+    atomic_write_text(failure_path(card.sha256), reason + "\n")
+    return ModelError(f"model {card.name}: {reason}")
 
 
 def check_graph(path: str | os.PathLike, network, bins: int, frames: int, name: str) -> float:
