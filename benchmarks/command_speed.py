@@ -88,6 +88,7 @@ def time_in_process(song: Path, repeats: int) -> dict:
             identifier.identify(song, rhythm=rhythm)
             runs[key].append(time.perf_counter() - start)
     return {"duration_s": result.duration_s, "segments": len(result.segment_starts_s), "answer": result.top(1)[0][0],
+            "backend": identifier.backend.name,
             **{f"{k}_s": v for k, v in runs.items()},
             **{f"{k}_median_s": statistics.median(v) for k, v in runs.items()},
             **{f"{k}_min_s": min(v) for k, v in runs.items()}}
@@ -106,6 +107,15 @@ def summarise(times: dict[str, list[float]]) -> list[dict]:
     return rows
 
 
+def _version(package: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return None
+
+
 def machine() -> dict:
     """What the figures were measured on, including how busy it was (other work only adds time)."""
     from dancekit.evaluation.timing import cpu_name
@@ -118,7 +128,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("song", type=Path, help="a real recording of about 3 minutes (not kept, only its length and hash)")
     parser.add_argument("--repeats", type=int, default=5, help="timed runs of each command after the warm-up")
-    parser.add_argument("--threads", type=int, default=2, help="torch threads of the in-process measurement")
+    parser.add_argument("--threads", type=int, default=2,
+                        help="threads of the in-process measurement (torch's, which ONNX Runtime then takes too)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results file (default: %(default)s)")
     args = parser.parse_args()
 
@@ -130,7 +141,7 @@ def main() -> None:
     prefer_sleeping_threads()  # as the command line does, before torch loads
     import torch
 
-    torch.set_num_threads(args.threads)
+    torch.set_num_threads(args.threads)  # dancekit.runtime.cpu_threads gives ONNX Runtime the same number
     inside = time_in_process(args.song, args.repeats)
     rows = summarise(times)
     by_name = {r["command"]: r for r in rows}
@@ -143,14 +154,14 @@ def main() -> None:
         target = f"{r['target_s']:.1f}s" if r["target_s"] is not None else "-"
         print(f"{r['command']:<38}{r['median_s']:>8.2f}s{r['min_s']:>8.2f}s{target:>9}{r['reference_over_this']:>9.1f}x")
     print(f"identify vs reference: {speedup:.1f}x faster (target >= {MIN_SPEEDUP:g}x)")
-    print(f"in-process identify (model loaded, {args.threads} threads): median {inside['identify_median_s']:.2f} s, "
+    print(f"in-process identify ({inside['backend']}, model loaded, {args.threads} threads): median {inside['identify_median_s']:.2f} s, "
           f"min {inside['identify_min_s']:.2f} s (target <= {IN_PROCESS_TARGET_S} s); without tempo "
           f"{inside['identify_without_tempo_median_s']:.2f} s")
 
     report = {
         "song": {"name": args.song.name, "sha256": hashlib.sha256(args.song.read_bytes()).hexdigest(),
                  "duration_s": inside["duration_s"], "segments": inside["segments"]},
-        "repeats": args.repeats, "torch": torch.__version__, "machine_before": before, "machine_after": machine(),
+        "repeats": args.repeats, "torch": torch.__version__, "onnxruntime": _version("onnxruntime"), "machine_before": before, "machine_after": machine(),
         "commands": rows,
         "identify_speedup_vs_reference": speedup, "min_speedup": MIN_SPEEDUP,
         "in_process": {**inside, "threads": args.threads, "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),

@@ -24,6 +24,18 @@ def shared_data() -> Path:
     return root
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory):
+    """Compiled networks go to a folder of this test session (children inherit it), never the user's cache."""
+    before = os.environ.get("DANCEKIT_CACHE")
+    os.environ["DANCEKIT_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield Path(os.environ["DANCEKIT_CACHE"])
+    if before is None:
+        os.environ.pop("DANCEKIT_CACHE", None)
+    else:
+        os.environ["DANCEKIT_CACHE"] = before
+
+
 @pytest.fixture(scope="session")
 def ffmpeg():
     """Run the ffmpeg CLI quietly; returns a function ``ffmpeg(out_path, *args) -> out_path``."""

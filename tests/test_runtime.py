@@ -30,3 +30,11 @@ def test_the_command_sets_it_before_any_torch_import():
     code = ("import os, sys; from dancekit.cli import main; main(['models']); "
             "print(os.environ.get('OMP_WAIT_POLICY'), 'torch' in sys.modules)")
     assert _run(code).splitlines()[-1] == "PASSIVE False"
+
+
+def test_onnx_runtime_gets_torchs_thread_count_or_one_per_usable_core():
+    with_torch = "import torch; torch.set_num_threads(3); from dancekit.runtime import cpu_threads; print(cpu_threads())"
+    assert _run(with_torch) == "3"
+    without = ("import os, sys; from dancekit.runtime import cpu_threads; "
+               "print(cpu_threads() == len(os.sched_getaffinity(0)), 'torch' in sys.modules)")
+    assert _run(without) == "True False"

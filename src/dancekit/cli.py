@@ -84,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     models = sub.add_parser("models", help="list the built-in models")
     models.add_argument("--json", action="store_true", help="print the full model cards as JSON")
+    models.add_argument("--compile", nargs="*", metavar="MODEL", default=None,
+                        help="compile classifiers (names or folders; default: the built-in dance and genre models) "
+                             "to ONNX graphs in the cache, so identify runs without torch; identify also "
+                             "does it on first use")
     models.set_defaults(func=cmd_models)
 
     # The sub-commands' modules load here, not at module level: `import dancekit.cli` stays light
@@ -233,6 +237,8 @@ def cmd_models(args: argparse.Namespace) -> int:
     int
         Always ``EXIT_OK``; no model installed is not an error.
     """
+    if args.compile is not None:
+        return _compile_models(args.compile)
     from dancekit.models.card import builtin_models, read_card  # loads the data and audio modules
 
     cards = [read_card(path) for path in builtin_models().values()]
@@ -244,6 +250,18 @@ def cmd_models(args: argparse.Namespace) -> int:
         return EXIT_OK
     for card in cards:
         print(f"{card.name:<16} {card.task:<6} {card.architecture:<14} {len(card.classes)} classes  {card.summary}")
+    return EXIT_OK
+
+
+def _compile_models(names: list[str]) -> int:
+    """``dancekit models --compile``: each classifier's ONNX graph, made (or made again) and checked against torch."""
+    from dancekit.models.card import builtin_models
+    from dancekit.models.compiled import compile_model  # torch: the graph is traced from the network
+    from dancekit.models.registry import DANCE, DEFAULT_MODELS, GENRE
+
+    names = names or [DEFAULT_MODELS[t] for t in (DANCE, GENRE) if DEFAULT_MODELS[t] in builtin_models()]
+    for name in names:
+        print(f"{name}: {compile_model(name, force=True)}")
     return EXIT_OK
 
 

@@ -13,3 +13,20 @@ def shared_data_dir() -> Path:
     if env:
         return Path(env)
     return Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+#: Environment variable that overrides where dancekit keeps files it can always make again.
+CACHE_ENV = "DANCEKIT_CACHE"
+
+
+def cache_dir() -> Path:
+    """``$DANCEKIT_CACHE``, else ``$XDG_CACHE_HOME/dancekit``, else ``~/.cache/dancekit`` (may not exist yet).
+
+    Compiled networks live here, not beside the weights: an installed package's model folder may
+    be read-only, and deleting this folder only costs a recompilation.
+    """
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "dancekit"

@@ -26,3 +26,22 @@ def prefer_sleeping_threads() -> bool:
         return False
     os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
     return True
+
+
+def cpu_threads() -> int:
+    """Threads the command's CPU work uses: torch's setting once torch is loaded, else one per usable core.
+
+    ONNX Runtime gets the same number, so both network backends use the machine alike.
+
+    Returns
+    -------
+    int
+        At least 1.
+    """
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        return max(1, torch.get_num_threads())
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on every platform
+        return max(1, os.cpu_count() or 1)

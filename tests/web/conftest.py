@@ -36,7 +36,8 @@ def make_settings(toy_model, **overrides):
 
     overrides.setdefault("genre_model", False)  # the built-in genre model is tested on its own
     overrides.setdefault("allowed_hosts", ("testserver",))  # the Host of starlette's TestClient
-    return WebSettings(model=toy_model, warm_up=False, **overrides)
+    # the folder, as a server is given it: its network then runs as on the command line (ONNX on a CPU)
+    return WebSettings(model=toy_model.path, warm_up=False, **overrides)
 
 
 @pytest.fixture(scope="session")

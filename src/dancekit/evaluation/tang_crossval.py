@@ -100,7 +100,7 @@ def identify_held_out(models: list[str | Path], tang_root: str | Path, device: s
     rows = []
     for model in models:
         identifier = Identifier(model, device=device)
-        for song in held_out_songs(identifier.model.card):
+        for song in held_out_songs(identifier.card):
             if song not in recordings:
                 raise DancekitError(f"song {song} of {model} is not in {tang_root}")
             result = identifier.identify(recordings[song].path)

@@ -1,4 +1,4 @@
-"""Spectrogram front ends (torch, librosa-exact, streamable) and the hand-crafted baseline features.
+"""Spectrogram front ends (torch or numpy, librosa-exact, streamable) and the hand-crafted baseline features.
 
 >>> import torch
 >>> from dancekit.features import DANCE_CNN_MEL, build_frontend
@@ -16,13 +16,14 @@ if TYPE_CHECKING:  # the lazy names below, declared once for readers and type ch
     from dancekit.features.frontend import SpectrogramFrontEnd, build_frontend
     from dancekit.features.handcrafted import (FRAME_FEATURE_NAMES, HANDCRAFTED_NAMES, frame_features,
                                                handcrafted_features)
+    from dancekit.features.numpy_frontend import NumpyFrontEnd
     from dancekit.features.stream import FrameStream
 
 #: Names whose modules need librosa, imported on first use: ``dancekit.features.step_audio``
 #: (torch + numpy) then loads on a bare GPU machine, where the step generator trains.
 _LAZY = {"SpectrogramFrontEnd": "frontend", "build_frontend": "frontend", "FRAME_FEATURE_NAMES": "handcrafted",
          "HANDCRAFTED_NAMES": "handcrafted", "frame_features": "handcrafted", "handcrafted_features": "handcrafted",
-         "FrameStream": "stream"}
+         "FrameStream": "stream", "NumpyFrontEnd": "numpy_frontend"}
 
 
 def __getattr__(name: str):
@@ -46,6 +47,7 @@ __all__ = [
     "PRESETS",
     "FrameStream",
     "FrontEndConfig",
+    "NumpyFrontEnd",
     "SpectrogramFrontEnd",
     "build_frontend",
     "frame_features",

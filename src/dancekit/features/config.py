@@ -19,7 +19,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from dancekit.errors import ModelError
+from dancekit.errors import AudioError, EmptyAudioError, ModelError
 
 KINDS = ("mel", "stft")
 LOG_SCALES = ("db", "none", "log", "log1p")
@@ -127,6 +127,53 @@ class FrontEndConfig:
         """
         padded = n_samples + 2 * self.pad
         return 0 if padded < self.n_fft else 1 + (padded - self.n_fft) // self.hop_length
+
+    def check_signal(self, n_samples: int) -> None:
+        """Refuse, in one line, a signal of no samples or one shorter than a frame once padded.
+
+        Parameters
+        ----------
+        n_samples : int
+            Length of the signal before centre padding.
+
+        Raises
+        ------
+        EmptyAudioError
+            No samples.
+        AudioError
+            Shorter than ``n_fft`` after padding.
+        """
+        if n_samples == 0:
+            raise EmptyAudioError("cannot compute a spectrogram of zero samples")
+        if n_samples + 2 * self.pad < self.n_fft:
+            raise AudioError(f"signal of {n_samples + 2 * self.pad} samples is shorter than one frame "
+                             f"(n_fft={self.n_fft})")
+
+    def blocks(self, n_samples: int, block_frames: int):
+        """The frames of an already padded signal in blocks: ``(first, stop, sample_lo, sample_hi)`` each.
+
+        Front ends transform a block at a time so that memory stays bounded on a 2-hour file.
+
+        Parameters
+        ----------
+        n_samples : int
+            Length of the padded signal.
+        block_frames : int
+            Frames per block (the last may hold fewer).
+
+        Returns
+        -------
+        n_frames : int
+            Whole frames in the signal.
+        spans : list of tuple of int
+            Frames ``first:stop`` need samples ``sample_lo:sample_hi``.
+        """
+        n_frames = max(0, 1 + (n_samples - self.n_fft) // self.hop_length)
+        spans = []
+        for first in range(0, n_frames, block_frames):
+            stop = min(n_frames, first + block_frames)
+            spans.append((first, stop, first * self.hop_length, (stop - 1) * self.hop_length + self.n_fft))
+        return n_frames, spans
 
     @property
     def frame_rate(self) -> float:

@@ -13,9 +13,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from dancekit.errors import AudioError, EmptyAudioError
+from dancekit.errors import AudioError
 from dancekit.features.config import FrontEndConfig
-from dancekit.features.mel_filters import mel_filter_bank
+from dancekit.features.numpy_frontend import check_options, mel_basis
 
 PRECISIONS = {"float64": torch.float64, "float32": torch.float32}
 _COMPLEX_OUT = torch.complex64
@@ -39,10 +39,7 @@ class SpectrogramFrontEnd(nn.Module):
 
     def __init__(self, config: FrontEndConfig, precision: str = "float64", block_frames: int = 512):
         super().__init__()
-        if precision not in PRECISIONS:
-            raise ValueError(f"precision must be one of {tuple(PRECISIONS)}, not {precision!r}")
-        if block_frames < 1:
-            raise ValueError("block_frames must be >= 1")
+        check_options(precision, block_frames)
         self.config = config
         self.precision = precision
         self.block_frames = block_frames
@@ -50,17 +47,7 @@ class SpectrogramFrontEnd(nn.Module):
         window = torch.hann_window(config.n_fft, periodic=True, dtype=torch.float64)
         self.register_buffer("window", window, persistent=False)
         if config.kind == "mel":
-            basis = mel_filter_bank(  # librosa.filters.mel's numbers, without importing librosa (numba)
-                sr=config.sr,
-                n_fft=config.n_fft,
-                n_mels=config.n_mels,
-                fmin=config.fmin,
-                fmax=config.fmax,
-                htk=config.htk,
-                norm=config.mel_norm,
-                dtype=np.float32,
-            )
-            self.register_buffer("mel_basis", torch.from_numpy(basis), persistent=False)
+            self.register_buffer("mel_basis", torch.from_numpy(mel_basis(config)), persistent=False)
         else:
             self.mel_basis = None
 
@@ -82,15 +69,9 @@ class SpectrogramFrontEnd(nn.Module):
             float32 ``[..., bins, frames]``.
         """
         wave = _check_wave(wave)
-        if wave.shape[-1] == 0:
-            raise EmptyAudioError("cannot compute a spectrogram of zero samples")
-        pad = self.config.pad
-        if pad:
-            wave = nn.functional.pad(wave, (pad, pad))
-        if wave.shape[-1] < self.config.n_fft:
-            raise AudioError(
-                f"signal of {wave.shape[-1]} samples is shorter than one frame (n_fft={self.config.n_fft})"
-            )
+        self.config.check_signal(wave.shape[-1])
+        if self.config.pad:
+            wave = nn.functional.pad(wave, (self.config.pad, self.config.pad))
         spec = self.frames_from_padded(wave)
         if self.config.top_db is not None:
             peak = spec.amax(dim=(-2, -1), keepdim=True)
@@ -112,20 +93,35 @@ class SpectrogramFrontEnd(nn.Module):
         """
         cfg = self.config
         lead = padded.shape[:-1]
-        flat = padded.reshape(-1, padded.shape[-1])
+        flat = padded.reshape(lead.numel(), padded.shape[-1])  # not -1: a signal may hold 0 samples
         dtype = PRECISIONS[self.precision]  # cast block by block: no float64 copy of a whole 2-hour file
-        n_frames = max(0, 1 + (flat.shape[-1] - cfg.n_fft) // cfg.hop_length)
+        n_frames, spans = cfg.blocks(flat.shape[-1], self.block_frames)
         out = torch.empty(flat.shape[0], cfg.n_bins, n_frames, dtype=torch.float32, device=flat.device)
         window = self.window.to(dtype)
-        for start in range(0, n_frames, self.block_frames):
-            stop = min(n_frames, start + self.block_frames)
-            samples = flat[:, start * cfg.hop_length : (stop - 1) * cfg.hop_length + cfg.n_fft]
+        for start, stop, lo, hi in spans:
+            samples = flat[:, lo:hi]
             if _all_zero(samples):  # digital silence: its power is exactly 0, no FFT needed
                 out[:, :, start:stop] = 0.0
                 continue
             out[:, :, start:stop] = self._block(samples.to(dtype), window)
         self._scale_in_place(out)
         return out.reshape(*lead, cfg.n_bins, n_frames)
+
+    def frames_from_samples(self, padded: np.ndarray) -> torch.Tensor:
+        """:meth:`frames_from_padded` of a numpy signal ``[L]``, computed on the module's device.
+
+        Parameters
+        ----------
+        padded : np.ndarray
+            float32 samples, already padded (what :class:`~dancekit.features.FrameStream` holds).
+
+        Returns
+        -------
+        torch.Tensor
+            float32 ``[bins, frames]`` on the module's device.
+        """
+        with torch.inference_mode():
+            return self.frames_from_padded(torch.from_numpy(padded).to(self.window.device))
 
     def _block(self, segment: torch.Tensor, window: torch.Tensor) -> torch.Tensor:
         cfg = self.config

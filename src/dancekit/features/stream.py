@@ -7,20 +7,21 @@ on the concatenated signal: the leading zero pad is put in at the start, the tra
 
 Each ``push`` that completes a frame costs one small FFT call (~1 ms on a laptop core), so feed
 files in chunks of seconds, not milliseconds; live input of ~50 ms blocks is fine.
+
+The stream works with either front end: the torch module (frames come out as tensors on its
+device) or :class:`~dancekit.features.numpy_frontend.NumpyFrontEnd` (numpy arrays, no torch).
 """
 
 from __future__ import annotations
 
 import numpy as np
-import torch
 
 from dancekit.errors import AudioError
 from dancekit.features.config import FrontEndConfig
-from dancekit.features.frontend import SpectrogramFrontEnd
 
 
 class FrameStream:
-    """``push(samples) -> [bins, new_frames]``, ``flush() -> [bins, remaining_frames]`` (float32 tensors).
+    """``push(samples) -> [bins, new_frames]``, ``flush() -> [bins, remaining_frames]`` (float32).
 
     Concatenating all outputs along the frame axis equals ``frontend(whole_signal)``. ``flush`` ends
     the signal and resets the stream, so it can be reused for the next one. A stream that got no
@@ -28,15 +29,17 @@ class FrameStream:
 
     Parameters
     ----------
-    frontend : SpectrogramFrontEnd
-        The offline module whose output the stream reproduces; its config must have ``top_db=None``.
+    frontend : SpectrogramFrontEnd or NumpyFrontEnd
+        The offline front end whose output the stream reproduces (and whose array type it gives);
+        its config must have ``top_db=None``.
     config : FrontEndConfig, optional
         A check only: must equal ``frontend.config`` when given.
     """
 
     def __init__(self, frontend: SpectrogramFrontEnd, config: FrontEndConfig | None = None):
-        if not isinstance(frontend, SpectrogramFrontEnd):
-            raise TypeError(f"expected a SpectrogramFrontEnd, got {type(frontend).__name__}")
+        if not callable(getattr(frontend, "frames_from_samples", None)) or not isinstance(
+                getattr(frontend, "config", None), FrontEndConfig):
+            raise TypeError(f"expected a SpectrogramFrontEnd or NumpyFrontEnd, got {type(frontend).__name__}")
         if config is not None and config != frontend.config:
             raise ValueError("config does not match the front end's config")
         self.frontend = frontend
@@ -55,7 +58,7 @@ class FrameStream:
         """Samples pushed since the last ``flush``/``reset``."""
         return self._received
 
-    def push(self, samples) -> torch.Tensor:
+    def push(self, samples):
         """Add mono samples (any length, even 0 or 1); return the frames they complete.
 
         Parameters
@@ -65,8 +68,8 @@ class FrameStream:
 
         Returns
         -------
-        torch.Tensor
-            float32 ``[bins, new_frames]``; ``new_frames`` may be 0.
+        torch.Tensor or np.ndarray
+            float32 ``[bins, new_frames]`` (the front end's array type); ``new_frames`` may be 0.
         """
         chunk = np.asarray(samples)
         if chunk.ndim != 1:
@@ -77,7 +80,7 @@ class FrameStream:
         self._buffer = np.concatenate([self._buffer, chunk.astype(np.float32, copy=False)])
         return self._take_frames()
 
-    def flush(self) -> torch.Tensor:
+    def flush(self):
         """End of signal: add the trailing zero pad, return the last frames, and reset."""
         if self._received:
             self._buffer = np.concatenate([self._buffer, np.zeros(self.config.pad, dtype=np.float32)])
@@ -85,17 +88,15 @@ class FrameStream:
         self.reset()
         return frames
 
-    def _take_frames(self) -> torch.Tensor:
+    def _take_frames(self):
         cfg = self.config
         n_new = 0 if len(self._buffer) < cfg.n_fft else 1 + (len(self._buffer) - cfg.n_fft) // cfg.hop_length
         if n_new == 0:
             return self._empty()
         used = (n_new - 1) * cfg.hop_length + cfg.n_fft
-        segment = torch.from_numpy(self._buffer[:used]).to(self.frontend.window.device)
-        with torch.inference_mode():
-            frames = self.frontend.frames_from_padded(segment)
+        frames = self.frontend.frames_from_samples(self._buffer[:used])
         self._buffer = self._buffer[n_new * cfg.hop_length :].copy()
         return frames
 
-    def _empty(self) -> torch.Tensor:
-        return torch.empty(self.config.n_bins, 0, dtype=torch.float32, device=self.frontend.window.device)
+    def _empty(self):
+        return self.frontend.frames_from_samples(np.zeros(0, dtype=np.float32))

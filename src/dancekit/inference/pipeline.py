@@ -12,6 +12,10 @@ whole 224-frame segments are classified as soon as they exist, and an incrementa
 keeps the recording's probabilities. Memory stays bounded, so a 2-hour set costs no more
 than a 3-minute song, and the live result is the offline result of the audio heard so far.
 
+Everything between the stages is a numpy array, and the network is a backend
+(:mod:`dancekit.inference.backends`): on a CPU the compiled ONNX graph and the numpy front end, so
+that identifying a song never imports torch; torch on GPUs. Both give the same answers.
+
 An :class:`Identifier` is a model and its front end, nothing else: the post-processing switches
 (stride, tempo, tempo prior) are options of each call, so one Identifier per model serves every
 caller (the command line, the web app, the benchmarks).
@@ -22,27 +26,32 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import BinaryIO, Union
+from typing import TYPE_CHECKING, BinaryIO, Union
 
 import numpy as np
-import torch
 
 from dancekit import audio
 from dancekit.audio.loudness import MUSIC_LOW_HZ
 from dancekit.audio.samples import make_finite
 from dancekit.errors import EmptyAudioError
-from dancekit.features import FrameStream, FrontEndConfig, build_frontend
+from dancekit.features.config import FrontEndConfig
+from dancekit.features.numpy_frontend import NumpyFrontEnd
+from dancekit.features.stream import FrameStream
 from dancekit.inference.activity import ActivityMeter
 from dancekit.inference.aggregate import IncrementalMean
+from dancekit.inference.backends import TorchNetwork
+from dancekit.inference.calibration import Calibration
 from dancekit.inference.limits import MAX_DURATION_S
+from dancekit.inference.loading import is_loaded_model, open_model
 from dancekit.inference.result import NO_MUSIC, OK, SHORT, IdentifyResult
 from dancekit.inference.segments import SegmentCutter
-from dancekit.inference.calibration import Calibration
 from dancekit.inference.tempo_prior import fuse
-from dancekit.models import DEFAULT_MODELS
-from dancekit.models.files import LoadedModel, load_model
-from dancekit.models.fold import fold_batch_norms
 from dancekit.rhythm import RhythmResult, analyze
+
+if TYPE_CHECKING:  # torch is imported only where it runs something
+    import torch
+
+    from dancekit.models.files import LoadedModel
 
 Source = Union[str, os.PathLike, bytes, BinaryIO, np.ndarray]
 
@@ -80,30 +89,54 @@ class IdentifyOptions:
 class Identifier:
     """A loaded model plus its front end; cheap to reuse for many recordings and any options.
 
+    On a CPU the network runs as its compiled ONNX graph when onnxruntime is installed (made once,
+    on first use) and the front end in numpy, so identification never imports torch; torch runs
+    it on other devices or when no graph can be had (:func:`~dancekit.inference.loading.open_model`).
+
     Parameters
     ----------
     model : LoadedModel, str, path or None
-        A loaded model, a built-in name or a model folder; None for the built-in dance model.
+        A loaded model (run by torch), a built-in name or a model folder; None for the built-in
+        dance model.
     device : str or torch.device
         Where the front end and the network run.
     batch_size : int
         Segments classified at once.
+    backend : {"auto", "torch", "onnx"}
+        What runs the network: ``auto`` prefers ONNX Runtime on a CPU, ``onnx`` insists on it.
     """
 
     def __init__(self, model: LoadedModel | str | os.PathLike | None = None, *,
-                 device: str | torch.device = "cpu", batch_size: int = 16):
-        self.model = model if isinstance(model, LoadedModel) else load_model(model or DEFAULT_MODELS["dance"], device)
-        # batch norms folded into their convolutions (~8 % faster, probabilities within ~1e-6) and
-        # channels-last convolutions (~25 % faster on CPU, identical results)
-        self.network = fold_batch_norms(self.model.network).to(memory_format=torch.channels_last)
-        card = self.model.card
+                 device: str | torch.device = "cpu", batch_size: int = 16, backend: str = "auto"):
+        ready = open_model(model, str(device), batch_size, backend)
+        self.card = ready.card
+        self.path = ready.path
+        self.backend = ready.network
+        self._model = ready.loaded
+        card = self.card
         self.frontend_config = FrontEndConfig.from_dict(card.frontend)
-        self.device = torch.device(device)
-        self.frontend = build_frontend(self.frontend_config).to(self.device)
+        self.device = str(device)
+        self.frontend = _frontend_for(self.frontend_config, self.device)
         self.segment_frames = card.segment_frames
         self.default_stride = card.default_stride
         self.batch_size = batch_size
         self.classes = list(card.classes)
+
+    @property
+    def model(self) -> LoadedModel:
+        """The model loaded in torch (loaded now if the network runs in ONNX Runtime)."""
+        if self._model is None:
+            from dancekit.models.files import load_model  # torch: only for callers that want the torch model
+
+            self._model = load_model(self.path, self.device)
+        return self._model
+
+    @property
+    def network(self):
+        """The torch network, batch norms folded and channels-last (torch loads now if ONNX Runtime runs it)."""
+        if isinstance(self.backend, TorchNetwork):
+            return self.backend.module
+        return TorchNetwork(self.model.network, self.device, self.batch_size).module
 
     @property
     def sample_rate(self) -> int:
@@ -149,12 +182,12 @@ class Identifier:
             raise ValueError("stride must be at least 1 frame")
         return frames
 
-    def segments_to_probabilities(self, segments: torch.Tensor) -> np.ndarray:
+    def segments_to_probabilities(self, segments) -> np.ndarray:
         """Softmax probabilities of spectrogram segments, in batches.
 
         Parameters
         ----------
-        segments : torch.Tensor
+        segments : np.ndarray or torch.Tensor
             ``[n, bins, frames]`` segments of the front end's output.
 
         Returns
@@ -162,13 +195,7 @@ class Identifier:
         np.ndarray
             ``[n, C]`` class probabilities, C = ``len(self.classes)``.
         """
-        out = []
-        with torch.inference_mode():
-            for i in range(0, len(segments), self.batch_size):
-                batch = segments[i : i + self.batch_size].unsqueeze(1).to(self.device)
-                logits = self.network(batch.contiguous(memory_format=torch.channels_last))
-                out.append(torch.softmax(logits.float(), dim=-1).cpu().numpy())
-        return np.concatenate(out)
+        return self.backend.probabilities(segments)
 
     def session(self, name: str = "<live>", live: bool = True, *, stride: int | None = None,
                 rhythm: bool = True, tempo_prior: bool = True, collect: bool = False) -> "Session":
@@ -257,7 +284,7 @@ class Session:
         self.collect = collect
         self.options = options
         self.stride = identifier.stride_frames(options.stride)
-        self._pending: list[tuple[torch.Tensor, list[int]]] = []
+        self._pending: list[tuple[np.ndarray, list[int]]] = []
         self.frames = FrameStream(identifier.frontend, identifier.frontend_config)
         self.cutter = SegmentCutter(identifier.segment_frames, self.stride)
         self.mean = IncrementalMean(len(identifier.classes))
@@ -265,7 +292,7 @@ class Session:
         self.samples_seen = 0
         self._starts: list[int] = []
         self._probs: list[np.ndarray] = []
-        self._rhythm_frames: list[torch.Tensor] = []
+        self._rhythm_frames: list[np.ndarray] = []
         self._rhythm_frames_kept = 0
         self._finished = False
         #: segments left out of the answer because nothing in them changes (see ``changes_in_time``)
@@ -326,12 +353,12 @@ class Session:
             if short is not None:
                 self._pending.append((short, starts))
 
-    def take_segments(self) -> tuple[torch.Tensor | None, list[int]]:
+    def take_segments(self) -> tuple[np.ndarray | None, list[int]]:
         """Hand over the segments waiting to be classified (still ones are left out, as always).
 
         Returns
         -------
-        segments : torch.Tensor or None
+        segments : np.ndarray or None
             ``[k, bins, frames]``, or None when none is waiting.
         starts : list of int
             Each segment's first frame; give both back to :meth:`add_probabilities` with their
@@ -339,7 +366,7 @@ class Session:
         """
         if not self._pending:
             return None, []
-        segments = torch.cat([s for s, _ in self._pending])
+        segments = np.concatenate([s for s, _ in self._pending])
         starts = [t for _, group in self._pending for t in group]
         self._pending = []
         moving = changes_in_time(segments)
@@ -387,7 +414,7 @@ class Session:
         n_classes = len(ident.classes)
         network = self.mean.mean if self.mean.count else np.full(n_classes, 1.0 / n_classes)
         fused = fuse(network, ident.classes, rhythm) if self.options.tempo_prior and rhythm is not None else network
-        card = ident.model.card
+        card = ident.card
         calibration = Calibration.from_card(card)
         return IdentifyResult(
             source=self.name,
@@ -406,9 +433,11 @@ class Session:
         )
 
     # -- internals ---------------------------------------------------------------------
-    def _take_frames(self, frames: torch.Tensor) -> np.ndarray:
+    def _take_frames(self, frames) -> np.ndarray:
         if frames.shape[-1] == 0:
             return np.zeros((0, len(self.identifier.classes)))
+        if not isinstance(frames, np.ndarray):  # a torch front end on a GPU
+            frames = frames.cpu().numpy()
         if self.options.rhythm:
             self._keep_for_rhythm(frames)
         segments, starts = self.cutter.push(frames)
@@ -427,12 +456,12 @@ class Session:
         self.add_probabilities(probs, starts)
         return probs
 
-    def _keep_for_rhythm(self, frames: torch.Tensor) -> None:
+    def _keep_for_rhythm(self, frames: np.ndarray) -> None:
         """Keep spectrogram frames (up to MAX_RHYTHM_SECONDS) so tempo needs no second transform."""
         limit = int(MAX_RHYTHM_SECONDS * self.identifier.frontend_config.frame_rate)
         room = limit - self._rhythm_frames_kept
         if room > 0:
-            kept = frames[:, :room].detach().cpu().clone()
+            kept = frames[:, :room].copy()
             self._rhythm_frames.append(kept)
             self._rhythm_frames_kept += kept.shape[-1]
 
@@ -461,10 +490,19 @@ class Session:
             warnings.append(f"{self.still_segments} segment(s) without any change (silence) left out of the answer")
         rhythm = None
         if self.options.rhythm and status != NO_MUSIC and duration >= MIN_RHYTHM_SECONDS:
-            rhythm = spectrogram_to_rhythm(torch.cat(self._rhythm_frames, dim=-1).numpy(), ident.frontend_config)
+            rhythm = spectrogram_to_rhythm(np.concatenate(self._rhythm_frames, axis=-1), ident.frontend_config)
             if duration > MAX_RHYTHM_SECONDS:
                 warnings.append(f"tempo and meter measured on the first {MAX_RHYTHM_SECONDS / 60:.0f} minutes")
         return self.answer(status, rhythm, warnings)
+
+
+def _frontend_for(config: FrontEndConfig, device: str):
+    """The numpy front end on a CPU (no torch; within ~2e-5 dB of the torch module); the torch module elsewhere."""
+    if device == "cpu":
+        return NumpyFrontEnd(config)
+    from dancekit.features.frontend import build_frontend  # torch, on the GPU that runs the network
+
+    return build_frontend(config).to(device)
 
 
 def spectrogram_to_rhythm(mel_db: np.ndarray, config: FrontEndConfig) -> RhythmResult:
@@ -489,7 +527,7 @@ def spectrogram_to_rhythm(mel_db: np.ndarray, config: FrontEndConfig) -> RhythmR
 STILL_RANGE_DB = 1e-3
 
 
-def changes_in_time(segments: torch.Tensor) -> torch.Tensor:
+def changes_in_time(segments: np.ndarray) -> np.ndarray:
     """For segments ``[n, bins, frames]``: True where some bin changes over time, as any music does.
 
     A still segment (digital silence, a constant offset) holds no rhythm or timbre to recognise:
@@ -498,16 +536,17 @@ def changes_in_time(segments: torch.Tensor) -> torch.Tensor:
 
     Parameters
     ----------
-    segments : torch.Tensor
-        ``[n, bins, frames]`` spectrogram segments.
+    segments : array_like
+        ``[n, bins, frames]`` spectrogram segments (a CPU torch tensor is read as an array).
 
     Returns
     -------
-    torch.Tensor
+    np.ndarray
         ``[n]`` booleans.
     """
-    spread = segments.amax(dim=-1) - segments.amin(dim=-1)
-    return spread.amax(dim=-1) > STILL_RANGE_DB
+    segments = np.asarray(segments)
+    spread = segments.max(axis=-1) - segments.min(axis=-1)
+    return spread.max(axis=-1) > STILL_RANGE_DB
 
 
 def _source_name(source: Source) -> str:
@@ -562,6 +601,6 @@ def identify(
     IdentifyResult
         The recording's answer.
     """
-    identifier = Identifier(model, device=device) if isinstance(model, LoadedModel) else _shared_identifier(model, device)
+    identifier = Identifier(model, device=device) if is_loaded_model(model) else _shared_identifier(model, device)
     return identifier.identify(source, sample_rate=sample_rate, stride=stride, rhythm=rhythm, tempo_prior=tempo_prior,
                                max_duration=max_duration)

@@ -1,8 +1,12 @@
-"""Cutting a spectrogram into fixed-length, overlapping segments (paper 1, III-C)."""
+"""Cutting a spectrogram into fixed-length, overlapping segments (paper 1, III-C).
+
+Numpy arrays in, numpy arrays out (the identify path needs no torch); torch tensors, as training
+passes them, come back as torch tensors.
+"""
 
 from __future__ import annotations
 
-import torch
+import numpy as np
 
 
 def segment_starts(n_frames: int, length: int = 224, stride: int = 200) -> list[int]:
@@ -28,7 +32,7 @@ def segment_starts(n_frames: int, length: int = 224, stride: int = 200) -> list[
     return list(range(0, n_frames - length + 1, stride))
 
 
-def pad_to_segment(frames: torch.Tensor, length: int) -> torch.Tensor:
+def pad_to_segment(frames, length: int):
     """Loop a too-short spectrogram ``[bins, n]`` until it fills one segment.
 
     Looping keeps the rhythm and timbre a dance is recognised by, where zero padding would
@@ -36,21 +40,20 @@ def pad_to_segment(frames: torch.Tensor, length: int) -> torch.Tensor:
 
     Parameters
     ----------
-    frames : torch.Tensor
+    frames : np.ndarray or torch.Tensor
         ``[bins, n]`` with ``n >= 1``.
     length : int
         Frames wanted.
 
     Returns
     -------
-    torch.Tensor
-        ``[bins, length]``.
+    np.ndarray or torch.Tensor
+        ``[bins, length]``, of the type of ``frames``.
     """
     n = frames.shape[-1]
     if n == 0:
         raise ValueError("no frames to pad")
-    reps = -(-length // n)
-    return frames.repeat(1, reps)[:, :length]
+    return frames[:, np.arange(length) % n]
 
 
 class SegmentCutter:
@@ -70,28 +73,29 @@ class SegmentCutter:
             raise ValueError("segment length and stride must be positive")
         self.length = length
         self.stride = stride
-        self._buffer: torch.Tensor | None = None  # frames from self._buffer_start on
+        self._buffer = None  # frames from self._buffer_start on
         self._buffer_start = 0
         self._next_start = 0
         self.frames_seen = 0
         self.segments_cut = 0
 
-    def push(self, frames: torch.Tensor) -> tuple[torch.Tensor | None, list[int]]:
+    def push(self, frames) -> tuple[object, list[int]]:
         """Add frames; return the newly complete segments and their start frames.
 
         Parameters
         ----------
-        frames : torch.Tensor
+        frames : np.ndarray or torch.Tensor
             ``[bins, n]`` frames that follow the previous ones.
 
         Returns
         -------
-        tuple of (torch.Tensor or None, list of int)
-            ``[k, bins, length]`` segments (None when none completed) and their starts.
+        tuple of (np.ndarray or torch.Tensor or None, list of int)
+            ``[k, bins, length]`` segments of the type of ``frames`` (None when none completed) and
+            their starts.
         """
         if frames.shape[-1] == 0:
             return None, []
-        self._buffer = frames if self._buffer is None else torch.cat([self._buffer, frames], dim=-1)
+        self._buffer = frames if self._buffer is None else _join([self._buffer, frames], stack=False)
         self.frames_seen += frames.shape[-1]
         segments, starts = [], []
         while self._next_start + self.length <= self.frames_seen:
@@ -105,11 +109,20 @@ class SegmentCutter:
             self._buffer = self._buffer[:, keep_from:]
             self._buffer_start += keep_from
         self.segments_cut += len(segments)
-        return (torch.stack(segments) if segments else None), starts
+        return (_join(segments, stack=True) if segments else None), starts
 
-    def finish(self) -> tuple[torch.Tensor | None, list[int]]:
+    def finish(self) -> tuple[object, list[int]]:
         """For a recording shorter than one segment: one looped segment from all its frames."""
         if self.segments_cut or self._buffer is None or self._buffer.shape[-1] == 0:
             return None, []
         self.segments_cut = 1
-        return pad_to_segment(self._buffer, self.length).unsqueeze(0), [0]
+        return pad_to_segment(self._buffer, self.length)[None], [0]
+
+
+def _join(parts: list, stack: bool):
+    """Stack (new first axis) or concatenate (frame axis) numpy arrays or torch tensors."""
+    if isinstance(parts[0], np.ndarray):
+        return np.stack(parts) if stack else np.concatenate(parts, axis=-1)
+    import torch  # only when the caller already works in torch
+
+    return torch.stack(parts) if stack else torch.cat(parts, dim=-1)

@@ -13,11 +13,10 @@ import dataclasses
 from functools import lru_cache
 
 import numpy as np
-import torch
 
 from dancekit.errors import EmptyAudioError
 from dancekit.features.config import DANCE_CNN_MEL, FrontEndConfig
-from dancekit.features.frontend import SpectrogramFrontEnd, build_frontend
+from dancekit.features.numpy_frontend import NumpyFrontEnd
 from dancekit.rhythm.flux import onset_strength
 
 #: The spectrogram rhythm reads: sr 22050, n_fft 2048, hop 512, 224 mels to Nyquist, power dB (ref 1, no clip).
@@ -29,8 +28,8 @@ TOP_DB = 80.0
 
 
 @lru_cache(maxsize=4)
-def _frontend(config: FrontEndConfig) -> SpectrogramFrontEnd:
-    return build_frontend(config)
+def _frontend(config: FrontEndConfig) -> NumpyFrontEnd:
+    return NumpyFrontEnd(config)  # identification's CPU front end: the same frames, and no torch
 
 
 def mel_db(y: np.ndarray, sr: int = SR, hop_length: int = HOP_LENGTH) -> np.ndarray:
@@ -51,8 +50,7 @@ def mel_db(y: np.ndarray, sr: int = SR, hop_length: int = HOP_LENGTH) -> np.ndar
         float32 ``(224, frames)``, unclipped dB (ref 1.0).
     """
     config = dataclasses.replace(RHYTHM_MEL, sr=sr, hop_length=hop_length, fmax=sr / 2)
-    with torch.inference_mode():
-        return _frontend(config)(torch.from_numpy(np.ascontiguousarray(y, dtype=np.float32))).numpy()
+    return _frontend(config)(np.ascontiguousarray(y, dtype=np.float32))
 
 
 def onset_envelope(

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import torch
 
 
 @dataclass
 class _Waiting:
     session: Any
-    segments: torch.Tensor | None
+    segments: np.ndarray | None
     starts: list[int]
     tag: Any
 
@@ -75,7 +74,7 @@ class CrossFileBatcher:
         waiting, self._waiting = self._waiting, []
         parts = [w.segments for w in waiting if w.segments is not None]
         if parts:
-            probabilities = self.identifier.segments_to_probabilities(torch.cat(parts))
+            probabilities = self.identifier.segments_to_probabilities(np.concatenate(parts))
             offset = 0
             for w in waiting:
                 if w.segments is not None:

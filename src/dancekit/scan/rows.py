@@ -56,7 +56,7 @@ class ModelKey:
         -------
         ModelKey
         """
-        card = identifier.model.card
+        card = identifier.card
         version = f"{card.version}+{card.sha256[:12]}" if card.sha256 else str(card.version)
         settings = f"stride={identifier.stride_frames(stride)};tempo={int(rhythm)};prior={int(rhythm and tempo_prior)}"
         return cls(card.name, version, settings)

@@ -115,8 +115,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     @app.get("/api/models", tags=["service"], summary="The models this server uses, and the built-in ones")
     async def models():
-        return {"dance": engine.default.model.card.to_dict(),
-                "genre": engine.genre.model.card.to_dict() if engine.genre is not None else None,
+        return {"dance": engine.default.card.to_dict(),
+                "genre": engine.genre.card.to_dict() if engine.genre is not None else None,
                 "builtin": [read_card(path).to_dict() for path in builtin_models().values()]}
 
     @app.get("/api/config", tags=["service"], summary="Limits and live parameters for clients such as the page")
@@ -125,7 +125,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     @app.get("/healthz", response_model=Health, tags=["service"])
     async def healthz():
-        return {"status": "ok", "model": engine.default.model.card.name,
+        return {"status": "ok", "model": engine.default.card.name,
                 "uptime_s": round(time.monotonic() - engine.started, 1), "jobs": engine.jobs.stats(),
                 "live_sessions": live_sessions.open}
 
@@ -155,14 +155,14 @@ def _asset_response(assets: dict, name: str) -> Response:
 
 def _client_config(engine: Engine, settings: WebSettings, version: str) -> dict:
     ident = engine.default
-    card = ident.model.card
+    card = ident.card
     rgb = class_colours(len(ident.classes))  # the colours of `identify --plot`
     return {
         "version": version,
         "model": {"name": card.name, "version": card.version, "summary": card.summary, "classes": ident.classes,
                   "sample_rate": ident.sample_rate,
                   "segment_s": round(ident.segment_seconds, 4)},
-        "genre_model": None if engine.genre is None else {"name": engine.genre.model.card.name,
+        "genre_model": None if engine.genre is None else {"name": engine.genre.card.name,
                                                           "classes": engine.genre.classes},
         "colours": {c: "#%02x%02x%02x" % tuple(round(255 * v) for v in rgb[i][:3]) for i, c in enumerate(ident.classes)},
         "competition": {d.name: {"bars_per_minute": list(d.bars_per_minute), "beats_per_bar": d.beats_per_bar,

@@ -17,7 +17,7 @@ from typing import Any, BinaryIO, Callable
 import numpy as np
 
 from dancekit.inference.pipeline import Identifier
-from dancekit.models.files import LoadedModel, builtin_models, load_model
+from dancekit.models.card import builtin_models
 from dancekit.models.registry import DEFAULT_MODELS
 from dancekit.web.errors import NoGenreModel, ServerBusy
 from dancekit.web.settings import WebSettings
@@ -105,19 +105,16 @@ class Engine:
     """
 
     def __init__(self, settings: WebSettings):
-        def load(which):
-            return which if isinstance(which, LoadedModel) else load_model(which, settings.device)
-
         self.settings = settings
         self.started = time.monotonic()
-        dance = load(settings.model or DEFAULT_MODELS["dance"])
-        # One Identifier per model: the API's tempo options are options of each call.
-        self.dance = Identifier(dance, device=settings.device)
+        # One Identifier per model: the API's tempo options are options of each call. A name or folder
+        # runs as its compiled graph on a CPU (dancekit.inference.loading); a LoadedModel in torch.
+        self.dance = Identifier(settings.model or DEFAULT_MODELS["dance"], device=settings.device)
         # None: the built-in genre model if installed; False: serve no genre model.
         genre_source = None if settings.genre_model is False else settings.genre_model or _find_builtin("genre")
         self.genre = None
         if genre_source is not None:
-            self.genre = Identifier(load(genre_source), device=settings.device)
+            self.genre = Identifier(genre_source, device=settings.device)
         self.jobs = JobQueue(settings.workers, settings.max_queue)
         if settings.warm_up:
             self.warm_up()

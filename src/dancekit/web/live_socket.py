@@ -157,7 +157,7 @@ async def _run_session(websocket: WebSocket, engine, settings) -> None:
     sample_rate, sample_format = parse_start(message)
     identifier = engine.default
     live = LiveSession(identifier, settings, sample_rate, sample_format)
-    card = identifier.model.card
+    card = identifier.card
     await _send(websocket, {"type": "ready", "sample_rate": identifier.sample_rate, "client_rate": live.client_rate,
                             "first_result_s": round(live.segment_s, 3), "classes": identifier.classes,
                             "model": {"name": card.name, "version": card.version},
