@@ -12,7 +12,7 @@ import torch
 from toy_audio import CLASSES, SR, toy_recording
 
 from dancekit.inference import Identifier
-from dancekit.inference.pipeline import changes_in_time
+from dancekit.inference.recording import changes_in_time
 
 
 @pytest.fixture(scope="module")

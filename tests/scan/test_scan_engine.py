@@ -39,7 +39,28 @@ def test_answers_equal_identify_on_each_file_and_batches_mix_files(toy_model, li
         assert row["dance"] == expected.label
         assert row["confidence"] == pytest.approx(expected.confidence, abs=1e-4)
         assert row["bpm"] == pytest.approx(expected.rhythm.tempo_bpm, abs=0.01)
+        assert [name for name, _ in row["top3"]] == [name for name, _ in expected.top(3)]
+        assert row["meter"] == expected.rhythm.beats_per_bar
         assert row["top3"][0][0] == expected.label and row["duration_s"] == pytest.approx(8.0, abs=0.01)
+
+
+@pytest.mark.parametrize("workers, in_workers", [(0, True), (1, True), (0, False)])
+def test_answers_are_those_of_identify_wherever_segments_and_tempo_are_computed(toy_model, library, workers,
+                                                                               in_workers, one_torch_thread):
+    files = [str(p) for p in discover([library]).files]
+    identifier = Identifier(toy_model, batch_size=8)
+    source = LocalWorkers(identifier, ScanOptions(workers=workers, analyse_in_workers=in_workers))
+    outcomes = list(source.outcomes(files, lambda decoded: False))
+    assert sorted(o.decoded.path for o in outcomes) == files
+    for outcome in outcomes:
+        got, expected = outcome.result, identifier.identify(outcome.decoded.path)
+        assert outcome.decoded.samples is None and outcome.decoded.prepared is None  # nothing kept per file
+        names = [[name for name, _ in r.top(3)] for r in (got, expected)]
+        assert (got.status, names[0], got.warnings) == (expected.status, names[1], expected.warnings)
+        np.testing.assert_allclose(got.probabilities, expected.probabilities, rtol=0, atol=1e-6)
+        np.testing.assert_allclose(got.segment_probabilities, expected.segment_probabilities, rtol=0, atol=1e-6)
+        assert got.rhythm.tempo_bpm == expected.rhythm.tempo_bpm
+        assert got.rhythm.beats_per_bar == expected.rhythm.beats_per_bar
 
 
 def test_a_second_scan_only_answers_new_files_and_copies_cost_nothing(toy_model, library, tmp_path):

@@ -16,6 +16,10 @@ Everything between the stages is a numpy array, and the network is a backend
 (:mod:`dancekit.inference.backends`): on a CPU the compiled ONNX graph and the numpy front end, so
 that identifying a song never imports torch; torch on GPUs. Both give the same answers.
 
+The stages up to the segments, tempo and meter need no network
+(:mod:`dancekit.inference.recording`): a scan computes them in its decode processes and hands the
+segments to a session made with ``prepared=``, which only classifies and answers.
+
 An :class:`Identifier` is a model and its front end, nothing else: the post-processing switches
 (stride, tempo, tempo prior) are options of each call, so one Identifier per model serves every
 caller (the command line, the web app, the benchmarks).
@@ -31,22 +35,18 @@ from typing import TYPE_CHECKING, BinaryIO, Union
 import numpy as np
 
 from dancekit import audio
-from dancekit.audio.loudness import MUSIC_LOW_HZ
-from dancekit.audio.samples import make_finite
-from dancekit.errors import EmptyAudioError
 from dancekit.features.config import FrontEndConfig
 from dancekit.features.numpy_frontend import NumpyFrontEnd
-from dancekit.features.stream import FrameStream
 from dancekit.inference.activity import ActivityMeter
 from dancekit.inference.aggregate import IncrementalMean
 from dancekit.inference.backends import TorchNetwork
 from dancekit.inference.calibration import Calibration
 from dancekit.inference.limits import MAX_DURATION_S
 from dancekit.inference.loading import is_loaded_model, open_model
-from dancekit.inference.result import NO_MUSIC, OK, SHORT, IdentifyResult
-from dancekit.inference.segments import SegmentCutter
+from dancekit.inference.recording import CHUNK_SECONDS, PreparedRecording, RecordingAudio, SegmentPlan
+from dancekit.inference.result import OK, IdentifyResult
 from dancekit.inference.tempo_prior import fuse
-from dancekit.rhythm import RhythmResult, analyze
+from dancekit.rhythm import RhythmResult
 
 if TYPE_CHECKING:  # torch is imported only where it runs something
     import torch
@@ -54,18 +54,6 @@ if TYPE_CHECKING:  # torch is imported only where it runs something
     from dancekit.models.files import LoadedModel
 
 Source = Union[str, os.PathLike, bytes, BinaryIO, np.ndarray]
-
-#: Shortest audio for which a tempo is reported (a few bars at slow tempi).
-MIN_RHYTHM_SECONDS = 6.0
-#: Tempo and meter come from the first five minutes: a whole song in nearly every case, while
-#: the tempogram of a 2-hour set would alone cost gigabytes.
-MAX_RHYTHM_SECONDS = 300.0
-#: Shorter recordings are not classified ("no music detected"): a few milliseconds looped into a
-#: 5.2 s segment is a buzz the network still gave a dance with 92 % confidence.
-MIN_MUSIC_SECONDS = 1.0
-#: Decoding chunk: long enough for efficient batches, short enough to keep memory flat.
-CHUNK_SECONDS = 30.0
-
 
 @dataclass(frozen=True)
 class IdentifyOptions:
@@ -182,6 +170,24 @@ class Identifier:
             raise ValueError("stride must be at least 1 frame")
         return frames
 
+    def segment_plan(self, stride: int | None = None, rhythm: bool = True) -> SegmentPlan:
+        """What computing this model's segments (and tempo) takes, without the model: for a worker process.
+
+        Parameters
+        ----------
+        stride : int or None
+            Frames between segment starts; None for the card's ``default_stride``.
+        rhythm : bool
+            Measure tempo, beats and meter.
+
+        Returns
+        -------
+        SegmentPlan
+            Give it to :func:`~dancekit.inference.recording.prepare_samples`; the prepared recording
+            goes back to :meth:`session` (``prepared=``) with the same stride and rhythm.
+        """
+        return SegmentPlan(self.frontend_config, self.segment_frames, self.stride_frames(stride), rhythm)
+
     def segments_to_probabilities(self, segments) -> np.ndarray:
         """Softmax probabilities of spectrogram segments, in batches.
 
@@ -198,7 +204,8 @@ class Identifier:
         return self.backend.probabilities(segments)
 
     def session(self, name: str = "<live>", live: bool = True, *, stride: int | None = None,
-                rhythm: bool = True, tempo_prior: bool = True, collect: bool = False) -> "Session":
+                rhythm: bool = True, tempo_prior: bool = True, collect: bool = False,
+                prepared: PreparedRecording | None = None) -> "Session":
         """An incremental session: push audio chunks, read the running result.
 
         Parameters
@@ -212,13 +219,17 @@ class Identifier:
             The :class:`IdentifyOptions` of this recording.
         collect : bool
             Leave the network to the caller (see :class:`Session`).
+        prepared : PreparedRecording, optional
+            The recording's segments, tempo and meter, computed elsewhere with
+            ``segment_plan(stride, rhythm)``: the session only classifies and answers.
 
         Returns
         -------
         Session
             A session of this identifier.
         """
-        return Session(self, name, live, IdentifyOptions(stride, rhythm, tempo_prior), collect=collect)
+        return Session(self, name, live, IdentifyOptions(stride, rhythm, tempo_prior), collect=collect,
+                       prepared=prepared)
 
     def identify(self, source: Source, sample_rate: int | None = None, name: str | None = None, *,
                  stride: int | None = None, rhythm: bool = True, tempo_prior: bool = True,
@@ -261,6 +272,11 @@ class Identifier:
 class Session:
     """Incremental identification of one recording (paper 1's real-time mode).
 
+    The audio side (front end, segments, activity, tempo and meter) is a
+    :class:`~dancekit.inference.recording.RecordingAudio`, or a
+    :class:`~dancekit.inference.recording.PreparedRecording` computed elsewhere (a scan's worker
+    process); the session classifies the segments and makes the answer.
+
     Parameters
     ----------
     identifier : Identifier
@@ -274,29 +290,43 @@ class Session:
     collect : bool
         Never classify: segments wait for :meth:`take_segments`, and their probabilities come back
         through :meth:`add_probabilities` (a caller that batches several recordings' segments).
+    prepared : PreparedRecording, optional
+        The recording's audio side, finished already: the session takes no audio, only classifies.
+        It must have been prepared with this identifier's ``segment_plan`` for ``options``.
     """
 
     def __init__(self, identifier: Identifier, name: str, live: bool = True,
-                 options: IdentifyOptions = IdentifyOptions(), *, collect: bool = False):
+                 options: IdentifyOptions = IdentifyOptions(), *, collect: bool = False,
+                 prepared: PreparedRecording | None = None):
         self.identifier = identifier
         self.name = name
         self.live = live
         self.collect = collect
         self.options = options
         self.stride = identifier.stride_frames(options.stride)
-        self._pending: list[tuple[np.ndarray, list[int]]] = []
-        self.frames = FrameStream(identifier.frontend, identifier.frontend_config)
-        self.cutter = SegmentCutter(identifier.segment_frames, self.stride)
+        plan = identifier.segment_plan(options.stride, options.rhythm)
+        if prepared is not None and prepared.plan != plan:
+            raise ValueError(f"{name} was prepared for another front end, stride or rhythm option "
+                             f"({prepared.plan} is not {plan})")
+        self.audio = prepared if prepared is not None else RecordingAudio(plan, identifier.frontend)
         self.mean = IncrementalMean(len(identifier.classes))
-        self.activity = ActivityMeter(sr=identifier.sample_rate)
-        self.samples_seen = 0
         self._starts: list[int] = []
         self._probs: list[np.ndarray] = []
-        self._rhythm_frames: list[np.ndarray] = []
-        self._rhythm_frames_kept = 0
-        self._finished = False
-        #: segments left out of the answer because nothing in them changes (see ``changes_in_time``)
-        self.still_segments = 0
+
+    @property
+    def samples_seen(self) -> int:
+        """Samples of audio pushed so far."""
+        return self.audio.samples_seen
+
+    @property
+    def activity(self) -> ActivityMeter:
+        """The level and activity of the audio pushed so far."""
+        return self.audio.activity
+
+    @property
+    def still_segments(self) -> int:
+        """Segments left out of the answer because nothing in them changes (see ``changes_in_time``)."""
+        return self.audio.still_segments
 
     def push(self, samples: np.ndarray) -> np.ndarray:
         """Audio -> spectrogram frames -> segments -> probabilities of the segments completed now.
@@ -311,12 +341,13 @@ class Session:
         np.ndarray
             ``[k, C]`` probabilities of the segments classified by this call (often none).
         """
-        if self._finished:
+        if self.audio.finished:
             raise RuntimeError("session already finished")
-        samples = make_finite(np.asarray(samples, dtype=np.float32).reshape(-1))
-        self.samples_seen += samples.size
-        self.activity.update(samples)
-        return self._take_frames(self.frames.push(samples))
+        self.audio.push(samples)
+        waiting = self.audio.waiting
+        if waiting and not self.collect and (self.live or waiting >= self.identifier.batch_size):
+            return self._classify_pending()
+        return np.zeros((0, len(self.identifier.classes)))
 
     @property
     def probabilities(self) -> np.ndarray:
@@ -338,7 +369,8 @@ class Session:
         """
         self.finish()
         self._classify_pending()
-        return self._final_answer()
+        verdict = self.audio.verdict(self.name)
+        return self.answer(verdict.status, verdict.rhythm, verdict.warnings)
 
     def finish(self) -> None:
         """No more audio: the front end's last frames and the tail segment join the waiting segments.
@@ -346,12 +378,7 @@ class Session:
         :meth:`result` calls it; a caller batching segments elsewhere calls it first, then
         :meth:`take_segments`. Calling it twice does nothing more.
         """
-        if not self._finished:
-            self._take_frames(self.frames.flush())
-            self._finished = True
-            short, starts = self.cutter.finish()
-            if short is not None:
-                self._pending.append((short, starts))
+        self.audio.finish()
 
     def take_segments(self) -> tuple[np.ndarray | None, list[int]]:
         """Hand over the segments waiting to be classified (still ones are left out, as always).
@@ -364,19 +391,7 @@ class Session:
             Each segment's first frame; give both back to :meth:`add_probabilities` with their
             probabilities.
         """
-        if not self._pending:
-            return None, []
-        segments = np.concatenate([s for s, _ in self._pending])
-        starts = [t for _, group in self._pending for t in group]
-        self._pending = []
-        moving = changes_in_time(segments)
-        if not bool(moving.all()):
-            self.still_segments += int((~moving).sum())
-            segments = segments[moving]
-            starts = [t for t, keep in zip(starts, moving.tolist()) if keep]
-            if not starts:
-                return None, []
-        return segments, starts
+        return self.audio.take_segments()
 
     def add_probabilities(self, probabilities: np.ndarray, starts: list[int]) -> None:
         """Count the probabilities of segments taken by :meth:`take_segments`, in the order taken.
@@ -433,21 +448,6 @@ class Session:
         )
 
     # -- internals ---------------------------------------------------------------------
-    def _take_frames(self, frames) -> np.ndarray:
-        if frames.shape[-1] == 0:
-            return np.zeros((0, len(self.identifier.classes)))
-        if not isinstance(frames, np.ndarray):  # a torch front end on a GPU
-            frames = frames.cpu().numpy()
-        if self.options.rhythm:
-            self._keep_for_rhythm(frames)
-        segments, starts = self.cutter.push(frames)
-        if segments is not None:
-            self._pending.append((segments, starts))
-        waiting = sum(len(s) for s, _ in self._pending)
-        if waiting and not self.collect and (self.live or waiting >= self.identifier.batch_size):
-            return self._classify_pending()
-        return np.zeros((0, len(self.identifier.classes)))
-
     def _classify_pending(self) -> np.ndarray:
         segments, starts = self.take_segments()
         if segments is None:
@@ -455,45 +455,6 @@ class Session:
         probs = self.identifier.segments_to_probabilities(segments)
         self.add_probabilities(probs, starts)
         return probs
-
-    def _keep_for_rhythm(self, frames: np.ndarray) -> None:
-        """Keep spectrogram frames (up to MAX_RHYTHM_SECONDS) so tempo needs no second transform."""
-        limit = int(MAX_RHYTHM_SECONDS * self.identifier.frontend_config.frame_rate)
-        room = limit - self._rhythm_frames_kept
-        if room > 0:
-            kept = frames[:, :room].copy()
-            self._rhythm_frames.append(kept)
-            self._rhythm_frames_kept += kept.shape[-1]
-
-    def _final_answer(self) -> IdentifyResult:
-        ident = self.identifier
-        duration = self.duration_s
-        warnings: list[str] = []
-        if self.samples_seen == 0:
-            raise EmptyAudioError(f"no audio samples in {self.name}")
-        status = OK
-        if self.cutter.frames_seen < ident.segment_frames:
-            status = SHORT
-            warnings.append(
-                f"recording is {duration:.1f} s, shorter than one {ident.segment_seconds:.1f} s segment: "
-                "classified from one looped segment, expect low accuracy"
-            )
-        if duration < MIN_MUSIC_SECONDS:
-            status = NO_MUSIC
-            warnings.append(f"no music detected: {duration * 1000:.0f} ms of audio is too short to tell "
-                            f"(at least {MIN_MUSIC_SECONDS:g} s needed)")
-        elif self.activity.is_silent():
-            status = NO_MUSIC
-            warnings.append(f"no music detected (level {self.activity.level_dbfs():.0f} dBFS above "
-                            f"{MUSIC_LOW_HZ:g} Hz)")
-        if self.still_segments and status != NO_MUSIC:
-            warnings.append(f"{self.still_segments} segment(s) without any change (silence) left out of the answer")
-        rhythm = None
-        if self.options.rhythm and status != NO_MUSIC and duration >= MIN_RHYTHM_SECONDS:
-            rhythm = spectrogram_to_rhythm(np.concatenate(self._rhythm_frames, axis=-1), ident.frontend_config)
-            if duration > MAX_RHYTHM_SECONDS:
-                warnings.append(f"tempo and meter measured on the first {MAX_RHYTHM_SECONDS / 60:.0f} minutes")
-        return self.answer(status, rhythm, warnings)
 
 
 def _frontend_for(config: FrontEndConfig, device: str):
@@ -503,50 +464,6 @@ def _frontend_for(config: FrontEndConfig, device: str):
     from dancekit.features.frontend import build_frontend  # torch, on the GPU that runs the network
 
     return build_frontend(config).to(device)
-
-
-def spectrogram_to_rhythm(mel_db: np.ndarray, config: FrontEndConfig) -> RhythmResult:
-    """Tempo, beats and meter from the dB mel frames the network read (no second transform).
-
-    Parameters
-    ----------
-    mel_db : np.ndarray
-        ``[n_mels, frames]`` front-end output.
-    config : FrontEndConfig
-        The front end that computed it (its rate and hop).
-
-    Returns
-    -------
-    RhythmResult
-        What :func:`dancekit.rhythm.analyze` finds in it.
-    """
-    return analyze(S=mel_db, sr=config.sr, hop_length=config.hop_length)
-
-
-#: A segment whose every spectrogram bin stays within this many dB over time is "still".
-STILL_RANGE_DB = 1e-3
-
-
-def changes_in_time(segments: np.ndarray) -> np.ndarray:
-    """For segments ``[n, bins, frames]``: True where some bin changes over time, as any music does.
-
-    A still segment (digital silence, a constant offset) holds no rhythm or timbre to recognise:
-    the network's answer on it is a guess that would dilute the mean, and an hour of silence cost
-    about 20 s of network time. Still segments are left out of the mean and the timeline.
-
-    Parameters
-    ----------
-    segments : array_like
-        ``[n, bins, frames]`` spectrogram segments (a CPU torch tensor is read as an array).
-
-    Returns
-    -------
-    np.ndarray
-        ``[n]`` booleans.
-    """
-    segments = np.asarray(segments)
-    spread = segments.max(axis=-1) - segments.min(axis=-1)
-    return spread.max(axis=-1) > STILL_RANGE_DB
 
 
 def _source_name(source: Source) -> str:

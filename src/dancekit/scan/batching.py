@@ -114,7 +114,7 @@ def identify_samples(identifier, samples: np.ndarray, name: str, *, stride: int 
     Session
         All audio pushed; nothing classified yet.
     """
-    from dancekit.inference.pipeline import CHUNK_SECONDS  # the same chunking as Identifier.identify
+    from dancekit.inference.recording import CHUNK_SECONDS  # the same chunking as Identifier.identify
 
     session = identifier.session(name, live=False, stride=stride, rhythm=rhythm, tempo_prior=tempo_prior,
                                  collect=True)

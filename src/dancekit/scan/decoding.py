@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -34,6 +35,9 @@ class Decoded:
         ``sha256`` of its bytes, hex; empty when the file could not be read.
     samples : np.ndarray or None
         Mono float32 at the requested rate; None when decoding failed or was not asked for.
+    prepared : PreparedRecording or None
+        Segments, tempo and meter computed from the samples in the worker (then ``samples`` is None;
+        see :mod:`dancekit.scan.preparing`).
     status : str or None
         None when decoded; ``"not_audio"`` (not a recording at all) or ``"error"`` otherwise.
     message : str
@@ -45,6 +49,7 @@ class Decoded:
     mtime_ns: int = 0
     file_hash: str = ""
     samples: np.ndarray | None = None
+    prepared: Any = None
     status: str | None = None
     message: str = ""
 

@@ -2,8 +2,12 @@
 classifying their segments in shared batches, and committing every answer as soon as it exists.
 
     paths --discover--> media files --stat/hash cache--> files without an answer for this model
-    files --decode workers (processes)--> samples --sessions--> segments of several files
-    segments --one forward pass--> probabilities --sessions--> answers --> SQLite (committed one by one)
+    files --decode workers (processes)--> segments, tempo, meter of each file
+    segments of several files --one forward pass--> probabilities --sessions--> answers
+    answers --> SQLite (committed one by one)
+
+The workers compute everything but the network (front end, segments, tempo and meter, in numpy:
+:mod:`dancekit.scan.preparing`), so the process holding the model does nothing else.
 
 A second scan of the same library finds every answer in the store and does nothing; a scan that was
 killed continues where it stopped. The source of answers is pluggable (:class:`LocalWorkers` here;
@@ -24,6 +28,7 @@ from typing import Any, Callable, Iterator
 from dancekit.inference.limits import MAX_DURATION_S
 from dancekit.scan.batching import CrossFileBatcher, identify_samples
 from dancekit.scan.decoding import ERROR, NOT_AUDIO, Decoded, decode_file, worker_init
+from dancekit.scan.preparing import prepare_file
 from dancekit.scan.rows import ModelKey, row_from_failure, row_from_result
 from dancekit.scan.store import ScanStore
 
@@ -46,6 +51,10 @@ class ScanOptions:
         Decode processes; 0 decodes in the calling process.
     retry_errors : bool
         Try again the files that failed to decode in an earlier scan.
+    analyse_in_workers : bool
+        The decode processes compute the front end (numpy, on their CPU), segments, tempo and meter;
+        False sends the samples to the model's process, which computes them itself (its front end on
+        its device: torch on a GPU), one file after another. The answers are the same either way.
     """
 
     stride: int | None = None
@@ -54,6 +63,7 @@ class ScanOptions:
     max_duration: float | None = MAX_DURATION_S
     workers: int = 1
     retry_errors: bool = False
+    analyse_in_workers: bool = True
 
 
 @dataclass
@@ -175,12 +185,13 @@ class LocalWorkers:
         ahead = 2 * max(1, opts.workers)  # decoded files waiting for the model, at most
         in_flight: dict[Future, str] = {}
         batcher = CrossFileBatcher(self.identifier)
+        job, *job_args = self._job()
         executor = self._executor()
         try:
             while todo or in_flight or len(batcher):
                 while todo and len(in_flight) < ahead:
                     path = todo.popleft()
-                    in_flight[executor.submit(decode_file, path, self.identifier.sample_rate, opts.max_duration)] = path
+                    in_flight[executor.submit(job, path, *job_args)] = path
                 done = set()
                 if in_flight:  # with answers to compute, only take what is decoded already
                     done, _ = wait(in_flight, timeout=0 if len(batcher) else None, return_when=FIRST_COMPLETED)
@@ -201,14 +212,25 @@ class LocalWorkers:
         finally:
             executor.shutdown(wait=False, cancel_futures=True)
 
+    def _job(self) -> tuple:
+        """What a worker runs on each path, and its arguments after the path."""
+        opts = self.options
+        if opts.analyse_in_workers:
+            return prepare_file, self.identifier.segment_plan(opts.stride, opts.rhythm), opts.max_duration
+        return decode_file, self.identifier.sample_rate, opts.max_duration
+
     def _take(self, decoded: Decoded, batcher: CrossFileBatcher, known) -> Outcome | None:
         if decoded.status is not None:
             return Outcome(decoded)
         if known(decoded):
             return Outcome(_without_samples(decoded), reused=True)
         opts = self.options
-        session = identify_samples(self.identifier, decoded.samples, decoded.path, stride=opts.stride,
-                                   rhythm=opts.rhythm, tempo_prior=opts.tempo_prior)
+        if decoded.prepared is not None:
+            session = self.identifier.session(decoded.path, live=False, stride=opts.stride, rhythm=opts.rhythm,
+                                              tempo_prior=opts.tempo_prior, collect=True, prepared=decoded.prepared)
+        else:
+            session = identify_samples(self.identifier, decoded.samples, decoded.path, stride=opts.stride,
+                                       rhythm=opts.rhythm, tempo_prior=opts.tempo_prior)
         batcher.add(session, _without_samples(decoded))
         return None
 
@@ -220,7 +242,7 @@ class LocalWorkers:
 
 
 def _without_samples(decoded: Decoded) -> Decoded:
-    decoded.samples = None  # the model has them now: do not keep a second copy per waiting file
+    decoded.samples = decoded.prepared = None  # the session has them now: no second copy per waiting file
     return decoded
 
 

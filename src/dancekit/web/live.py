@@ -21,7 +21,8 @@ import numpy as np
 
 from dancekit.audio import PCM_FORMATS, StreamResampler, decode_pcm, rms_dbfs
 from dancekit.audio.loudness import SILENCE_FLOOR_DBFS
-from dancekit.inference.pipeline import MIN_RHYTHM_SECONDS, Identifier
+from dancekit.inference.pipeline import Identifier
+from dancekit.inference.recording import MIN_RHYTHM_SECONDS
 from dancekit.inference.result import NO_MUSIC, OK, IdentifyResult
 from dancekit.rhythm import RhythmResult, analyze
 from dancekit.web.errors import LiveLimitError, LiveMessageTooBig, LiveProtocolError
