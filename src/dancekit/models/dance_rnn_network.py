@@ -340,12 +340,60 @@ class DanceRNN(nn.Module):
         ValueError
             An unknown precision, or fp16 / int8 on a device other than the CPU.
         """
+        codes, enc_state = self.encode(audio, state)
+        motion, state = self.decode(codes, state, dance, precision)
+        return motion, {**state, "encoder": enc_state}
+
+    @torch.no_grad()
+    def encode(self, audio: torch.Tensor, state: dict[str, Any]) -> tuple[torch.Tensor, Any]:
+        """The first half of :meth:`step`: music codes of the next patches and the encoder's new state.
+
+        The encoder does not depend on the motion, so a caller may encode the next chunk while
+        the previous one is decoded (:func:`dancekit.motion.generate.generate_features` does).
+
+        Parameters
+        ----------
+        audio : torch.Tensor
+            ``[B, T, bins, stft]``: the next power patches.
+        state : dict of str to Any
+            The generation state; only ``state["encoder"]`` is read.
+
+        Returns
+        -------
+        tuple
+            Codes ``[B, T, code_dim]`` and the encoder's state after them (for ``state["encoder"]``).
+        """
+        return self.encoder(audio, state["encoder"])
+
+    @torch.no_grad()
+    def decode(self, codes: torch.Tensor, state: dict[str, Any], dance=None,
+               precision: str = "fp32") -> tuple[torch.Tensor, dict[str, Any]]:
+        """The second half of :meth:`step`: motion for codes from :meth:`encode`.
+
+        Parameters
+        ----------
+        codes : torch.Tensor
+            ``[B, T, code_dim]``.
+        state : dict of str to Any
+            The generation state; ``state["encoder"]`` is passed through untouched.
+        dance, precision
+            As in :meth:`step`.
+
+        Returns
+        -------
+        tuple
+            Motion ``[B, T, D]`` and the state with the decoder's part updated.
+
+        Raises
+        ------
+        ValueError
+            As :meth:`step`.
+        """
         if precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
-        codes, enc_state = self.encoder(audio, state["encoder"])
-        dance_vec = self._dance_vector(dance, audio.shape[0], audio.device)
+        dance_vec = self._dance_vector(dance, codes.shape[0], codes.device)
         motion, dec_state = self._decode(codes, state["prev"], dance_vec, state["decoder"], precision=precision)
-        return motion, {"encoder": enc_state, "decoder": dec_state, "prev": motion[:, -1]}
+        return motion, {**state, "decoder": dec_state, "prev": motion[:, -1]}
 
 
 class _CellLayers:
