@@ -77,27 +77,28 @@ def test_chunked_generation_equals_one_pass_from_the_mean_pose(model_dir):
     assert gen.dance == "Slow Waltz"
 
 
-def test_with_two_threads_the_encoder_runs_a_chunk_ahead_in_its_own_thread_same_steps(model_dir, monkeypatch):
+def test_with_two_threads_the_encoder_halves_run_ahead_in_their_own_threads_same_steps(model_dir, monkeypatch):
     import threading
 
     y = song(seconds=2.0, seed=4)
     one, _ = generate_features(y, model_dir, "rumba", chunk_seconds=0.3, precision="fp32")
     where = []
-    encode = StepGenerator._encode
+    for name in ("_patches", "_sequence"):
+        method = getattr(StepGenerator, name)
 
-    def recording(self, features):
-        where.append((threading.current_thread().name, torch.get_num_threads()))
-        return encode(self, features)
+        def recording(self, x, method=method, name=name):
+            where.append((name, threading.current_thread().name.rsplit("_", 1)[0], torch.get_num_threads()))
+            return method(self, x)
 
-    monkeypatch.setattr(StepGenerator, "_encode", recording)
+        monkeypatch.setattr(StepGenerator, name, recording)
     torch.set_num_threads(2)  # the fixture puts 1 back afterwards
     calls = []
     two, _ = generate_features(y, model_dir, "rumba", chunk_seconds=0.3, precision="fp32",
                                progress=lambda done, total: calls.append((done, total)))
     assert np.allclose(two, one, atol=1e-6)
-    assert {name.split("_")[0] for name, _ in where} == {"step-encoder"} and len(where) == 8  # 7 chunks + the end
-    assert {threads for _, threads in where} == {1}  # half of the two each side
-    assert torch.get_num_threads() == 2  # and back afterwards
+    assert sorted(set(where)) == [("_patches", "step-encoder-conv", 1), ("_sequence", "step-encoder-lstm", 1)]
+    assert len(where) == 2 * 8  # 7 chunks and the end, each through both halves
+    assert torch.get_num_threads() == 2  # put back afterwards
     assert calls[-1] == (len(one), len(one)) and all(a[0] <= b[0] for a, b in zip(calls, calls[1:]))
 
 

@@ -185,10 +185,45 @@ class AudioEncoder(nn.Module):
     def forward(self, audio: torch.Tensor, state=None):
         """Music codes of a run of patches, carrying the LSTM state so chunks continue one another.
 
+        :meth:`patches` then :meth:`sequence`, which a caller may also run apart (in two threads).
+
         Parameters
         ----------
         audio : torch.Tensor
             ``[B, T, bins, stft]`` power patches.
+        state : tuple of torch.Tensor, optional
+            As in :meth:`sequence`.
+
+        Returns
+        -------
+        tuple
+            As :meth:`sequence` returns.
+        """
+        return self.sequence(self.patches(audio), state)
+
+    def patches(self, audio: torch.Tensor) -> torch.Tensor:
+        """The convolutions' output of each patch ``[B, T, features]``: no state, so any chunk in any thread.
+
+        Parameters
+        ----------
+        audio : torch.Tensor
+            ``[B, T, bins, stft]`` power patches.
+
+        Returns
+        -------
+        torch.Tensor
+            ``[B, T, features]``, the LSTM's input.
+        """
+        b, t = audio.shape[:2]
+        return self.conv(audio.reshape(b * t, 1, *audio.shape[2:])).reshape(b, t, -1)
+
+    def sequence(self, x: torch.Tensor, state=None):
+        """Codes of :meth:`patches`' output, carrying the LSTM state (chunks in order).
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            ``[B, T, features]``.
         state : tuple of torch.Tensor, optional
             The LSTM's ``(h, c)`` after the previous chunk.
 
@@ -197,8 +232,6 @@ class AudioEncoder(nn.Module):
         tuple
             Codes ``[B, T, code_dim]`` and the LSTM state after the last patch.
         """
-        b, t = audio.shape[:2]
-        x = self.conv(audio.reshape(b * t, 1, *audio.shape[2:])).reshape(b, t, -1)
         x, state = run_lstm(self.lstm, x, state)
         return F.elu(self.fc(x)), state
 

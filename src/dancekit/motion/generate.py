@@ -224,9 +224,17 @@ class StepGenerator:
 
     def _encode(self, features: torch.Tensor) -> torch.Tensor | None:
         """Music codes of new power patches (None for none); only the encoder's state moves on."""
-        if len(features) == 0:
+        return self._sequence(self._patches(features))
+
+    def _patches(self, features: torch.Tensor) -> torch.Tensor | None:
+        """The encoder's convolutions of new power patches (None for none): no state."""
+        return None if len(features) == 0 else self.network.encoder.patches(features[None].to(self.device))
+
+    def _sequence(self, patches: torch.Tensor | None) -> torch.Tensor | None:
+        """Music codes of :meth:`_patches`' output, in order: the encoder's LSTM state moves on."""
+        if patches is None:
             return None
-        codes, self.state["encoder"] = self.network.encode(features[None].to(self.device), self.state)
+        codes, self.state["encoder"] = self.network.encoder.sequence(patches, self.state["encoder"])
         return codes
 
     def _decode(self, codes: torch.Tensor | None) -> np.ndarray:
@@ -355,16 +363,19 @@ def generate_features(source, model=None, dance: str | None = None, seconds: flo
 
 
 def _decoded(generator: StepGenerator, chunks: list):
-    """The motion of each chunk of samples (None: flush the end) in order, the next chunk encoded
+    """The motion of each chunk of samples (None: flush the end) in order, the next chunks encoded
     while this one is decoded where two or more CPU threads can be had.
 
-    The encoder (audio patches, convolutions, LSTM) does not depend on the motion, so on a CPU
-    it runs in a second thread, ahead of the decoder, each with half of torch's threads: on one
-    core of a 2-core AMD EPYC a 3-minute song takes the encoder 3.2 s and the fp16 decoder 2.5 s,
-    which now overlap. The numbers are those of one thread doing both, to float rounding.
+    The encoder does not depend on the motion, so on a CPU its two halves run in two more threads,
+    ahead of the decoder: power patches and convolutions (2.2 s of one core of a 2-core AMD EPYC
+    for a 3-minute song), then its LSTM (1.3 s), beside the fp16 decoder (2.4 s); torch's threads
+    are shared out. The numbers are those of one thread doing all, to float rounding.
     """
+    def patches(samples):
+        return generator._patches(generator.audio.flush() if samples is None else generator.audio.push(samples))
+
     def encode(samples):
-        return generator._encode(generator.audio.flush() if samples is None else generator.audio.push(samples))
+        return generator._sequence(patches(samples))
 
     threads = torch.get_num_threads()
     if generator.device.type != "cpu" or threads < 2 or len(chunks) < 3:
@@ -373,14 +384,17 @@ def _decoded(generator: StepGenerator, chunks: list):
         return
     from concurrent.futures import ThreadPoolExecutor
 
-    torch.set_num_threads(threads // 2)  # torch's thread count is process-wide: half for each side
-    pool = ThreadPoolExecutor(1, thread_name_prefix="step-encoder")
-    try:
-        codes = [pool.submit(encode, samples) for samples in chunks]  # one worker: encoded in order
+    torch.set_num_threads(threads // 2)  # torch's thread count is process-wide: shared out
+    convolve = ThreadPoolExecutor(1, thread_name_prefix="step-encoder-conv")
+    follow = ThreadPoolExecutor(1, thread_name_prefix="step-encoder-lstm")
+    try:  # one worker each: chunks stay in order
+        convolved = [convolve.submit(patches, samples) for samples in chunks]
+        codes = [follow.submit(lambda done: generator._sequence(done.result()), f) for f in convolved]
         for future in codes:
             yield generator._decode(future.result())
     finally:
-        pool.shutdown(cancel_futures=True)
+        for pool in (convolve, follow):
+            pool.shutdown(cancel_futures=True)
         torch.set_num_threads(threads)
 
 
