@@ -151,6 +151,18 @@ class FastELU(nn.ELU):
     """
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``elu(x)``, through ``exp`` when no gradient is wanted.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            Any shape.
+
+        Returns
+        -------
+        torch.Tensor
+            A new tensor of ``x``'s shape and dtype.
+        """
         if (x.requires_grad and torch.is_grad_enabled()) or self.alpha != 1.0 or self.inplace:
             return super().forward(x)
         y = x.clamp(max=0)
