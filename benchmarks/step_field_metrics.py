@@ -10,7 +10,12 @@ on each set's own windows (both normalised by the held-out dancers' statistics, 
 dancers of the other songs (train and val sides) are scored the same way, as the real-motion floor of
 FID. Prints the table; writes JSON (atomically).
 
+``--precision fp32 --precision int8`` scores each model once per precision of its decoder, and
+``--seed 1 --seed 2`` once more per starting-pose seed (one column each): how far the figures move
+between two equally valid dances of one model is the noise a faster precision is judged against.
+
     PYTHONPATH=src python benchmarks/step_field_metrics.py [--model dance_steps] [--model DIR ...]
+                                                         [--precision fp32 --precision int8] [--seed 1 ...]
 """
 
 from __future__ import annotations
@@ -68,12 +73,19 @@ def summary_of(rows: list[dict], ref_k: np.ndarray, ref_g: np.ndarray) -> dict:
     return out
 
 
+def _label(model: str, precision: str | None, seed: int | None) -> str:
+    """A column's name: the model, and its precision and starting-pose seed where they were chosen."""
+    extra = [x for x in (precision, None if seed is None else f"seed {seed}") if x]
+    return f"{model} ({', '.join(extra)})" if extra else str(model)
+
+
 def run(args) -> dict:
     root = tang_root(args.tang)
     folders, split = tang_motion_songs(root)
     held_out = [f for f in folders if split[f.name] == "test"][: args.limit]
     others = [f for f in folders if split[f.name] != "test"][: args.limit]
-    models = [(str(m), load_dance_rnn(m)) for m in args.model]
+    precisions, seeds = args.precision or [None], [None, *(args.seed or [])]
+    models = [(_label(m, p, s), load_dance_rnn(m), p, s) for m in args.model for p in precisions for s in seeds]
     n_frames = int(args.seconds * FPS)
     rows = []
     for folder in held_out:
@@ -88,9 +100,9 @@ def run(args) -> dict:
         test = (music, span, seed, args.null, int(rhythm.beats_per_bar), rhythm, args.window)
         rows.append({**base, "method": "Dancer", **song_scores(clip, *test)})
         danced, _ = _played_audio(clip, rhythm, 1.0)
-        for label, model in models:
+        for label, model, precision, pose_seed in models:
             known = model.card.classes if model.network.conditioned else []
-            gen = generate_steps(danced, model=model, sample_rate=SAMPLE_RATE,
+            gen = generate_steps(danced, model=model, sample_rate=SAMPLE_RATE, precision=precision, seed=pose_seed,
                                  dance=clip.meta["dance"] if clip.meta["dance"] in known else None)
             gen.start_s = clip.start_s
             rows.append({**base, "method": label, **song_scores(gen.cropped(0, len(clip)), *test)})
@@ -110,11 +122,12 @@ def run(args) -> dict:
                f"Dancers, other songs ({len(others)}, train and val sides)":
                    {"songs": len(others), **feature_set_scores(ref_k, ref_g, np.concatenate(other_k),
                                                                np.concatenate(other_g))}}
-    for label, _ in models:
+    for label, *_ in models:
         summary[label] = summary_of([r for r in rows if r["method"] == label], ref_k, ref_g)
     settings = {"data": "Tang et al. 2018 'Dance with Melody' motion capture with its music",
                 "held_out": "test side of dancekit.data.tang.tang_split", "seconds": args.seconds, "fps": FPS,
                 "window_s": args.window, "bar_depth_null_grids": args.null, "models": args.model,
+                "precisions": precisions, "pose_seeds": seeds,
                 "units": "metres (Tang cm / 100), y up",
                 "music_beats": "dancekit.rhythm.analyze of the whole song, inside the span",
                 "generation": "the song's danced span fed to dancekit.motion.generate (as the beatphase command)"}
@@ -155,6 +168,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", action="append", default=None, help="step model name or folder (repeatable; "
                         "default: the shipped dance_steps)")
+    parser.add_argument("--precision", action="append", default=None, choices=["fp32", "fp16", "int8"],
+                        help="decoder precision (repeatable: one column per model and precision; "
+                             "default: generation's own default)")
+    parser.add_argument("--seed", action="append", type=int, default=None,
+                        help="also generate with this starting-pose seed (repeatable: one more column each)")
     parser.add_argument("--tang", type=Path, default=None, help="Tang folder (default: the shared data's tang_dance)")
     parser.add_argument("--seconds", type=float, default=60.0, help="first seconds of each danced span")
     parser.add_argument("--window", type=float, default=5.0, help="feature window (s)")

@@ -171,3 +171,16 @@ def test_step_field_metrics_are_the_benchmarks(readme):
     assert stated == (f"{dancers['bas']:.3f}", f"{model['bas']:.3f}", f"{dancers['bas_chance']:.3f}",
                       f"{model['bas_chance']:.3f}", f"{model['fid_k']:.0f}", f"{model['fid_g']:.0f}",
                       f"{others['fid_k']:.0f}", f"{others['fid_g']:.1f}", f"{dancers['pfc']:.2f}", f"{model['pfc']:.1f}")
+
+
+def test_generate_speed_figures_are_the_benchmarks(readme):
+    data = results("generate_speed")
+    median = {row["command"]: f"{row['median_s']:.2f}" for row in data["commands"]}
+    stated = figures(readme, r"took ([\d.]+) s \(median of 5\) with the decoder on float16 weights, the default on a "
+                             r"CPU, against ([\d.]+) s for the command before this change; `--precision int8` ([\d.]+) s, "
+                             r"`--precision fp32` ([\d.]+) s")
+    base = "dancekit generate SONG --dance waltz"
+    reference = next(v for k, v in median.items() if k.startswith("reference"))
+    assert stated == (median[base], reference, median[f"{base} --precision int8"], median[f"{base} --precision fp32"])
+    fp16 = data["streaming"]["rows"][0]
+    assert figures(readme, r"takes ([\d.]+) ms a frame \(p95 ([\d.]+)\)") == (f"{fp16['mean_ms']:.1f}", f"{fp16['p95_ms']:.1f}")

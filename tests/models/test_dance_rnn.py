@@ -16,6 +16,8 @@ from dancekit.models.dance_rnn import (
     parameter_count,
 )
 from dancekit.models.files import save_model
+from dancekit.models.dance_rnn_network import FastELU
+from dancekit.models.lstm_precision import packed_supported
 
 TINY = dict(conv_channels=(4, 4, 4, 6), hidden=10, encoder_layers=2, decoder_layers=2, code_dim=6)
 DANCES = ["Cha Cha Cha", "Rumba", "Slow Waltz", "Tango"]
@@ -102,6 +104,72 @@ def test_chunked_streaming_equals_one_pass():
         out, state = net.step(x[:, a:b], state)
         parts.append(out)
     assert torch.allclose(torch.cat(parts, dim=1), whole, atol=1e-6)
+
+
+def test_fast_elu_is_elu_to_float_rounding_and_trains_as_elu():
+    x = torch.cat([torch.randn(10_000) * 5, torch.tensor([-1e30, -88.0, -1e-8, 0.0, 1e-8, 1e30, float("inf"),
+                                                          -float("inf")])])
+    want = torch.nn.functional.elu(x)
+    got = FastELU()(x)
+    assert torch.allclose(got, want, rtol=0, atol=6e-8) and got.dtype == x.dtype
+    assert torch.isnan(FastELU()(torch.tensor([float("nan")]))).all()
+    leaf, plain = x[:100].clone().requires_grad_(), x[:100].clone().requires_grad_()
+    FastELU()(leaf).sum().backward()  # with gradients: nn.ELU's own function and derivative
+    torch.nn.functional.elu(plain).sum().backward()
+    assert torch.equal(leaf.grad, plain.grad)
+    assert all(isinstance(m, FastELU) for m in build_dance_rnn(5, **TINY).encoder.conv if isinstance(m, torch.nn.ELU))
+
+
+def half_exact(net):
+    """Weights a float16 file holds exactly, as the shipped step model's."""
+    with torch.no_grad():
+        for p in net.parameters():
+            p.copy_(p.half().float())
+    return net
+
+
+def stream(net, x, start, cuts, precisions):
+    state, parts = net.init_state(start), []
+    for (a, b), precision in zip(cuts, precisions):
+        out, state = net.step(x[:, a:b], state, precision=precision)
+        parts.append(out)
+    return torch.cat(parts, dim=1), state["decoder"]
+
+
+@pytest.mark.skipif(not packed_supported(), reason="no fbgemm (not an x86 build of torch)")
+def test_packed_decoders_stream_in_chunks_and_keep_the_state_layout():
+    torch.manual_seed(2)
+    net = half_exact(build_dance_rnn(5, **TINY).eval())
+    x, start = audio(2, 11, seed=4), torch.rand(2, 5) - 0.5
+    cuts = ((0, 4), (4, 5), (5, 11))
+    fp32, (h, c) = stream(net, x, start, [(0, 11)], ["fp32"])
+    for precision in ("fp16", "int8"):
+        whole, _ = stream(net, x, start, [(0, 11)], [precision])
+        chunked, (hp, cp) = stream(net, x, start, cuts, [precision] * 3)
+        assert torch.allclose(chunked, whole, atol=1e-6)  # one decoder call per frame: chunks do not matter
+        assert hp.shape == h.shape and cp.shape == c.shape
+    fp16, _ = stream(net, x, start, [(0, 11)], ["fp16"])
+    int8, _ = stream(net, x, start, [(0, 11)], ["int8"])
+    assert torch.allclose(fp16, fp32, atol=1e-6)  # float16 weights, float32 arithmetic: the same numbers
+    assert 0 < (int8 - fp32).abs().max() < 0.1
+    mixed, _ = stream(net, x, start, cuts, ["fp32", "int8", "fp16"])  # precisions continue one another
+    assert torch.allclose(mixed[:, :4], fp32[:, :4], atol=1e-6) and torch.allclose(mixed, fp32, atol=0.1)
+    assert set(net.state_dict()) == set(build_dance_rnn(5, **TINY).state_dict())  # nothing packed is saved
+
+
+@pytest.mark.skipif(not packed_supported(), reason="no fbgemm (not an x86 build of torch)")
+def test_packed_decoder_follows_weight_changes_and_unknown_precisions_are_refused():
+    torch.manual_seed(3)
+    net = half_exact(build_dance_rnn(5, **TINY).eval())
+    x, start = audio(1, 6, seed=5), torch.zeros(1, 5)
+    before, _ = stream(net, x, start, [(0, 6)], ["fp16"])
+    with torch.no_grad():
+        net.decoder.weight_hh_l0.mul_(0.5)  # as an optimiser step changes it in place
+    after, _ = stream(net, x, start, [(0, 6)], ["fp16"])
+    fp32, _ = stream(net, x, start, [(0, 6)], ["fp32"])
+    assert not torch.allclose(after, before) and torch.allclose(after, fp32, atol=1e-6)
+    with pytest.raises(ValueError, match="precision must be one of fp32, fp16, int8, not 'int4'"):
+        net.step(x, net.init_state(start), precision="int4")
 
 
 def test_dance_conditioning_changes_the_steps_and_is_required():

@@ -9,7 +9,15 @@ from dancekit.features import step_audio
 from dancekit.models.dance_rnn import build_dance_rnn, load_dance_rnn, make_card
 from dancekit.models.files import save_model
 from dancekit.cli import main as cli_main
-from dancekit.motion.generate import StepGenerationError, StepGenerator, generate_features, resolve_dance
+from dancekit.models.lstm_precision import packed_supported
+from dancekit.motion.generate import (
+    StepGenerationError,
+    StepGenerator,
+    check_precision,
+    default_precision,
+    generate_features,
+    resolve_dance,
+)
 
 D = 5
 DANCES = ["Cha Cha Cha", "Rumba", "Slow Waltz", "Tango"]
@@ -56,7 +64,7 @@ def test_dance_names_are_forgiving_and_unknown_ones_are_clear():
 def test_chunked_generation_equals_one_pass_from_the_mean_pose(model_dir):
     y = song()
     calls = []
-    features, gen = generate_features(y, model_dir, "waltz", chunk_seconds=0.37,
+    features, gen = generate_features(y, model_dir, "waltz", chunk_seconds=0.37, precision="fp32",
                                       progress=lambda done, total: calls.append((done, total)))
     n = step_audio.frames_for_samples(len(y))
     assert features.shape == (n, D)
@@ -69,6 +77,31 @@ def test_chunked_generation_equals_one_pass_from_the_mean_pose(model_dir):
     assert gen.dance == "Slow Waltz"
 
 
+def test_with_two_threads_the_encoder_halves_run_ahead_in_their_own_threads_same_steps(model_dir, monkeypatch):
+    import threading
+
+    y = song(seconds=2.0, seed=4)
+    one, _ = generate_features(y, model_dir, "rumba", chunk_seconds=0.3, precision="fp32")
+    where = []
+    for name in ("_patches", "_sequence"):
+        method = getattr(StepGenerator, name)
+
+        def recording(self, x, method=method, name=name):
+            where.append((name, threading.current_thread().name.rsplit("_", 1)[0], torch.get_num_threads()))
+            return method(self, x)
+
+        monkeypatch.setattr(StepGenerator, name, recording)
+    torch.set_num_threads(2)  # the fixture puts 1 back afterwards
+    calls = []
+    two, _ = generate_features(y, model_dir, "rumba", chunk_seconds=0.3, precision="fp32",
+                               progress=lambda done, total: calls.append((done, total)))
+    assert np.allclose(two, one, atol=1e-6)
+    assert sorted(set(where)) == [("_patches", "step-encoder-conv", 1), ("_sequence", "step-encoder-lstm", 1)]
+    assert len(where) == 2 * 8  # 7 chunks and the end, each through both halves
+    assert torch.get_num_threads() == 2  # put back afterwards
+    assert calls[-1] == (len(one), len(one)) and all(a[0] <= b[0] for a, b in zip(calls, calls[1:]))
+
+
 def test_live_pushes_give_the_same_steps(model_dir):
     y = song(seed=1)
     y = y / np.abs(y).max()
@@ -76,6 +109,30 @@ def test_live_pushes_give_the_same_steps(model_dir):
     live = StepGenerator(model_dir, "rumba")
     parts = [live.push(y[i:i + 534]) for i in range(0, len(y), 534)] + [live.finish()]
     assert np.allclose(np.concatenate(parts), offline, atol=1e-5)
+
+
+@pytest.mark.skipif(not packed_supported(), reason="no fbgemm (not an x86 build of torch)")
+@pytest.mark.parametrize("precision", ["fp16", "int8"])
+def test_live_pushes_give_the_same_steps_at_each_cpu_precision(model_dir, precision):
+    y = song(seed=2)
+    y = y / np.abs(y).max()
+    offline, gen = generate_features(y, model_dir, "tango", chunk_seconds=0.41, precision=precision)
+    live = StepGenerator(model_dir, "tango", precision=precision)
+    parts = [live.push(y[i:i + 534]) for i in range(0, len(y), 534)] + [live.finish()]
+    fp32, _ = generate_features(y, model_dir, "tango", precision="fp32")
+    assert gen.precision == live.precision == precision
+    assert np.allclose(np.concatenate(parts), offline, atol=1e-5)
+    assert np.allclose(offline, fp32, atol=0.1)  # float32 weights rounded: close, not equal
+
+
+def test_cpu_default_precision_and_refused_ones():
+    assert default_precision("cuda") == "fp32"
+    assert default_precision("cpu") == ("fp16" if packed_supported() else "fp32")
+    assert check_precision(None, "cpu") == default_precision("cpu") and check_precision("fp32", "cuda:1") == "fp32"
+    with pytest.raises(StepGenerationError, match="int8 runs on the CPU only, not on cuda; use fp32 there"):
+        check_precision("int8", "cuda")
+    with pytest.raises(StepGenerationError, match="precision must be one of fp32, fp16, int8, not 'bf16'"):
+        check_precision("bf16", "cpu")
 
 
 def test_dance_and_seed_change_the_steps_reproducibly(model_dir):
@@ -121,6 +178,9 @@ def test_cli_errors_are_one_line_with_exit_codes(model_dir, tmp_path, capsys):
     assert "not found" in capsys.readouterr().err
     assert cli_main(["generate", str(wav), "--model", str(tmp_path / "no_model")]) == 4
     assert capsys.readouterr().err.count("\n") == 1
+    with pytest.raises(SystemExit) as bad:
+        cli_main(["generate", str(wav), "--precision", "half"])
+    assert bad.value.code == 2 and "invalid choice: 'half'" in capsys.readouterr().err
     assert not (tmp_path / "x.bvh").exists()
 
 
