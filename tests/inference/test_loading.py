@@ -100,3 +100,13 @@ def test_weights_against_their_card_are_refused_before_any_graph(toy_model, tmp_
     weights.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
     with pytest.raises(ModelError):
         Identifier(folder)
+
+
+def test_an_unwritable_cache_leaves_the_network_to_torch(toy_model, tmp_path, monkeypatch):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("DANCEKIT_CACHE", str(blocked))
+    with pytest.raises(ModelError, match="cannot write its compiled graph"):
+        Identifier(toy_model.path, backend="onnx")
+    assert isinstance(Identifier(toy_model.path).backend, TorchNetwork)  # answers without a graph
+    assert blocked.read_text() == "a file where the cache folder should be"

@@ -98,8 +98,8 @@ def compile_model(model, force: bool = False) -> Path:
     Raises
     ------
     ModelError
-        The model cannot be exported, the exporter is missing, or the graph's answers differ from
-        torch's.
+        The model cannot be exported, the exporter is missing, the graph's answers differ from
+        torch's, or the cache folder cannot be written.
     """
     import torch  # the one place that needs it: the graph is traced from the torch network
 
@@ -113,7 +113,6 @@ def compile_model(model, force: bool = False) -> Path:
     bins, frames = segment_shape(loaded.card)
     network = fold_batch_norms(loaded.network).eval().cpu()
     example = torch.zeros(2, 1, bins, frames)
-    make_folder(target.parent)
 
     def export(tmp: str) -> None:
         try:
@@ -132,8 +131,13 @@ def compile_model(model, force: bool = False) -> Path:
         except ModelError as err:
             raise _failed(loaded.card, str(err).split(": ", 1)[1]) from None
 
-    graph = atomic_write(target, export)
-    failure_path(loaded.card.sha256).unlink(missing_ok=True)
+    try:  # an unwritable cache is no fault of the network: no failure note, and torch can still run it
+        make_folder(target.parent)
+        graph = atomic_write(target, export)
+        failure_path(loaded.card.sha256).unlink(missing_ok=True)
+    except OSError as err:
+        raise ModelError(f"model {loaded.card.name}: cannot write its compiled graph in {target.parent} "
+                         f"({err.strerror or err})") from None
     return graph
 
 
