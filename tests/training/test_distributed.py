@@ -57,6 +57,7 @@ def _worker(rank: int, world: int, port: int, out: str) -> None:
         trained = _train()
         if rank == 0:
             torch.save({"weights": trained["weights"], "sizes": trained["sizes"]}, out)
+        torch.distributed.barrier()  # rank 0 is still saving: leaving first can abort gloo's peer
     finally:
         torch.distributed.destroy_process_group()
 
