@@ -209,8 +209,12 @@ class LocalWorkers:
                 if len(batcher) and (batcher.full or not done or not (todo or in_flight)):
                     for result, decoded in batcher.run():
                         yield _answered(decoded, result)
-        finally:
+        except BaseException:  # Ctrl-C, an error, or the caller stopped early: do not wait for workers
             executor.shutdown(wait=False, cancel_futures=True)
+            raise
+        # Done: the workers are idle, so waiting costs nothing, and a pool left to the interpreter's exit
+        # makes Python 3.11 print "Exception ignored ... Bad file descriptor" (its wake-up pipe is closed).
+        executor.shutdown(wait=True)
 
     def _job(self) -> tuple:
         """What a worker runs on each path, and its arguments after the path."""
