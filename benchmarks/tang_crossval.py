@@ -1,9 +1,11 @@
 """Real-audio accuracy pooled over a K-fold rotation of the Tang songs (every song tested once).
 
 Each MODEL was trained by ``recipes/default_dance.py --tang-folds K --tang-fold I``; its card names
-the songs it never saw. Each of those songs is identified with the full pipeline and scored with the
-network alone and with the tempo and meter prior (``dancekit.evaluation.tang_crossval``). Prints a
-table; writes JSON (atomically); ``--card`` records the pooled figures in a model card.
+the songs it never saw. A model trained with no Tang song at all (no ``--tang``) never saw any, so it
+is tested on all of them: how a network trained on synthetic music alone transfers to real songs.
+Each of those songs is identified with the full pipeline and scored with the network alone and with
+the tempo and meter prior (``dancekit.evaluation.tang_crossval``). Prints a table; writes JSON
+(atomically); ``--card`` records the pooled figures in a model card.
 
     python benchmarks/tang_crossval.py MODEL_DIR [MODEL_DIR ...] [--tang DIR] [--out FILE]
     python benchmarks/tang_crossval.py --merge FOLD.json [FOLD.json ...] [--out FILE]   # pool per-fold runs

@@ -32,6 +32,16 @@ def test_held_out_songs_are_the_test_side_of_the_card():
         held_out_songs(_card(None))
 
 
+def test_a_model_trained_without_tang_holds_out_every_song():
+    card = ModelCard(name="synthetic", task="dance", architecture="resnet18", classes=CLASSES, frontend={},
+                     training={"tang_sides": {}, "data": {"corpora": [], "tang": None}})
+    assert held_out_songs(card, ["DANCE_W_2", "DANCE_C_1"]) == ["DANCE_C_1", "DANCE_W_2"]
+    trained_on_some = ModelCard(name="f", task="dance", architecture="resnet18", classes=CLASSES, frontend={},
+                                training={"data": {"tang": {"name": "tang_dance"}}})
+    with pytest.raises(DancekitError, match="no Tang split"):
+        held_out_songs(trained_on_some, ["DANCE_W_2"])
+
+
 def test_an_answer_row_without_rhythm_has_the_network_answer_everywhere():
     row = answer_row(_result([0.2, 0.5, 0.3]), CLASSES, "DANCE_T_1", "Tango", "f0")
     assert row["network"] == row["fused"] == "Tango" and row["network_top2"] == ["Tango", "Rumba"]

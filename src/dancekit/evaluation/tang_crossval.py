@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -25,13 +25,19 @@ from dancekit.inference.tempo_prior import fuse
 from dancekit.models.card import ModelCard, read_card, update_card
 
 
-def held_out_songs(card: ModelCard) -> list[str]:
-    """The Tang songs a fold model never saw (its card's ``training.tang_sides`` test side).
+def held_out_songs(card: ModelCard, songs: Iterable[str] = ()) -> list[str]:
+    """The Tang songs a model never saw: its card's ``training.tang_sides`` test side.
+
+    A model whose card records that it trained on no Tang data at all (``training.data.tang`` is
+    null) never saw any Tang song, so every one of ``songs`` is held out: that is how a network
+    trained on synthetic music alone is tested on all the real songs.
 
     Parameters
     ----------
     card : ModelCard
         The fold model's card.
+    songs : iterable of str
+        Every song folder name of the Tang collection (used only for a model trained without Tang).
 
     Returns
     -------
@@ -39,9 +45,12 @@ def held_out_songs(card: ModelCard) -> list[str]:
         Song folder names, sorted.
     """
     sides = card.training.get("tang_sides") or {}
-    if not sides:
-        raise DancekitError(f"model {card.name!r} records no Tang split (train it with --tang-folds)")
-    return sorted(song for song, side in sides.items() if side == "test")
+    if sides:
+        return sorted(song for song, side in sides.items() if side == "test")
+    data = card.training.get("data") or {}
+    if "tang" in data and data["tang"] is None:
+        return sorted(songs)
+    raise DancekitError(f"model {card.name!r} records no Tang split (train it with --tang-folds)")
 
 
 def answer_row(result: IdentifyResult, classes: list[str], song: str, truth: str, model: str) -> dict:
@@ -78,7 +87,7 @@ def answer_row(result: IdentifyResult, classes: list[str], song: str, truth: str
 
 def identify_held_out(models: list[str | Path], tang_root: str | Path, device: str = "cpu",
                       progress: Callable[[dict], None] | None = None) -> list[dict]:
-    """Identify every song each fold model held out, and score its answers.
+    """Identify every song each fold model held out (all of them for a model trained without Tang), and score its answers.
 
     Parameters
     ----------
@@ -100,7 +109,7 @@ def identify_held_out(models: list[str | Path], tang_root: str | Path, device: s
     rows = []
     for model in models:
         identifier = Identifier(model, device=device)
-        for song in held_out_songs(identifier.card):
+        for song in held_out_songs(identifier.card, recordings):
             if song not in recordings:
                 raise DancekitError(f"song {song} of {model} is not in {tang_root}")
             result = identifier.identify(recordings[song].path)
