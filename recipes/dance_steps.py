@@ -1,8 +1,10 @@
 """Train and evaluate the dance-step generator of paper 5 (S2S, S2S-MC) on the real Tang motion capture.
 
-    python recipes/dance_steps.py prepare steps.npz [--tang DIR] [--include-test]
+    python recipes/dance_steps.py prepare steps.npz [--tang DIR] [--include-test] [--pack]
     python recipes/dance_steps.py train steps.npz --variant s2s-mc --out MODEL --minutes 10.5 --device cuda \
         --fold-val --batch 128 --lr 5e-4 --teacher-updates 600 --half      # the shipped model's recipe
+    python recipes/dance_steps.py train steps.npz --variant s2s --phase --tempo-augment 0.85 1.15 \
+        --init src/dancekit/models/builtin/dance_steps --out MODEL ...    # phase-aware, from version 2
     python recipes/dance_steps.py evaluate --model S2S_DIR --model S2S_MC_DIR --out REPORT_DIR [--songs test,train]
     python recipes/dance_steps.py ship --model RUN_DIR --results REPORT_DIR/results.json --out MODEL_DIR
     python recipes/dance_steps.py beatphase --model MODEL_DIR [--model ...] --out beat_phase.json [--other-songs]
@@ -12,13 +14,18 @@ per 30 fps motion frame the clean 16 kHz power patch of paper IV-B as uint8 code
 (``step_audio.quantise_power``), the motion features normalised to [-1, 1] by a normaliser
 fitted on the training songs, each song's dance, signal power (the SNR reference) and split
 (``dancekit.data.tang.tang_split`` over all Tang recordings, so it is the split the dance
-identifier uses). Test songs are left out unless asked: training never needs them, and the
-evaluation reads them from the Tang folder with their audio.
+identifier uses), and each song's beat grid per frame (beat count, period, meter, downbeat of
+``dancekit.features.step_phase``). Test songs are left out unless asked: training never needs
+them, and the evaluation reads them from the Tang folder with their audio. ``--pack`` stores the
+power codes LZMA-packed (a smaller file to carry to a training machine).
 
 ``train`` needs only torch and numpy (a bare GPU machine): white noise at 0 / 10 dB is drawn on
 the GPU from the clean power in every batch and validation is at 5 dB; it writes a model folder
 (``model.safetensors`` + ``model.json`` with normaliser, mean pose, split, recipe and history),
-resuming from ``OUT/checkpoint.pt`` when rerun.
+resuming from ``OUT/checkpoint.pt`` when rerun. ``--phase`` gives the decoder each frame's beat and bar
+phase and ``--tempo-augment LO HI`` plays every training window's music and motion a random factor
+slower or faster (issue 18); ``--init`` starts from a model's weights, a model without phase input
+included (the new input columns start at zero, so the first update starts from its dance).
 
 ``evaluate`` reproduces the paper's Tables III-V on held-out (and, marked *, trained) songs: the
 F-score (70 ms) of motion beats against the music beats of ``dancekit.rhythm`` for the dancer
@@ -73,7 +80,7 @@ def cmd_prepare(args) -> int:
     from dancekit.training.step_data import write_step_dataset
 
     songs, meta = prepare_tang_steps(tang_root(args.tang), args.include_test, args.retime, _progress())
-    out = write_step_dataset(args.out, songs, meta)
+    out = write_step_dataset(args.out, songs, meta, pack=args.pack)
     sides = {k: sum(len(s["motion"]) for s in songs if s["side"] == k) for k in ("train", "val", "test")}
     print(f"{out}: {len(songs)} songs, frames {sides}, motion {songs[0]['motion'].shape[1]}-d, "
           f"{out.stat().st_size / 1e6:.1f} MB")
@@ -85,7 +92,7 @@ def cmd_train(args) -> int:
                           sequence=args.sequence, seed=args.seed, amp=args.amp, learning_rate=args.lr,
                           val_every=args.val_every, checkpoint_every=args.checkpoint_every,
                           teacher_updates=args.teacher_updates, grad_noise_eta=args.grad_noise,
-                          speed_weight=args.speed_weight)
+                          speed_weight=args.speed_weight, phase=args.phase, tempo_range=args.tempo_augment)
     started = time.time()
     result = train_step_model(args.data, args.out, cfg, fold_val=args.fold_val, condition=args.condition,
                               size=args.size, device=args.device, half=args.half, init=args.init,
@@ -175,6 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-retime", dest="retime", action="store_false",
                    help="keep each capture's own clock (default: retime it onto its music's bars where the "
                         "dancer's bar-synchronous speed is significant)")
+    p.add_argument("--pack", action="store_true",
+                   help="store the power codes LZMA-packed: about 0.8 of the file to carry (slower to write)")
     p.set_defaults(func=cmd_prepare)
 
     t = sub.add_parser("train", help="train S2S or S2S-MC from a prepared file (torch + numpy only)")
@@ -203,7 +212,13 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--val-every", type=int, default=200)
     t.add_argument("--checkpoint-every", type=int, default=200)
     t.add_argument("--quiet", action="store_true")
-    t.add_argument("--init", default=None, metavar="MODEL_DIR", help="start from this model's weights")
+    t.add_argument("--init", default=None, metavar="MODEL_DIR",
+                   help="start from this model's weights (one without phase input may start a --phase run)")
+    t.add_argument("--phase", action="store_true",
+                   help="give the decoder each frame's beat and bar phase (the data must carry beat grids)")
+    t.add_argument("--tempo-augment", nargs=2, type=float, default=None, metavar=("LO", "HI"),
+                   help="play each training window's music and motion a random factor in [LO, HI] slower "
+                        "(e.g. 0.85 1.15)")
     t.set_defaults(func=cmd_train)
 
     e = sub.add_parser("evaluate", help="paper Tables III-V on Tang songs: report.md, results.json, PNGs")

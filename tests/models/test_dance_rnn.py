@@ -16,7 +16,7 @@ from dancekit.models.dance_rnn import (
     parameter_count,
 )
 from dancekit.models.files import save_model
-from dancekit.models.dance_rnn_network import FastELU
+from dancekit.models.dance_rnn_network import FastELU, widen_state_dict
 from dancekit.models.lstm_precision import packed_supported
 
 TINY = dict(conv_channels=(4, 4, 4, 6), hidden=10, encoder_layers=2, decoder_layers=2, code_dim=6)
@@ -224,3 +224,55 @@ def test_broken_model_folders_are_one_line_errors(tmp_path):
         load_dance_rnn(folder)
     with pytest.raises(ModelError, match="no model"):
         load_dance_rnn(tmp_path / "nowhere")
+
+
+def test_phase_input_enters_the_decoder_last_and_is_required_exactly_when_configured():
+    torch.manual_seed(0)
+    net = build_dance_rnn(5, phase_dim=3, **TINY).eval()
+    plain = build_dance_rnn(5, **TINY)
+    assert net.decoder.input_size == plain.decoder.input_size + 3
+    x, start, phase = audio(2, 6), torch.zeros(2, 5), torch.rand(2, 6, 3)
+    with torch.no_grad():
+        out, _ = net(x, start, phase=phase)
+        shared, _ = net(x, start, phase=phase[0])  # one phase for the whole batch
+        other, _ = net(x, start, phase=torch.rand(2, 6, 3))
+    assert out.shape == (2, 6, 5) and not torch.allclose(out, other)
+    assert torch.allclose(shared[0], out[0])
+    with pytest.raises(ValueError, match="follows the beat"):
+        net(x, start)
+    with pytest.raises(ValueError, match="phase must be"):
+        net(x, start, phase=torch.rand(2, 5, 3))
+    with pytest.raises(ValueError, match="no phase input"):
+        plain(x, start, phase=phase)
+    assert DanceRNNConfig.from_dict({"motion_dim": 5}).phase_dim == 0  # cards written before it
+
+
+def test_a_phase_model_started_from_a_plain_one_dances_exactly_as_it_did():
+    torch.manual_seed(2)
+    plain = build_dance_rnn(5, n_dances=4, dances=DANCES, **TINY).eval()
+    wide = build_dance_rnn(5, n_dances=4, dances=DANCES, phase_dim=5, **TINY).eval()
+    assert widen_state_dict(wide, plain.state_dict()) == ["decoder.weight_ih_l0"]
+    x, start = audio(2, 9, seed=4), torch.rand(2, 5) - 0.5
+    with torch.no_grad():
+        before, _ = plain(x, start, 2)
+        after, _ = wide(x, start, 2, phase=torch.rand(2, 9, 5))
+    assert torch.allclose(before, after, atol=1e-6)  # the same sums, in another order
+    with pytest.raises(ValueError, match="does not fit"):
+        widen_state_dict(plain, wide.state_dict())
+    with pytest.raises(ValueError, match="missing"):
+        widen_state_dict(wide, {})
+
+
+def test_phase_model_streams_in_chunks_with_its_phase_and_round_trips(tmp_path):
+    torch.manual_seed(1)
+    net = build_dance_rnn(5, phase_dim=2, **TINY).eval()
+    x, start, phase = audio(1, 10, seed=3), torch.rand(1, 5) - 0.5, torch.rand(1, 10, 2)
+    with torch.no_grad():
+        whole, _ = net(x, start, phase=phase)
+    state, parts = net.init_state(start), []
+    for a, b in ((0, 3), (3, 10)):
+        out, state = net.step(x[:, a:b], state, phase=phase[:, a:b])
+        parts.append(out)
+    assert torch.allclose(torch.cat(parts, dim=1), whole, atol=1e-6)
+    save_model(net, make_card("phase", net, {"kind": "step_audio"}), tmp_path / "m")
+    assert load_dance_rnn(tmp_path / "m").network.config.phase_dim == 2

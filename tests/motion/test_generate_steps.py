@@ -6,6 +6,7 @@ import soundfile as sf
 import torch
 
 from dancekit.features import step_audio
+from dancekit.features.step_phase import PHASE_DIM, music_grid
 from dancekit.models.dance_rnn import build_dance_rnn, load_dance_rnn, make_card
 from dancekit.models.files import save_model
 from dancekit.cli import main as cli_main
@@ -221,3 +222,31 @@ def test_cli_video_carries_the_song(tmp_path, capsys, pose_model):
     assert kinds == ["audio", "video"]
     assert abs(len(sound) / rate - 2.0) < 0.05
     assert np.sqrt(np.mean(sound ** 2)) > 0.05  # the song, not silence
+
+
+@pytest.fixture(scope="module")
+def phase_model_dir(tmp_path_factory):
+    torch.manual_seed(3)
+    net = build_dance_rnn(D, n_dances=4, dances=DANCES, phase_dim=PHASE_DIM, **TINY).eval()
+    frontend = {"kind": "step_audio", "motion": {"mean_pose": MEAN_POSE, "normaliser": None}}
+    folder = tmp_path_factory.mktemp("steps") / "phase_model"
+    save_model(net, make_card("tiny_phase_steps", net, frontend), folder)
+    return folder
+
+
+def test_a_phase_model_hears_the_beats_of_the_whole_song_and_streams_live_with_them(phase_model_dir, monkeypatch):
+    y = song(seconds=6, seed=4)
+    y = y / np.abs(y).max()
+    grid = music_grid(y, 16000)
+    assert grid.usable
+    offline, gen = generate_features(y, phase_model_dir, "waltz", chunk_seconds=1.0)
+    assert gen.phase_aware and np.allclose(gen.beat_grid.beats, grid.beats)
+    live = StepGenerator(phase_model_dir, "waltz", beat_grid=grid)
+    parts = [live.push(y[i:i + 534]) for i in range(0, len(y), 534)] + [live.finish()]
+    assert np.allclose(np.concatenate(parts), offline, atol=1e-5)
+    # the phase is an input: other beats, other steps
+    moved = StepGenerator(phase_model_dir, "waltz", beat_grid=grid.stretched(1.3))
+    other = np.concatenate([moved.push(y), moved.finish()])
+    assert not np.allclose(other, offline, atol=1e-3)
+    with pytest.raises(StepGenerationError, match="follows the beat"):
+        StepGenerator(phase_model_dir, "waltz")

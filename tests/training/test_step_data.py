@@ -40,3 +40,28 @@ def test_sides_split_into_training_and_validation(tmp_path):
     assert folded.names == ["DANCE_W_0", "DANCE_W_1", "DANCE_W_2"] and val.names == ["DANCE_W_1"]
     only_train = write_step_dataset(tmp_path / "t.npz", songs(sides=("train",) * 3), {})
     assert split_step_data(read_step_dataset(only_train)[0])[1] is None
+
+
+def with_beats(data):
+    for i, s in enumerate(data):
+        n = len(s["motion"])
+        s.update(beat_position=np.arange(n) / 15 + i, beat_period=np.full(n, 0.5), beats_per_bar=3 + i % 2, downbeat=i % 3)
+    return data
+
+
+def test_beat_grids_and_packed_codes_read_back_and_reach_the_training_data(tmp_path):
+    data = with_beats(songs())
+    meta = {"normaliser": {"kind": "minmax", "low": [-2.0, 0, -1, 0], "high": [2.0, 1, 3, 1]}}
+    plain = write_step_dataset(tmp_path / "plain.npz", data, meta)
+    packed = write_step_dataset(tmp_path / "packed.npz", data, meta, pack=True)
+    a, _ = read_step_dataset(plain)
+    b, back = read_step_dataset(packed)
+    np.testing.assert_array_equal(a["codes"], b["codes"])
+    assert "codes_packed" not in b and b["beats_per_bar"].tolist() == [3, 4, 3] and b["downbeat"].tolist() == [0, 1, 2]
+    picked = step_data(b, [2, 0], back)
+    np.testing.assert_allclose(picked.rhythm.position[:25].numpy(), np.arange(25) / 15 + 2, rtol=1e-6)
+    assert picked.rhythm.beats_per_bar.tolist() == [3, 3] and picked.rhythm.downbeat.tolist() == [2, 0]
+    # root_dx and root_dz are rates: their zero in normalised units; the others are not
+    zero = picked.rate_zero.numpy()
+    assert zero[0] == 0.0 and zero[2] == -0.5 and np.isnan(zero[[1, 3]]).all()
+    assert step_data(read_step_dataset(write_step_dataset(tmp_path / "x.npz", songs(), {}))[0], [0]).rhythm is None

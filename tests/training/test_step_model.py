@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 from step_fixtures import random_songs
 
@@ -83,3 +84,22 @@ def test_shipping_records_the_held_out_scores_and_renames(run, tmp_path):
                                                                "motion_beats_per_min": 30.0, "bas": 0.4}
     assert card["metrics"]["evaluation"]["Dancer"]["clean"]["motion_beats_per_min"] == 30
     assert load_dance_rnn(tmp_path / "dance_steps").card.name == "dance_steps"
+
+
+def test_a_phase_run_starts_from_a_plain_model_and_needs_beat_grids(dataset, run, tmp_path):
+    first, _ = run
+    with pytest.raises(StepModelError, match="beat grids"):
+        train_step_model(dataset, tmp_path / "no", config(phase=True), size="tiny", progress=False)
+    data = random_songs((40, 30, 50), dim=D)
+    for s in data:
+        n = len(s["motion"])
+        s.update(beat_position=np.arange(n) / 15, beat_period=np.full(n, 0.5), beats_per_bar=3, downbeat=0)
+    meta = json.loads((first / "model.json").read_text())["frontend"]["motion"]
+    beats = write_step_dataset(tmp_path / "beats.npz", data, {"dances": list(STEP_DANCES), "split": {}, **meta})
+    out = tmp_path / "phase"
+    train_step_model(beats, out, config(variant="s2s", steps=1, phase=True, tempo_range=(0.9, 1.1)), size="tiny",
+                     init=first, progress=False)
+    card = json.loads((out / "model.json").read_text())
+    assert card["architecture_args"]["phase_dim"] == 5 and card["frontend"]["phase"]["names"][0] == "beat_sin"
+    assert card["summary"].endswith("beat and bar phase input") and card["training"]["recipe"]["tempo_range"] == [0.9, 1.1]
+    assert load_dance_rnn(out).network.config.phase_dim == 5

@@ -21,6 +21,7 @@ from dancekit.evaluation.noise_conditions import CONDITIONS, condition_audio, pa
 from dancekit.evaluation.step_plots import plot_step_results
 from dancekit.evaluation.step_report import step_report_markdown
 from dancekit.features import step_audio
+from dancekit.features.step_phase import frame_phase, music_grid
 from dancekit.fileio import atomic_write_text
 from dancekit.models.dance_rnn import load_dance_rnn
 from dancekit.motion.batch_generation import generate_motion_batch
@@ -101,15 +102,21 @@ def song_rows(clip: MotionClip, base: dict, models, conditions) -> list[dict]:
     span = (clip.start_s, clip.start_s + n / FPS)
     rows = [{**base, "method": "Dancer", "condition": "clean", **beat_scores(motion_beats(clip), music, span, rng),
              "cross_entropy": None}]
-    versions = torch.stack([step_audio.normalise_power(step_audio.slice_power(
-        condition_audio(danced, c, rng), n)) for c in conditions])
+    heard = [condition_audio(danced, c, rng) for c in conditions]
+    versions = torch.stack([step_audio.normalise_power(step_audio.slice_power(y, n)) for y in heard])
+    phase = None
+    if any(getattr(model.network.config, "phase_dim", 0) for _, model, _ in models):
+        # a phase-aware model tracks the beats of the music as it hears it, noise and all
+        phase = torch.stack([frame_phase(music_grid(y, step_audio.SAMPLE_RATE), n) for y in heard])
     for label, model, normaliser in models:
         real = np.asarray(normaliser.transform(motion_to_features(clip)), dtype=np.float32)
         index = None
         if model.network.conditioned:  # the song's own dance (the first the model knows if it lacks it)
             dances = list(model.card.classes)
             index = dances.index(clip.meta["dance"]) if clip.meta["dance"] in dances else 0
-        for c, motion in zip(conditions, generate_motion_batch(model, versions, index)):
+        wants_phase = getattr(model.network.config, "phase_dim", 0)
+        for c, motion in zip(conditions, generate_motion_batch(model, versions, index,
+                                                               phase=phase if wants_phase else None)):
             gen_clip = features_to_motion(normaliser.inverse(motion), FPS, start_s=clip.start_s)
             rows.append({**base, "method": label, "condition": c,
                          **beat_scores(motion_beats(gen_clip), music, span, rng),

@@ -9,6 +9,12 @@ ELU (Table I's ``out``). The ELU cannot go below -1, so targets normalised to [-
 its saturated tail; the paper's reference code scaled motion to [-0.9, 0.9] instead. Here the
 ELU's output is multiplied by ``output_gain`` = 1/0.9: the same network in [-1, 1] units.
 
+A phase-aware decoder (``phase_dim`` > 0, issue 18) also takes each frame's beat and bar phase
+(:mod:`dancekit.features.step_phase`), after the other inputs: the network cannot mishear the
+beat, and a model with ``phase_dim`` = 0 is the paper's network, weight for weight. Those input
+columns come last, so the weights of a model without them start one with them, the new columns
+at zero (:func:`widen_state_dict`): the start dances exactly as the model it came from.
+
 The decoder depends on its own previous output, so it runs step by step; ``forward`` does this
 for training (ground truth only as the first input), ``init_state``/``step`` carry every LSTM state
 across calls so a song can be generated in chunks, live, with the same numbers as in one go.
@@ -60,6 +66,8 @@ class DanceRNNConfig:
         Scale on the output ELU, so targets in [-1, 1] stay off its saturated tail.
     dances : list of str
         Dance names, in embedding order.
+    phase_dim : int
+        Phase numbers per frame the decoder also takes (0: none, the paper's network).
     """
 
     motion_dim: int
@@ -76,6 +84,7 @@ class DanceRNNConfig:
     dance_dim: int = 16
     output_gain: float = 1.0 / 0.9
     dances: list[str] = field(default_factory=list)
+    phase_dim: int = 0  # beyond the paper: beat and bar phase input of the decoder
 
     def to_dict(self) -> dict[str, Any]:
         """The sizes as JSON-ready data (tuples become lists), for a card's ``architecture_args``.
@@ -263,8 +272,8 @@ class DanceRNN(nn.Module):
         self.encoder = AudioEncoder(config)
         extra = config.dance_dim if config.n_dances else 0
         self.dance_embedding = nn.Embedding(config.n_dances, config.dance_dim) if config.n_dances else None
-        self.decoder = nn.LSTM(config.motion_dim + config.code_dim + extra, config.hidden, config.decoder_layers,
-                               batch_first=True)
+        self.decoder = nn.LSTM(config.motion_dim + config.code_dim + extra + config.phase_dim, config.hidden,
+                               config.decoder_layers, batch_first=True)
         self.out = nn.Linear(config.hidden, config.motion_dim)
 
     @property
@@ -282,18 +291,38 @@ class DanceRNN(nn.Module):
             index = index.expand(batch)
         return self.dance_embedding(index)
 
-    def _decode(self, codes: torch.Tensor, prev: torch.Tensor, dance_vec, state, teacher=None, precision="fp32"):
+    def _phase_input(self, phase, codes: torch.Tensor) -> list[torch.Tensor]:
+        """``phase`` checked against the model: ``[phase [B, T, P]]``, or ``[]`` for a model without phase input."""
+        want = self.config.phase_dim
+        if not want:
+            if phase is not None:
+                raise ValueError("this model takes no phase input")
+            return []
+        if phase is None:
+            raise ValueError(f"this model follows the beat: pass phase [B, T, {want}] "
+                             "(dancekit.features.step_phase.frame_phase)")
+        phase = torch.as_tensor(phase, dtype=codes.dtype, device=codes.device)
+        if phase.ndim == 2:
+            phase = phase[None].expand(codes.shape[0], -1, -1)
+        if phase.shape[1:] != (codes.shape[1], want):
+            raise ValueError(f"phase must be [B, {codes.shape[1]}, {want}], got {tuple(phase.shape)}")
+        return [phase]
+
+    def _decode(self, codes: torch.Tensor, prev: torch.Tensor, dance_vec, state, teacher=None, precision="fp32",
+                phase=None):
         """Run the decoder over ``codes [B, T, code]`` feeding back its own output.
 
         ``state`` is ``nn.LSTM``'s ``(h, c)``, each ``[layers, B, hidden]``, so chunks continue one
         another whatever the precision of each. ``teacher``: ``(frames [B, T, D], use [B, T] bool)``;
         where ``use`` is true the next input is the ground-truth frame instead of the generated one
-        (the warm-up of scheduled sampling).
+        (the warm-up of scheduled sampling). ``phase``: ``[B, T, phase_dim]`` for a phase-aware model.
         """
+        phase = self._phase_input(phase, codes)
         layers = _CellLayers(self.decoder, state) if precision == "fp32" else _PackedLayers(self._packed(precision), state)
         outputs = []
         for t in range(codes.shape[1]):
-            x = torch.cat([prev, codes[:, t]] + ([dance_vec] if dance_vec is not None else []), dim=-1)
+            x = torch.cat([prev, codes[:, t]] + ([dance_vec] if dance_vec is not None else [])
+                          + [p[:, t] for p in phase], dim=-1)
             generated = self.config.output_gain * F.elu(self.out(layers(x)))
             outputs.append(generated)
             prev = generated if teacher is None else torch.where(teacher[1][:, t, None], teacher[0][:, t], generated)
@@ -313,7 +342,7 @@ class DanceRNN(nn.Module):
             cache[precision] = (key, packed_lstm(self.decoder, precision))
         return cache[precision][1]
 
-    def forward(self, audio: torch.Tensor, first_motion: torch.Tensor, dance=None, teacher=None):
+    def forward(self, audio: torch.Tensor, first_motion: torch.Tensor, dance=None, teacher=None, phase=None):
         """Auto-conditioned pass: ``audio [B, T, bins, stft]``, ``first_motion [B, D]`` (the frame before).
 
         Parameters
@@ -327,6 +356,9 @@ class DanceRNN(nn.Module):
         teacher : tuple of torch.Tensor, optional
             Training only: ``(frames [B, T, D], use [B, T] bool)``; where ``use`` is true the next
             input is the ground-truth frame (the warm-up of scheduled sampling).
+        phase : torch.Tensor, optional
+            ``[B, T, phase_dim]`` (or ``[T, phase_dim]`` for the whole batch): each frame's beat and
+            bar phase; required when ``config.phase_dim`` > 0, refused otherwise.
 
         Returns
         -------
@@ -335,7 +367,7 @@ class DanceRNN(nn.Module):
         """
         codes, _ = self.encoder(audio)
         dance_vec = self._dance_vector(dance, audio.shape[0], audio.device)
-        motion, _ = self._decode(codes, first_motion, dance_vec, None, teacher)
+        motion, _ = self._decode(codes, first_motion, dance_vec, None, teacher, phase=phase)
         return motion, codes
 
     # --- streaming -------------------------------------------------------------------------
@@ -357,7 +389,7 @@ class DanceRNN(nn.Module):
 
     @torch.no_grad()
     def step(self, audio: torch.Tensor, state: dict[str, Any], dance=None,
-             precision: str = "fp32") -> tuple[torch.Tensor, dict[str, Any]]:
+             precision: str = "fp32", phase=None) -> tuple[torch.Tensor, dict[str, Any]]:
         """Generate the motion of the next ``T`` patches, so a song can be streamed chunk by chunk.
 
         Parameters
@@ -373,6 +405,8 @@ class DanceRNN(nn.Module):
             arithmetic) runs it 5-7 times faster than ``"fp32"``, with the same numbers to float
             rounding for a model saved in float16; ``"int8"`` 10 times faster, with other motion.
             Calls of different precisions continue one another.
+        phase : torch.Tensor, optional
+            ``[B, T, phase_dim]`` or ``[T, phase_dim]``: the phase of these frames (phase-aware models).
 
         Returns
         -------
@@ -386,7 +420,7 @@ class DanceRNN(nn.Module):
             An unknown precision, or fp16 / int8 on a device other than the CPU.
         """
         codes, enc_state = self.encode(audio, state)
-        motion, state = self.decode(codes, state, dance, precision)
+        motion, state = self.decode(codes, state, dance, precision, phase)
         return motion, {**state, "encoder": enc_state}
 
     @torch.no_grad()
@@ -412,7 +446,7 @@ class DanceRNN(nn.Module):
 
     @torch.no_grad()
     def decode(self, codes: torch.Tensor, state: dict[str, Any], dance=None,
-               precision: str = "fp32") -> tuple[torch.Tensor, dict[str, Any]]:
+               precision: str = "fp32", phase=None) -> tuple[torch.Tensor, dict[str, Any]]:
         """The second half of :meth:`step`: motion for codes from :meth:`encode`.
 
         Parameters
@@ -421,7 +455,7 @@ class DanceRNN(nn.Module):
             ``[B, T, code_dim]``.
         state : dict of str to Any
             The generation state; ``state["encoder"]`` is passed through untouched.
-        dance, precision
+        dance, precision, phase
             As in :meth:`step`.
 
         Returns
@@ -437,7 +471,8 @@ class DanceRNN(nn.Module):
         if precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
         dance_vec = self._dance_vector(dance, codes.shape[0], codes.device)
-        motion, dec_state = self._decode(codes, state["prev"], dance_vec, state["decoder"], precision=precision)
+        motion, dec_state = self._decode(codes, state["prev"], dance_vec, state["decoder"], precision=precision,
+                                         phase=phase)
         return motion, {**state, "decoder": dec_state, "prev": motion[:, -1]}
 
 
@@ -506,6 +541,51 @@ def build_dance_rnn(motion_dim: int, **kwargs) -> DanceRNN:
     DanceRNN
     """
     return DanceRNN(DanceRNNConfig.from_dict({"motion_dim": motion_dim, **kwargs}))
+
+
+def widen_state_dict(network: nn.Module, state: dict[str, torch.Tensor]) -> list[str]:
+    """Load ``state`` into ``network`` where the network takes more inputs: extra input columns start at 0.
+
+    Why: a phase-aware decoder (``phase_dim`` > 0) is the model it is fine-tuned from plus input
+    columns at the end of its first LSTM layer. Copying every weight of the same shape and the
+    old columns of a wider one, with the new columns zero, starts training from exactly the old
+    model's dance; only the phase has yet to be learnt.
+
+    Parameters
+    ----------
+    network : nn.Module
+        The network to fill (its own initial values stay where ``state`` has nothing).
+    state : dict of str to torch.Tensor
+        Weights of a network of the same kind, equal in every shape but the last axis of some.
+
+    Returns
+    -------
+    list of str
+        The names of the widened weights.
+
+    Raises
+    ------
+    ValueError
+        A weight missing from ``state``, or of a shape that is not the network's with fewer columns.
+    """
+    own = network.state_dict()
+    missing = sorted(set(own) - set(state))
+    if missing or set(state) - set(own):
+        raise ValueError(f"weights do not match the network: missing {missing[:3]}, "
+                         f"unknown {sorted(set(state) - set(own))[:3]}")
+    widened, merged = [], {}
+    for name, target in own.items():
+        source = state[name]
+        if source.shape == target.shape:
+            merged[name] = source
+            continue
+        if source.ndim != 2 or source.shape[0] != target.shape[0] or source.shape[1] > target.shape[1]:
+            raise ValueError(f"{name}: {tuple(source.shape)} does not fit {tuple(target.shape)}")
+        wide = torch.zeros_like(target)
+        wide[:, :source.shape[1]] = source
+        merged[name], widened = wide, widened + [name]
+    network.load_state_dict(merged)
+    return widened
 
 
 def parameter_count(module: nn.Module) -> int:

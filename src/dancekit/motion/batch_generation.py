@@ -14,7 +14,7 @@ from dancekit.models.files import LoadedModel
 
 
 def generate_motion_batch(model: LoadedModel, features: torch.Tensor, dance_index: int | None,
-                          chunk: int = 300) -> np.ndarray:
+                          chunk: int = 300, phase: torch.Tensor | None = None) -> np.ndarray:
     """Normalised motion ``[C, T, D]`` for C audio versions ``[C, T, bins, stft]`` of one song.
 
     Parameters
@@ -29,6 +29,9 @@ def generate_motion_batch(model: LoadedModel, features: torch.Tensor, dance_inde
         The dance to condition on (None for an unconditioned model).
     chunk : int
         Frames per network call (the LSTM states carry over).
+    phase : torch.Tensor, optional
+        ``[C, T, phase_dim]`` beat and bar phase of each version (a phase-aware model needs it;
+        :func:`dancekit.features.step_phase.frame_phase`).
 
     Returns
     -------
@@ -41,6 +44,7 @@ def generate_motion_batch(model: LoadedModel, features: torch.Tensor, dance_inde
     parts = []
     with torch.inference_mode():
         for first in range(0, features.shape[1], chunk):
-            motion, state = net.step(features[:, first:first + chunk], state, dance_index)
+            part = None if phase is None else phase[:, first:first + chunk]
+            motion, state = net.step(features[:, first:first + chunk], state, dance_index, phase=part)
             parts.append(motion)
     return torch.cat(parts, dim=1).numpy()

@@ -9,6 +9,12 @@ zero vector); ``seed`` perturbs it slightly, so one song can be danced in severa
 pose, and the first :data:`SEED_BLEND_FRAMES` output frames ease from it into the generated motion,
 so the dance visibly starts where the given one stands.
 
+A phase-aware model (card ``architecture_args.phase_dim`` > 0) also takes each frame's beat and
+bar phase (:mod:`dancekit.features.step_phase`). A beat tracker needs the whole song, so offline
+generation analyses the song with :mod:`dancekit.rhythm` first and then streams the frames as
+before; live generation (:class:`StepGenerator`) is given the song's beat grid up front
+(``beat_grid``), and frames past its last beat are extended at its last tempo.
+
 On an x86 CPU the decoder's LSTM runs on packed float16 weights unless another ``precision`` is
 asked for: 5-7 times faster than float32, and the same numbers for the shipped model, whose
 weights are stored in float16 (:mod:`dancekit.models.lstm_precision`).
@@ -27,6 +33,7 @@ from dancekit.dances import dance_by_name
 from dancekit.errors import DancekitError, EmptyAudioError
 from dancekit.exit_codes import EXIT_USAGE
 from dancekit.features.step_audio import FPS, SAMPLE_RATE, StepAudioStream, frames_for_samples
+from dancekit.features.step_phase import BeatGrid, frame_phase, music_grid
 from dancekit.models.dance_rnn import load_dance_rnn
 from dancekit.models.dance_rnn_network import PRECISIONS
 from dancekit.models.files import LoadedModel
@@ -168,18 +175,26 @@ class StepGenerator:
         :func:`dancekit.motion.seed_pose.read_seed_pose`); the first output frames ease from it.
     precision : {"fp16", "int8", "fp32"}, optional
         How the decoder's LSTM runs (:func:`default_precision` when None: fp16 on a CPU).
+    beat_grid : BeatGrid, optional
+        The song's beats, on the clock of the pushed audio (its first sample at 0 s): required by
+        a phase-aware model (:func:`dancekit.features.step_phase.music_grid` of the song), ignored
+        by others.
 
     Raises
     ------
     StepGenerationError
-        The model does not dance ``dance``, ``start_pose`` does not fit the model, or
-        ``precision`` cannot run on ``device``.
+        The model does not dance ``dance``, ``start_pose`` does not fit the model,
+        ``precision`` cannot run on ``device``, or a phase-aware model has no ``beat_grid``.
     """
 
     def __init__(self, model=None, dance: str | None = None, seed: int | None = None, device: str = "cpu",
-                 start_pose=None, precision: str | None = None):
+                 start_pose=None, precision: str | None = None, beat_grid: BeatGrid | None = None):
         self.model = _loaded(model, device)
         self.network = self.model.network
+        self.beat_grid = beat_grid
+        if self.phase_aware and beat_grid is None:
+            raise StepGenerationError(f"step model {self.model.card.name} follows the beat: give the song's beat grid "
+                                      "(dancekit.features.step_phase.music_grid), or generate from the whole song")
         self.device = next(self.network.parameters()).device
         self.precision = check_precision(precision, self.device)
         card = self.model.card
@@ -199,6 +214,11 @@ class StepGenerator:
         self.state = self.network.init_state(torch.as_tensor(start, device=self.device)[None])
         self.audio = StepAudioStream()
         self.frames_out = 0
+
+    @property
+    def phase_aware(self) -> bool:
+        """Whether the model takes the beat and bar phase of every frame."""
+        return bool(getattr(self.network.config, "phase_dim", 0))
 
     def push(self, samples) -> np.ndarray:
         """Motion features ``[n, D]`` (normalised) for the frames completed by these samples.
@@ -241,7 +261,10 @@ class StepGenerator:
         """Motion features of :meth:`_encode`'s codes, in the order they were encoded."""
         if codes is None:
             return np.zeros((0, self.network.config.motion_dim), dtype=np.float32)
-        motion, state = self.network.decode(codes, self.state, self.dance_index, self.precision)
+        phase = None
+        if self.phase_aware:
+            phase = frame_phase(self.beat_grid, codes.shape[1], self.frames_out, FPS).to(codes.device)
+        motion, state = self.network.decode(codes, self.state, self.dance_index, self.precision, phase)
         self.state["decoder"], self.state["prev"] = state["decoder"], state["prev"]
         out = motion[0].float().cpu().numpy()
         first, self.frames_out = self.frames_out, self.frames_out + len(out)
@@ -349,7 +372,10 @@ def generate_features(source, model=None, dance: str | None = None, seconds: flo
         The features ``[T, D]`` (normalised) and the generator (its model card, its dance).
     """
     y = load_step_audio(source, seconds, sample_rate)
-    generator = StepGenerator(model, dance, seed, device, start_pose, precision)
+    model = _loaded(model, device)
+    # a beat tracker needs the whole song: analysed before the first frame is generated
+    grid = music_grid(y, SAMPLE_RATE) if getattr(model.network.config, "phase_dim", 0) else None
+    generator = StepGenerator(model, dance, seed, device, start_pose, precision, grid)
     total = frames_for_samples(len(y))
     step = max(1, int(chunk_seconds * SAMPLE_RATE))
     chunks = [y[first:first + step] for first in range(0, len(y), step)] + [None]  # None: the end of the song

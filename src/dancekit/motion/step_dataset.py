@@ -3,8 +3,10 @@
 Per song: the clean 16 kHz power patch of paper 5 (IV-B) as uint8 codes of 0.5 dB
 (:func:`dancekit.features.step_audio.quantise_power`), the motion features normalised to [-1, 1] by
 a normaliser fitted on the training songs, the dance, the signal power (the SNR reference) and the
-side of :func:`dancekit.data.tang.tang_split`. Optionally each capture is first put back on its
-music's clock (:func:`dancekit.motion.beat_phase.capture_clock`). The result is written with
+side of :func:`dancekit.data.tang.tang_split`, and the song's beat grid at every frame (beat count,
+beat period, meter and downbeat of :func:`dancekit.features.step_phase.music_grid` on the whole
+song, the analysis generation repeats): the phase input and tempo augmentation need it. Optionally
+each capture is first put back on its music's clock (:func:`dancekit.motion.beat_phase.capture_clock`). The result is written with
 :func:`dancekit.training.step_data.write_step_dataset`.
 """
 
@@ -21,8 +23,9 @@ from dancekit.dances import dance_by_name
 from dancekit.errors import DancekitError
 from dancekit.exit_codes import EXIT_USAGE
 from dancekit.features import step_audio
+from dancekit.features.step_phase import BeatGrid, beat_positions, music_grid
 from dancekit.motion.beat_phase import capture_clock
-from dancekit.motion.beats import TANG_FEET, song_rhythm
+from dancekit.motion.beats import TANG_FEET
 from dancekit.motion.clip import MotionClip
 from dancekit.motion.features import MotionNormalizer, motion_to_features
 from dancekit.motion.tang import load_tang_motion
@@ -58,7 +61,57 @@ def danced_step_audio(clip: MotionClip, frames: int) -> np.ndarray:
     return y[first:first + int(step_audio.frame_starts(frames, 1)[0]) + step_audio.SPAN]
 
 
-def capture_clocks(clips: dict[str, MotionClip], progress: Callable | None = None) -> dict[str, float | None]:
+def song_grid(clip: MotionClip) -> BeatGrid:
+    """The beat grid of the whole song a Tang clip belongs to (the analysis of ``song_rhythm``, with a downbeat).
+
+    Parameters
+    ----------
+    clip : MotionClip
+        Its ``meta["audio"]`` names the song.
+
+    Returns
+    -------
+    BeatGrid
+        Beat times on the song's clock.
+    """
+    return music_grid(audio.load(clip.meta["audio"], sr=22050), 22050)
+
+
+def frame_beat_grid(grid: BeatGrid, clip: MotionClip, frames: int, name: str = "") -> dict:
+    """The beat-grid arrays of a step-training song: beat count and period at each 30 fps frame, meter, downbeat.
+
+    Frame ``i`` is at ``clip.start_s + i / 30`` on the song's clock (a re-timed clip's frames are).
+
+    Parameters
+    ----------
+    grid : BeatGrid
+        The song's beats (:func:`song_grid`).
+    clip : MotionClip
+        The clip at 30 fps (its ``start_s``).
+    frames : int
+        Frames of the song's training data.
+    name : str
+        The song, for the error.
+
+    Returns
+    -------
+    dict
+        ``beat_position``, ``beat_period`` [frames] float32, ``beats_per_bar``, ``downbeat``.
+
+    Raises
+    ------
+    StepDatasetError
+        The song has no steady beat.
+    """
+    if not grid.usable:
+        raise StepDatasetError(f"{name or clip.meta.get('audio')}: no steady beat found, no phase to train on")
+    position, period = beat_positions(clip.start_s + np.arange(frames) / step_audio.FPS, grid.beats)
+    return {"beat_position": position.astype(np.float32), "beat_period": period.astype(np.float32),
+            "beats_per_bar": grid.beats_per_bar, "downbeat": grid.downbeat}
+
+
+def capture_clocks(clips: dict[str, MotionClip], progress: Callable | None = None,
+                   beats: dict | None = None) -> dict[str, float | None]:
     """Each capture's clock ratio against its music's bars (None where the dancer's bars are not significant).
 
     Parameters
@@ -67,6 +120,9 @@ def capture_clocks(clips: dict[str, MotionClip], progress: Callable | None = Non
         Song name -> its Tang clip.
     progress : callable, optional
         ``progress(items, desc=...)`` wraps the song list (e.g. ``tqdm``).
+    beats : dict, optional
+        Song name -> its music's beat times (s, song clock), where already analysed; the others are
+        analysed here.
 
     Returns
     -------
@@ -77,7 +133,8 @@ def capture_clocks(clips: dict[str, MotionClip], progress: Callable | None = Non
     clocks = {}
     for name in progress(names, desc="capture clocks") if progress else names:
         clip = clips[name]
-        clocks[name] = capture_clock(clip, song_rhythm(clip).beats, dance_by_name(clip.meta["dance"]).beats_per_bar,
+        song_beats = beats[name] if beats and name in beats else song_grid(clip).beats
+        clocks[name] = capture_clock(clip, song_beats, dance_by_name(clip.meta["dance"]).beats_per_bar,
                                      joints=TANG_FEET, seed=zlib.crc32(name.encode()))
     return clocks
 
@@ -101,20 +158,22 @@ def prepare_tang_steps(root: str | Path, include_test: bool = False, retime: boo
     Returns
     -------
     songs : list of dict
-        For :func:`dancekit.training.step_data.write_step_dataset`.
+        For :func:`dancekit.training.step_data.write_step_dataset`, with the beat grid of each.
     meta : dict
         Source, fps, dances, split, normaliser, mean pose, start times, capture clocks, audio settings.
 
     Raises
     ------
     StepDatasetError
-        Where no training song has motion.
+        Where no training song has motion, or a song has no steady beat.
     """
     root = Path(root)
     folders, split = tang_motion_songs(root)
     folders = [f for f in folders if include_test or split[f.name] != "test"]
     clips = {f.name: load_tang_motion(f) for f in folders}
-    clocks = capture_clocks(clips, progress) if retime else {}
+    names = progress(list(clips), desc="beats") if progress else list(clips)
+    grids = {name: song_grid(clips[name]) for name in names}
+    clocks = capture_clocks(clips, progress, {n: g.beats for n, g in grids.items()}) if retime else {}
     known = [c for c in clocks.values() if c is not None]
     fallback = float(np.median(known)) if known else 1.0  # the capture system's typical drift
     songs = []
@@ -128,7 +187,8 @@ def prepare_tang_steps(root: str | Path, include_test: bool = False, retime: boo
         power = step_audio.slice_power(danced, len(features))
         songs.append({"name": folder.name, "side": split[folder.name], "dance": STEP_DANCES.index(clip.meta["dance"]),
                       "codes": step_audio.quantise_power(power).numpy(), "features": features,
-                      "signal_power": step_audio.signal_power(danced), "start_s": clip.start_s})
+                      "signal_power": step_audio.signal_power(danced), "start_s": clip.start_s,
+                      **frame_beat_grid(grids[folder.name], clip, len(features), folder.name)})
     train = [s for s in songs if s["side"] == "train"]
     if not train:
         raise StepDatasetError("no training songs with motion found")
@@ -140,6 +200,9 @@ def prepare_tang_steps(root: str | Path, include_test: bool = False, retime: boo
             "normaliser": normaliser.to_dict(), "mean_pose": mean_pose.tolist(),
             "start_s": {s["name"]: s["start_s"] for s in songs},
             "capture_clock": clocks, "capture_clock_fallback": fallback if retime else None,
+            "beat_grid": {"beats": "dancekit.features.step_phase.music_grid of the whole song (22.05 kHz)",
+                          "beats_per_bar": {s["name"]: int(s["beats_per_bar"]) for s in songs},
+                          "downbeat": {s["name"]: int(s["downbeat"]) for s in songs}},
             "audio": {"sample_rate": step_audio.SAMPLE_RATE, "win": step_audio.WIN, "hop": step_audio.HOP,
                       "n_fft": step_audio.N_FFT, "n_stft": step_audio.N_STFT, "slice": step_audio.SLICE_SAMPLES,
                       "db_step": step_audio.DB_STEP, "floor_db": step_audio.FLOOR_DB}}

@@ -16,8 +16,9 @@ from safetensors.torch import load_file
 from dancekit.errors import DancekitError
 from dancekit.evaluation.step_report import held_out_summary
 from dancekit.exit_codes import EXIT_USAGE
-from dancekit.features import step_audio
+from dancekit.features import step_audio, step_phase
 from dancekit.models.dance_rnn import build_dance_rnn, load_dance_rnn, make_card
+from dancekit.models.dance_rnn_network import widen_state_dict
 from dancekit.models.files import save_model
 from dancekit.training.step_data import read_step_dataset, split_step_data
 from dancekit.training.steps import StepTrainConfig, StepTrainResult, train_steps
@@ -38,7 +39,7 @@ class StepModelError(DancekitError):
     exit_code = EXIT_USAGE
 
 
-def step_model_frontend(motion_dim: int, meta: dict) -> dict:
+def step_model_frontend(motion_dim: int, meta: dict, phase: bool = False) -> dict:
     """The card's front end: the audio settings generation must repeat, and the motion normaliser.
 
     Parameters
@@ -47,13 +48,19 @@ def step_model_frontend(motion_dim: int, meta: dict) -> dict:
         Length of one motion feature frame, in floats (recorded for the generator).
     meta : dict
         The step dataset's settings (``normaliser``, ``mean_pose``).
+    phase : bool
+        The model takes the beat and bar phase: the card says how it is computed.
 
     Returns
     -------
     dict
         The ``frontend`` entry of a step model's card.
     """
-    return {"kind": "step_audio", "sample_rate": step_audio.SAMPLE_RATE, "fps": step_audio.FPS,
+    extra = {"phase": {"kind": "beat_bar_phase", "names": list(step_phase.PHASE_NAMES),
+                       "reference_period_s": step_phase.REFERENCE_PERIOD, "tempo_clip": step_phase.TEMPO_CLIP,
+                       "beats": "dancekit.rhythm.analyze of the whole song; downbeat at the strongest mean onset",
+                       "time_of_frame": "start of its audio patch"}} if phase else {}
+    return {**extra, "kind": "step_audio", "sample_rate": step_audio.SAMPLE_RATE, "fps": step_audio.FPS,
             "slice": step_audio.SLICE_SAMPLES, "win": step_audio.WIN, "hop": step_audio.HOP,
             "n_fft": step_audio.N_FFT, "top_db": step_audio.TOP_DB, "floor_db": step_audio.FLOOR_DB,
             "peak_normalise": True,
@@ -85,7 +92,9 @@ def train_step_model(data_path: str | Path, out: str | Path, cfg: StepTrainConfi
     half : bool
         Store the weights as float16.
     init : str or Path, optional
-        A model folder whose weights start the run (a fresh optimiser; recorded in the card).
+        A model folder whose weights start the run (a fresh optimiser; recorded in the card). A
+        phase-aware run may start from a model without phase input: its new input columns start
+        at zero, so the first update starts from that model's dance.
     progress : bool
         Show a progress bar.
 
@@ -95,12 +104,19 @@ def train_step_model(data_path: str | Path, out: str | Path, cfg: StepTrainConfi
         Steps done, best step and validation error, timings and history.
     """
     arrays, meta = read_step_dataset(data_path)
-    train, val = split_step_data(arrays, fold_val)
+    train, val = split_step_data(arrays, fold_val, meta)
+    if (cfg.phase or cfg.tempo_range) and train.rhythm is None:
+        raise StepModelError(f"{data_path} has no beat grids, which the phase input and tempo augmentation need: "
+                             "prepare it again (recipes/dance_steps.py prepare)")
     torch.manual_seed(cfg.seed)
     dances = list(meta["dances"]) if condition else []
-    network = build_dance_rnn(train.motion.shape[1], n_dances=len(dances), dances=dances, **STEP_MODEL_SIZES[size])
+    network = build_dance_rnn(train.motion.shape[1], n_dances=len(dances), dances=dances,
+                              phase_dim=step_phase.PHASE_DIM if cfg.phase else 0, **STEP_MODEL_SIZES[size])
     if init:
-        network.load_state_dict(load_file(str(Path(init) / "model.safetensors")))
+        try:
+            widen_state_dict(network, load_file(str(Path(init) / "model.safetensors")))
+        except ValueError as err:
+            raise StepModelError(f"--init {init}: {err}") from None
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     result = train_steps(network, train, val, cfg, checkpoint=out / "checkpoint.pt", device=device,
@@ -115,9 +131,9 @@ def train_step_model(data_path: str | Path, out: str | Path, cfg: StepTrainConfi
                 "weights_stored_as": "float16" if half else "float32"}
     name = f"dance_steps_{cfg.variant.replace('-', '_')}"
     summary = (f"{'S2S-MC' if cfg.variant == 's2s-mc' else 'S2S'} dance-step generator (paper 5)"
-               + (", dance-conditioned" if dances else ""))
+               + (", dance-conditioned" if dances else "") + (", beat and bar phase input" if cfg.phase else ""))
     network = network.cpu()
-    card = make_card(name, network, step_model_frontend(train.motion.shape[1], meta), summary, training,
+    card = make_card(name, network, step_model_frontend(train.motion.shape[1], meta, cfg.phase), summary, training,
                      {"val_mse_5db": result.best_val_mse}, cfg.sequence)
     save_model(network, card, out, torch.float16 if half else None)
     return result

@@ -35,6 +35,8 @@ from dancekit.errors import DancekitError
 from dancekit.features.step_audio import add_white_noise_power, dequantise_power, normalise_power
 from dancekit.training.loop import Evaluation, LoopSettings, TrainingPlan, run_training
 from dancekit.training.precision import autocast
+from dancekit.training.step_tempo import (StepRhythm, draw_stretch, stretched_motion, window_phase, window_positions,
+                                          window_span)
 
 VARIANTS = ("s2s", "s2s-mc")
 
@@ -95,6 +97,13 @@ class StepTrainConfig:
         Updates of scheduled-sampling warm-up (beyond the paper); 0 = none.
     speed_weight : float
         Weight of :func:`speed_loss` (beyond the paper: MSE alone regresses to the mean pose); 0 = off.
+    phase : bool
+        Feed the decoder the beat and bar phase of every frame (:mod:`dancekit.features.step_phase`;
+        the data must carry the songs' beat grids).
+    tempo_range : tuple of float or None
+        Tempo augmentation: each training window's music and motion are played a random factor in
+        this range slower (:mod:`dancekit.training.step_tempo`); None = off. Validation stays at the
+        songs' own tempo.
     """
 
     variant: str = "s2s-mc"
@@ -129,6 +138,10 @@ class StepTrainConfig:
     # component by component, whatever the phase; 0 = off. (Weights 50 and 200 with frame-to-frame
     # speed alone gave 4-9x the dancer's limb speed, ~80 % of it jitter: see ``speed_loss``.)
     speed_weight: float = 0.0
+    # Beyond the paper (issue 18): the phase input and tempo augmentation, so the decoder follows
+    # the song's beat instead of the one tempo most training songs share.
+    phase: bool = False
+    tempo_range: tuple | None = None
 
     def __post_init__(self):
         if self.variant not in VARIANTS:
@@ -137,6 +150,11 @@ class StepTrainConfig:
                 or self.speed_weight < 0):
             raise ValueError("sequence must be >= 2, batch_size >= 1 and steps >= 0")
         self.train_snrs = tuple(self.train_snrs)
+        if self.tempo_range is not None:
+            self.tempo_range = tuple(float(v) for v in self.tempo_range)
+            if len(self.tempo_range) != 2 or not 0.25 <= self.tempo_range[0] <= self.tempo_range[1] <= 4.0:
+                raise ValueError(f"tempo_range must be (low, high) with 0.25 <= low <= high <= 4, "
+                                 f"not {self.tempo_range}")
 
     @property
     def contrastive(self) -> float:
@@ -157,7 +175,8 @@ class StepTrainConfig:
         -------
         dict
         """
-        return {**asdict(self), "train_snrs": list(self.train_snrs)}
+        tempo = list(self.tempo_range) if self.tempo_range else None
+        return {**asdict(self), "train_snrs": list(self.train_snrs), "tempo_range": tempo}
 
 
 # ------------------------------------------------------------------------------------------
@@ -185,6 +204,11 @@ class StepData:
         Mean square of each song's audio (the SNR reference).
     names : list of str
         Song names (may be empty).
+    rhythm : StepRhythm, optional
+        Every frame's place in its song's beat grid (for the phase input and tempo augmentation).
+    rate_zero : torch.Tensor [shape=(D,)], optional
+        Normalised zero of each motion component that is a per-frame rate, NaN for the others
+        (:func:`dancekit.training.step_tempo.rate_zero`): tempo augmentation scales those.
 
     Raises
     ------
@@ -198,6 +222,8 @@ class StepData:
     dance: np.ndarray  # [S] dance index
     signal_power: np.ndarray  # [S] mean square of each song's audio (SNR reference)
     names: list[str] = field(default_factory=list)
+    rhythm: StepRhythm | None = None
+    rate_zero: torch.Tensor | None = None
 
     def __post_init__(self):
         self.offsets = np.asarray(self.offsets, dtype=np.int64)
@@ -208,6 +234,8 @@ class StepData:
             raise StepDataError("audio frames, motion frames and song offsets disagree")
         if len(self.dance) != s or len(self.signal_power) != s:
             raise StepDataError("need one dance and one signal power per song")
+        if self.rhythm is not None and (len(self.rhythm.position) != len(self.motion) or len(self.rhythm.downbeat) != s):
+            raise StepDataError("the beat grid needs one position per frame and one meter per song")
 
     @property
     def lengths(self) -> np.ndarray:
@@ -240,7 +268,8 @@ class StepData:
         lengths = [p.stop - p.start for p in parts]
         return StepData(torch.cat([self.power_codes[p] for p in parts]), torch.cat([self.motion[p] for p in parts]),
                         np.concatenate([[0], np.cumsum(lengths)]), self.dance[songs], self.signal_power[songs],
-                        [self.names[i] for i in songs] if self.names else [])
+                        [self.names[i] for i in songs] if self.names else [],
+                        self.rhythm.subset(parts, songs) if self.rhythm is not None else None, self.rate_zero)
 
     def to(self, device) -> "StepData":
         """The store with its tensors on ``device`` (motion as float32); the per-song arrays stay numpy.
@@ -254,7 +283,8 @@ class StepData:
         StepData
         """
         return StepData(self.power_codes.to(device), self.motion.to(device).float(), self.offsets, self.dance,
-                        self.signal_power, self.names)
+                        self.signal_power, self.names, self.rhythm.to(device) if self.rhythm is not None else None,
+                        self.rate_zero.to(device) if self.rate_zero is not None else None)
 
 
 @dataclass
@@ -271,16 +301,27 @@ class StepBatch:
         The ground-truth motion of each window.
     dance : torch.Tensor [shape=(B,)]
         Dance index of each window's song.
+    phase : torch.Tensor [shape=(B, L, PHASE_DIM)], optional
+        Beat and bar phase of each frame (:mod:`dancekit.features.step_phase`), when asked for.
+    stretch : torch.Tensor [shape=(B,)], optional
+        How many times slower each window plays than its song (tempo augmentation).
     """
 
     audio: torch.Tensor  # [B, L, bins, stft] normalised features
     first: torch.Tensor  # [B, D] ground-truth frame before the window
     target: torch.Tensor  # [B, L, D]
     dance: torch.Tensor  # [B]
+    phase: torch.Tensor | None = None
+    stretch: torch.Tensor | None = None
 
 
-def sample_batch(data: StepData, batch_size: int, length: int, snrs, generator: torch.Generator) -> StepBatch:
+def sample_batch(data: StepData, batch_size: int, length: int, snrs, generator: torch.Generator,
+                 tempo_range: tuple[float, float] | None = None, phase: bool = False) -> StepBatch:
     """Random windows (uniform over every valid start of every song) with random noise conditions.
+
+    With ``tempo_range`` each window is also played a random factor slower or faster, its music,
+    motion and phase together (:mod:`dancekit.training.step_tempo`); without it the draws are
+    those of a run without augmentation.
 
     Parameters
     ----------
@@ -294,6 +335,10 @@ def sample_batch(data: StepData, batch_size: int, length: int, snrs, generator: 
         SNRs (dB) each window's noise is drawn from; None = clean.
     generator : torch.Generator
         Source of the draws, on the data's device.
+    tempo_range : tuple of float, optional
+        ``(lowest, highest)`` stretch factor of tempo augmentation.
+    phase : bool
+        Also give each frame's beat and bar phase (the data must carry its beat grid).
 
     Returns
     -------
@@ -302,26 +347,42 @@ def sample_batch(data: StepData, batch_size: int, length: int, snrs, generator: 
     Raises
     ------
     StepDataError
-        No song is longer than ``length`` frames.
+        No song is longer than the frames a window reads, or phase is asked of data without a beat grid.
     """
     device = data.motion.device
-    usable = np.maximum(data.lengths - length, 0)  # starts 1 .. len - length
+    span = window_span(length, tempo_range)
+    usable = np.maximum(data.lengths - span, 0)  # starts 1 .. len - span
     if usable.sum() == 0:
-        raise StepDataError(f"no song is longer than {length} frames")
+        raise StepDataError(f"no song is longer than {span} frames")
+    if phase and data.rhythm is None:
+        raise StepDataError("the phase input needs the songs' beat grids: prepare the data again")
     weights = torch.as_tensor(usable, dtype=torch.float64, device=device)
     song = torch.multinomial(weights, batch_size, replacement=True, generator=generator)
     usable_t = torch.as_tensor(usable, device=device)[song]
     start = 1 + (torch.rand(batch_size, generator=generator, device=device, dtype=torch.float64)
                  * usable_t).long().clamp(max=usable_t - 1)
     base = torch.as_tensor(data.offsets[:-1], device=device)[song] + start
-    index = base[:, None] + torch.arange(length, device=device)
+    stretch = draw_stretch(batch_size, tempo_range, generator, device) if tempo_range else None
     snr_values = torch.as_tensor([math.inf if s is None else float(s) for s in snrs], device=device)
     snr = snr_values[torch.randint(len(snr_values), (batch_size,), generator=generator, device=device)]
     sig = torch.as_tensor(data.signal_power, dtype=torch.float32, device=device)[song]
+    if stretch is None:
+        index = base[:, None] + torch.arange(length, device=device)
+        first, target = data.motion[base - 1], data.motion[index]
+        positions = index.double()
+    else:
+        where = window_positions(base, stretch, length)
+        motion = stretched_motion(data.motion, where, stretch, data.rate_zero)
+        first, target, positions = motion[:, 0], motion[:, 1:], where[:, 1:]
+        index = positions.round().long()  # the nearest grain of audio
     power = dequantise_power(data.power_codes[index])
     noisy = add_white_noise_power(power, snr[:, None, None, None], sig[:, None, None, None], generator)
-    return StepBatch(normalise_power(noisy), data.motion[base - 1], data.motion[index],
-                     torch.as_tensor(data.dance, device=device)[song])
+    phase_input = None
+    if phase:
+        ones = torch.ones(batch_size, dtype=torch.float64, device=device)
+        phase_input = window_phase(data.rhythm, positions, stretch if stretch is not None else ones, song)
+    return StepBatch(normalise_power(noisy), first, target, torch.as_tensor(data.dance, device=device)[song],
+                     phase_input, stretch)
 
 
 # ------------------------------------------------------------------------------------------
@@ -488,6 +549,11 @@ def _dance_arg(model: nn.Module, dance: torch.Tensor):
     return dance if getattr(model, "conditioned", False) else None
 
 
+def _phase_kwargs(batch: StepBatch) -> dict:
+    """``phase=`` for the network where the batch carries one (older networks take no such argument)."""
+    return {} if batch.phase is None else {"phase": batch.phase}
+
+
 @torch.no_grad()
 def validation_mse(model: nn.Module, batches: list[StepBatch], amp: bool = False) -> float:
     """Auto-conditioned MSE over fixed validation windows (eval mode).
@@ -511,7 +577,7 @@ def validation_mse(model: nn.Module, batches: list[StepBatch], amp: bool = False
     total, count = 0.0, 0
     for b in batches:
         with autocast(b.audio.device, amp):
-            motion, _ = model(b.audio, b.first, _dance_arg(model, b.dance))
+            motion, _ = model(b.audio, b.first, _dance_arg(model, b.dance), **_phase_kwargs(b))
         total += F.mse_loss(motion.float(), b.target, reduction="sum").item()
         count += b.target.numel()
     model.train(was_training)
@@ -524,7 +590,7 @@ def _validation_batches(val: StepData | None, cfg: StepTrainConfig, device: torc
     generator = torch.Generator(device).manual_seed(cfg.seed + 7919)  # the same windows every time
     snrs = (cfg.val_snr,)
     sizes = [min(cfg.batch_size, cfg.val_sequences - i) for i in range(0, cfg.val_sequences, cfg.batch_size)]
-    return [sample_batch(val, n, cfg.sequence, snrs, generator) for n in sizes]
+    return [sample_batch(val, n, cfg.sequence, snrs, generator, phase=cfg.phase) for n in sizes]
 
 
 class StepPlan(TrainingPlan):
@@ -547,7 +613,8 @@ class StepPlan(TrainingPlan):
 
     def batch(self, step: int) -> tuple[StepBatch, tuple | None]:
         cfg = self.cfg
-        batch = sample_batch(self.train, cfg.batch_size, cfg.sequence, cfg.train_snrs, self.data_rng)
+        batch = sample_batch(self.train, cfg.batch_size, cfg.sequence, cfg.train_snrs, self.data_rng, cfg.tempo_range,
+                             cfg.phase)
         teacher = None
         if step < cfg.teacher_updates:
             chance = 1.0 - step / cfg.teacher_updates
@@ -557,7 +624,8 @@ class StepPlan(TrainingPlan):
 
     def loss(self, model: nn.Module, batch, step: int) -> tuple[torch.Tensor, dict]:
         (batch, teacher), cfg = batch, self.cfg
-        motion, codes = model(batch.audio, batch.first, _dance_arg(model, batch.dance), teacher=teacher)
+        motion, codes = model(batch.audio, batch.first, _dance_arg(model, batch.dance), teacher=teacher,
+                              **_phase_kwargs(batch))
         mse = F.mse_loss(motion.float(), batch.target)
         ctr = torch.zeros((), device=self.device)
         if cfg.contrastive > 0:
