@@ -56,6 +56,8 @@ class Decoded:
 
 #: How often a decode worker checks that the scan that started it is still there (seconds).
 ORPHAN_CHECK_SECONDS = 0.5
+#: Environment variables that give a numerical library one thread in a decode worker.
+ONE_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def worker_init() -> None:
@@ -65,11 +67,21 @@ def worker_init() -> None:
     A killed scan cannot stop its pool, and a pool worker never sees its task queue close (it holds
     both ends), so it would wait for work forever, holding the terminal's output open. A daemon thread
     ends the process once its parent changes (the orphan is adopted).
+
+    Each worker is one of several processes that share the machine's cores, so its BLAS and OpenMP
+    libraries get one thread: left at their default (a thread per core in every process), the
+    workers' matrix products (the mel filter bank) and the threads spinning after them took the
+    cores from one another.
     """
     import signal
     import threading
     import time
 
+    from threadpoolctl import threadpool_limits
+
+    for name in ONE_THREAD_VARIABLES:  # libraries not loaded yet read these when they load
+        os.environ[name] = "1"
+    threadpool_limits(1)  # the ones already loaded (numpy's BLAS)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
 
