@@ -3,8 +3,8 @@
 A real Tang song's music is looped (in memory, nothing is written) to ``--minutes`` and danced in
 one call; each minute's root travel, reach, hand and foot speed, foot skating, floor offset and
 jolts (:mod:`dancekit.evaluation.long_song`) are printed beside the Tang dancers' per-minute range
-(every capture, 1-minute windows). The same generated features are also shown as version 2 turned
-them into motion (``--compare``), before the turn-rate limit and the grounding. Prints a table and
+(every capture, 1-minute windows). The same generated features are also shown as decoded, before the
+turn-rate limit and the grounding that ``dancekit generate`` applies. Prints a table and
 writes benchmarks/results/long_song_drift.json.
 
     PYTHONPATH=src python benchmarks/long_song_drift.py [--song DANCE_W_1] [--dance waltz] [--minutes 5]
@@ -56,8 +56,8 @@ def main() -> int:
     start = time.perf_counter()
     features, generator = generate_features(looped, model, args.dance, sample_rate=SAMPLE_RATE)
     seconds = time.perf_counter() - start
-    clips = {"v3": features_to_steps(features, model.card),  # turn rate limited, grounded
-             "v2": features_to_steps(features, model.card, cleaned=False)}
+    clips = {"cleaned": features_to_steps(features, model.card),  # turn rate limited, grounded (what generate writes)
+             "as decoded": features_to_steps(features, model.card, cleaned=False)}
     dancers = dancer_ranges(load_tang_motion(f).resampled(30.0) for f in tang_motion_folders(tang))
 
     print(f"{args.minutes:g} minutes of {args.song}'s music looped, danced as {generator.dance} "

@@ -164,10 +164,10 @@ def test_step_field_metrics_are_the_benchmarks(readme):
     s = results("step_field_metrics")["summary"]
     dancers, model = s["Dancers, held-out songs (the reference)"], s["dance_steps"]
     others = next(v for k, v in s.items() if k.startswith("Dancers, other songs"))
-    stated = figures(readme, r"version 2 score Beat Align ([\d.]+) and ([\d.]+), both at their chance level "
-                             r"\(([\d.]+), ([\d.]+)\); FID_k (\d+) and FID_g (\d+) for version 2, where dancers of "
-                             r"the other \d+ songs score (\d+) and ([\d.]+); .*? lower is better\) ([\d.]+) for the "
-                             r"dancers and ([\d.]+) for version 2")
+    stated = figures(readme, r"version 3 score Beat Align ([\d.]+) and ([\d.]+),\s+both at their chance level "
+                             r"\(([\d.]+), ([\d.]+)\); FID_k (\d+) and FID_g (\d+) for version 3 .*?, where dancers "
+                             r"of the other \d+ songs score (\d+) and ([\d.]+); .*? lower is\s+better\) ([\d.]+) for "
+                             r"the dancers and ([\d.]+) for version 3")
     assert stated == (f"{dancers['bas']:.3f}", f"{model['bas']:.3f}", f"{dancers['bas_chance']:.3f}",
                       f"{model['bas_chance']:.3f}", f"{model['fid_k']:.0f}", f"{model['fid_g']:.0f}",
                       f"{others['fid_k']:.0f}", f"{others['fid_g']:.1f}", f"{dancers['pfc']:.2f}", f"{model['pfc']:.1f}")
