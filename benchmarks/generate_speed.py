@@ -105,11 +105,13 @@ def streaming(song: Path, seconds: float, precision: str) -> dict:
     """Push exactly the samples that complete each next frame of the song's start; time every push."""
     import numpy as np
 
-    from dancekit.features.step_audio import frame_starts
+    from dancekit.features.step_audio import SAMPLE_RATE, frame_starts
+    from dancekit.features.step_phase import music_grid
     from dancekit.motion.generate import StepGenerator, load_step_audio
 
     y = load_step_audio(song, seconds)
-    gen = StepGenerator(None, "waltz", precision=precision)
+    # a phase-aware model streams against the beat grid of the song, found before the first frame
+    gen = StepGenerator(None, "waltz", precision=precision, beat_grid=music_grid(y, SAMPLE_RATE))
     ends = frame_starts(0, len(y) * 30 // 16000) + 480  # a frame is complete once its five STFT windows are in
     gen.push(y[:ends[0] - 1])
     pos, times = ends[0] - 1, []

@@ -24,6 +24,7 @@ import torch
 
 from dancekit import audio
 from dancekit.features.step_audio import SAMPLE_RATE
+from dancekit.features.step_phase import music_grid
 from dancekit.fileio import atomic_write_text
 from dancekit.models.dance_rnn import load_dance_rnn
 from dancekit.motion.generate import StepGenerator, features_to_steps, generate_features
@@ -35,7 +36,7 @@ FPS = 30
 
 def nudged(model, song, dance: str) -> np.ndarray:
     """fp32 features from the mean pose plus 1e-4: how much a rounding-size change grows."""
-    generator = StepGenerator(model, dance, precision="fp32")
+    generator = StepGenerator(model, dance, precision="fp32", beat_grid=music_grid(song, SAMPLE_RATE))
     generator.state["prev"] = generator.state["prev"] + 1e-4
     return np.concatenate([generator.push(song), generator.finish()])
 

@@ -177,7 +177,7 @@ def test_generate_speed_figures_are_the_benchmarks(readme):
     data = results("generate_speed")
     median = {row["command"]: f"{row['median_s']:.2f}" for row in data["commands"]}
     stated = figures(readme, r"took ([\d.]+) s \(median of 5\) with the decoder on float16 weights, the default on a "
-                             r"CPU, against ([\d.]+) s for the command before this change; `--precision int8` ([\d.]+) s, "
+                             r"CPU, against ([\d.]+) s for the command before the speed work; `--precision int8` ([\d.]+) s, "
                              r"`--precision fp32` ([\d.]+) s")
     base = "dancekit generate SONG --dance waltz"
     reference = next(v for k, v in median.items() if k.startswith("reference"))
