@@ -150,8 +150,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--model", default="ballroom")
     parser.add_argument("--threads", type=int, default=2, help="torch/OpenMP threads of the server")
-    parser.add_argument("--live-seconds", type=float, default=40.0)
-    parser.add_argument("--fast-live-seconds", type=float, default=300.0)
+    parser.add_argument("--live-seconds", type=float, default=40.0, help="real-time live stream (0: skip it)")
+    parser.add_argument("--fast-live-seconds", type=float, default=300.0, help="as-fast-as-possible stream (0: skip it)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results file (default: %(default)s)")
     args = parser.parse_args()
 
@@ -172,9 +172,11 @@ def main() -> None:
                 report["uploads"].append(row)
                 print(f"workers={workers}: p50 {row['p50_s']:.1f} s, p95 {row['p95_s']:.1f} s, "
                       f"errors {row['errors']}, peak RSS {row['peak_rss_mb']:.0f} MB", flush=True)
-                if workers == args.workers[0]:
-                    report["live"].append(live_stream(server, songs[0], args.live_seconds, paced=True))
-                    report["live"].append(live_stream(server, songs[1], args.fast_live_seconds, paced=False))
+                if workers == args.workers[0]:  # a length of 0 skips that stream
+                    if args.live_seconds > 0:
+                        report["live"].append(live_stream(server, songs[0], args.live_seconds, paced=True))
+                    if args.fast_live_seconds > 0:
+                        report["live"].append(live_stream(server, songs[1], args.fast_live_seconds, paced=False))
     report["load_average_at_end"] = os.getloadavg()
 
     print(f"\n{args.clients} concurrent uploads of a 3-minute 44.1 kHz stereo mp3 ({report['song_mb']:.1f} MB), "
