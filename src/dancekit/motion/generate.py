@@ -472,8 +472,8 @@ def features_to_steps(features: np.ndarray, card, start_pose=None, cleaned: bool
         Places the first frame where this pose stands.
     cleaned : bool
         Upright pelvis (:func:`keep_root_upright`), turns no faster than the dancers'
-        (:func:`limit_turn_rate`) and the floor where the feet are; False gives version 2's output
-        (upright pelvis only), for comparison.
+        (:func:`limit_turn_rate`) and the floor where the feet are; False gives the output as decoded
+        (upright pelvis only), as steps were written before those two, for comparison.
 
     Returns
     -------
